@@ -1,0 +1,35 @@
+// Lint rules: typescript-eslint's recommended type-aware set, plus the project's boundaries
+// (maths free of UI, UI free of tfjs).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const mathsDirs = ['src/corpus/**', 'src/model/**', 'src/train/**', 'src/eval/**', 'src/experiment/**'];
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'bench/out', 'coverage', 'bin'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: mathsDirs,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['lit', 'lit/*', '@lit/*', 'comlink', '*/ui/*', '*/platform/*', '*/workers/*'] },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'postMessage'],
+    },
+  },
+  {
+    files: ['src/ui/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@tensorflow/*', '*/model/*', '*/train/*'] }],
+    },
+  },
+);
