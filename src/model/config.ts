@@ -1,0 +1,55 @@
+// The GPT's shape, as plain data (it travels inside recipes and checkpoints), and its validator.
+
+export interface GPTConfig {
+  vocabSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  /** Context length in characters. */
+  blockSize: number;
+  /** Dropout rate on attention output, MLP output and embeddings during training. */
+  dropout: number;
+}
+
+function check(ok: boolean, field: string, message: string): void {
+  if (!ok) throw new Error(`model config: ${field} ${message}`);
+}
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** Checks an untrusted object and returns it typed, or throws naming the bad field. */
+export function validateGPTConfig(value: unknown): GPTConfig {
+  check(typeof value === 'object' && value !== null, '', 'must be an object');
+  const c = value as Record<string, unknown>;
+  for (const key of ['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize'] as const) {
+    check(isPositiveInt(c[key]), key, `must be a positive integer, got ${JSON.stringify(c[key])}`);
+  }
+  check(
+    typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1,
+    'dropout',
+    `must be a number in [0, 1), got ${JSON.stringify(c.dropout)}`,
+  );
+  const config = c as unknown as GPTConfig;
+  check(
+    config.nEmbd % config.nHead === 0,
+    'nEmbd',
+    `(${config.nEmbd}) must be divisible by nHead (${config.nHead})`,
+  );
+  const known = new Set(['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize', 'dropout']);
+  for (const key of Object.keys(c)) check(known.has(key), key, 'is not a model config field');
+  return {
+    vocabSize: config.vocabSize,
+    nLayer: config.nLayer,
+    nHead: config.nHead,
+    nEmbd: config.nEmbd,
+    blockSize: config.blockSize,
+    dropout: config.dropout,
+  };
+}
+
+/** Number of trainable parameters of a model with this config. */
+export function parameterCount(config: GPTConfig): number {
+  const { vocabSize: v, nEmbd: c, blockSize: t, nLayer } = config;
+  const perLayer = 4 * c + (c * 3 * c + 3 * c) + (c * c + c) + (c * 4 * c + 4 * c) + (4 * c * c + c);
+  return v * c + t * c + nLayer * perLayer + 2 * c + (c * v + v);
+}

@@ -1,0 +1,148 @@
+// A character-level GPT made of its own variables and ops (no tf.layers): token and position embeddings,
+// pre-LayerNorm blocks of causal multi-head self-attention and a GELU MLP, a final norm and an output head.
+import * as tf from '@tensorflow/tfjs';
+import { validateGPTConfig, type GPTConfig } from './config.ts';
+import { referenceOps, type ModelOps } from './modelOps.ts';
+import { initialWeights, parameterSpecs, type ParameterSpec } from './parameterSpecs.ts';
+
+export interface ForwardOptions {
+  /** Applies dropout (when the config's rate is above 0). */
+  training?: boolean;
+  /** Seed for this call's dropout masks; vary it per step. */
+  dropoutSeed?: number;
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly specs: readonly ParameterSpec[];
+  /** Trainable variables, in the order of `specs`. */
+  readonly params: ReadonlyMap<string, tf.Variable>;
+  ops: ModelOps;
+  private disposed = false;
+
+  private constructor(config: GPTConfig, weights: ReadonlyMap<string, Float32Array>, ops: ModelOps) {
+    this.config = validateGPTConfig(config);
+    this.specs = parameterSpecs(this.config);
+    this.ops = ops;
+    const params = new Map<string, tf.Variable>();
+    for (const spec of this.specs) {
+      const values = weights.get(spec.name);
+      if (!values) throw new Error(`missing weights for parameter ${spec.name}`);
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      if (values.length !== size) {
+        throw new Error(
+          `parameter ${spec.name} needs ${size} values [${spec.shape.join(', ')}], got ${values.length}`,
+        );
+      }
+      params.set(
+        spec.name,
+        tf.variable(tf.tensor(values, spec.shape, 'float32'), true, spec.name + uniqueSuffix()),
+      );
+    }
+    this.params = params;
+  }
+
+  /** A new model with seeded initial weights. */
+  static create(config: GPTConfig, seed: number, ops: ModelOps = referenceOps): GPT {
+    return new GPT(config, initialWeights(validateGPTConfig(config), seed), ops);
+  }
+
+  /** A model holding the given weights (from a checkpoint or another model). */
+  static fromWeights(
+    config: GPTConfig,
+    weights: ReadonlyMap<string, Float32Array>,
+    ops: ModelOps = referenceOps,
+  ): GPT {
+    return new GPT(config, weights, ops);
+  }
+
+  private p<R extends tf.Rank>(name: string): tf.Tensor<R> {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`no parameter ${name}`);
+    return v as unknown as tf.Tensor<R>;
+  }
+
+  /** ids [B, T] int32, T <= blockSize -> logits [B, T, V]. */
+  forward(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+    this.assertLive();
+    const [, time] = ids.shape;
+    const { nLayer, nHead, dropout, blockSize } = this.config;
+    if (time > blockSize)
+      throw new Error(`sequence of ${time} characters is longer than the context (${blockSize})`);
+    const drop = options.training === true && dropout > 0;
+    let dropCount = 0;
+    const maybeDrop = (x: tf.Tensor3D): tf.Tensor3D =>
+      drop
+        ? (tf.dropout(x, dropout, undefined, (options.dropoutSeed ?? 0) * 997 + dropCount++) as tf.Tensor3D)
+        : x;
+    const ops = this.ops;
+    return tf.tidy(() => {
+      const positions = tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]); // [T, C]
+      let x = maybeDrop(tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D); // [B, T, C]
+      for (let l = 0; l < nLayer; l++) {
+        const p = `h${l}.`;
+        const h = ops.layerNorm(x, this.p(`${p}ln1.g`), this.p(`${p}ln1.b`));
+        const qkv = ops.linear(h, this.p(`${p}attn.wqkv`), this.p(`${p}attn.bqkv`)); // [B, T, 3C]
+        const attended = ops.causalAttention(qkv, nHead); // [B, T, C]
+        x = tf.add(x, maybeDrop(ops.linear(attended, this.p(`${p}attn.wo`), this.p(`${p}attn.bo`))));
+        const h2 = ops.layerNorm(x, this.p(`${p}ln2.g`), this.p(`${p}ln2.b`));
+        const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
+        x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
+      }
+      const final = ops.layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
+      return ops.linear(final, this.p('head.w'), this.p('head.b')); // [B, T, V]
+    });
+  }
+
+  /** Mean cross-entropy on the positions where mask is 1. */
+  loss(ids: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D, options: ForwardOptions = {}): tf.Scalar {
+    return tf.tidy(() => this.ops.maskedCrossEntropy(this.forward(ids, options), targets, mask));
+  }
+
+  /** Copies of every parameter's values (one read-back per parameter). */
+  async getWeights(): Promise<Map<string, Float32Array>> {
+    this.assertLive();
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.params) out.set(name, new Float32Array(await v.data()));
+    return out;
+  }
+
+  /** Overwrites every parameter; the map must hold all of them with the right sizes. */
+  setWeights(weights: ReadonlyMap<string, Float32Array>): void {
+    this.assertLive();
+    for (const spec of this.specs) {
+      const values = weights.get(spec.name);
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      if (!values || values.length !== size)
+        throw new Error(`weights for ${spec.name} missing or of the wrong size`);
+    }
+    for (const spec of this.specs) {
+      tf.tidy(() =>
+        this.params.get(spec.name)!.assign(tf.tensor(weights.get(spec.name)!, spec.shape, 'float32')),
+      );
+    }
+  }
+
+  get parameterCount(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.params.values()) v.dispose();
+    this.disposed = true;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('this model has been disposed');
+  }
+}
+
+let counter = 0;
+// tfjs variable names must be unique per process; several models (base and fine-tuned) coexist.
+function uniqueSuffix(): string {
+  counter += 1;
+  return `#${counter}`;
+}
