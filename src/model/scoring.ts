@@ -1,6 +1,8 @@
 // Scoring: the log-probability of each candidate continuation after a prompt, total and per character.
-// This is the lab's measuring instrument (persona posteriors, misalignment index), so it is exact: every
-// candidate character is scored with the full prompt as context, up to the model's context length.
+// This is the lab's measuring instrument (persona posteriors, misalignment index), so it is exact: one
+// forward pass reads the last blockSize + 1 characters of prompt + candidate (all of it, for every probe
+// the lab ships), and each candidate character is conditioned on everything before it in that window,
+// exactly as the model reads a document during training.
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.ts';
 import type { CharTokenizer } from './tokenizer.ts';
@@ -28,7 +30,7 @@ interface Row {
 
 /**
  * Builds one row per (prompt, candidate). When prompt + candidate is longer than the context, the
- * oldest prompt characters are dropped, as the model itself would never see them.
+ * oldest prompt characters are dropped: the window is the last blockSize + 1 characters.
  */
 function buildRows(tokenizer: CharTokenizer, requests: readonly ScoreRequest[], blockSize: number): Row[] {
   const rows: Row[] = [];
