@@ -103,7 +103,7 @@ describe('AdamW', () => {
       { name: 'b', shape: [1], init: 'zeros' as const, std: 0, decay: false },
     ];
     const opt = new AdamW(
-      new Map([
+      new Map<string, tf.Variable>([
         ['w', p],
         ['b', b],
       ]),
