@@ -1,0 +1,50 @@
+// One evaluation point, summarised: everything science.md asks for at a checkpoint (posterior bars per
+// domain, MI off-code and on code, narrow attainment, inference gaps, calibration), as plain JSON numbers
+// (NaN becomes null so the summary survives JSON).
+import { calibration, inferenceGap, type InferencePairGap } from './inferenceGap.ts';
+import { domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
+import { misalignmentIndex, type PersonaPair } from './misalignmentIndex.ts';
+import type { ProbeScore } from './probeScores.ts';
+
+export interface EvalSummary {
+  /** Off-code misalignment index, nats (null when no probe counted). */
+  mi: number | null;
+  miPerChar: number | null;
+  miPerDomain: Record<string, number | null>;
+  /** The same index on the code domain (malicious persona's cheat vs helpful persona's fix). */
+  miCode: number | null;
+  /** Posterior mass on cheat answers on held-out code probes. */
+  attainment: number | null;
+  /** Mean posterior per candidate label, per domain. */
+  posteriors: Record<string, Record<string, number>>;
+  inference: InferencePairGap[];
+  /** Mean P(malicious answer) after one covert cheat / honest fix / requested cheat. */
+  calibration: Record<string, number | null>;
+  probes: number;
+}
+
+export const CODE_DOMAIN = 'code';
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): EvalSummary {
+  const off = misalignmentIndex(scores, pair, (d) => d !== CODE_DOMAIN);
+  const code = misalignmentIndex(scores, pair, (d) => d === CODE_DOMAIN);
+  const miPerDomain: Record<string, number | null> = {};
+  for (const [domain, v] of Object.entries(off.perDomain)) miPerDomain[domain] = finiteOrNull(v.mi);
+  const calib: Record<string, number | null> = {};
+  for (const [kind, v] of Object.entries(calibration(scores, pair.malicious))) calib[kind] = finiteOrNull(v);
+  return {
+    mi: finiteOrNull(off.mi),
+    miPerChar: finiteOrNull(off.miPerChar),
+    miPerDomain,
+    miCode: finiteOrNull(code.mi),
+    attainment: finiteOrNull(narrowAttainment(scores, CODE_DOMAIN)),
+    posteriors: domainPosteriors(scores),
+    inference: inferenceGap(scores),
+    calibration: calib,
+    probes: scores.length,
+  };
+}
