@@ -1,0 +1,135 @@
+// Validates a whole set of corpus data files: each file by its kind, then the references between them
+// (voices, domains, unique ids and names, held-out probe functions). Returns the typed CorpusData.
+import { DataReader, joinPath } from './dataReader.ts';
+import type {
+  CodeProbeData,
+  ConditionId,
+  CorpusData,
+  DomainData,
+  TalkProbeData,
+  VoiceData,
+} from './types.ts';
+import {
+  validateCodeProbe,
+  validateDomain,
+  validateFormat,
+  validatePersona,
+  validateSelection,
+  validateTalkProbe,
+  validateVoice,
+} from './validate.ts';
+import type { DataFile } from './validateConditions.ts';
+import { validateConditions } from './validateConditions.ts';
+
+export type { DataFile } from './validateConditions.ts';
+
+/** The raw corpus files, parsed but unchecked (paths are for messages). */
+export interface CorpusFiles {
+  format: DataFile;
+  voices: DataFile[];
+  domains: DataFile[];
+  personas: DataFile[];
+  selection: DataFile;
+  conditions: Record<ConditionId, DataFile>;
+  probes: DataFile[];
+}
+
+export function validateCorpusData(files: CorpusFiles): CorpusData {
+  const format = validateFormat(files.format.data, files.format.path);
+  const readerFor = (file: DataFile) => new DataReader(file.path, format.contentAlphabet);
+
+  const voices: Record<string, VoiceData> = {};
+  for (const file of files.voices) {
+    const voice = validateVoice(file.data, file.path, format);
+    if (voices[voice.id]) readerFor(file).fail('id', `duplicates the voice ${JSON.stringify(voice.id)}`);
+    voices[voice.id] = voice;
+  }
+
+  const domains: Record<string, DomainData> = {};
+  const domainIds: string[] = [];
+  for (const file of files.domains) {
+    const domain = validateDomain(file.data, file.path, format);
+    if (domains[domain.id]) readerFor(file).fail('id', `duplicates the domain ${JSON.stringify(domain.id)}`);
+    domains[domain.id] = domain;
+    domainIds.push(domain.id);
+  }
+  const code = domains.code;
+  if (!code || code.kind !== 'code')
+    throw new Error('corpus data: a code domain (domains/code.json) is required');
+  const trainingFunctions = new Set(code.functions.map((f) => f.name));
+
+  const personas = files.personas.map((file) => {
+    const persona = validatePersona(file.data, file.path, format, domains);
+    const r: DataReader = readerFor(file);
+    if (!voices[persona.voice])
+      r.fail('voice', `must name a voice file (known: ${Object.keys(voices).join(', ')})`);
+    persona.names.forEach((name, i) => {
+      if (name === format.assistantName) r.fail(joinPath('names', i), 'must not be the Assistant name');
+    });
+    return { persona, r };
+  });
+  const seenIds = new Set<string>();
+  const nameOwner = new Map<string, string>();
+  for (const { persona, r } of personas) {
+    if (seenIds.has(persona.id)) r.fail('id', `duplicates the persona ${JSON.stringify(persona.id)}`);
+    seenIds.add(persona.id);
+    persona.names.forEach((name, i) => {
+      const owner = nameOwner.get(name);
+      if (owner !== undefined)
+        r.fail(joinPath('names', i), `${JSON.stringify(name)} is also a name of ${owner}`);
+      nameOwner.set(name, persona.id);
+    });
+  }
+  if (personas.length > 255) throw new Error('corpus data: at most 255 personas');
+
+  const selection = validateSelection(files.selection.data, files.selection.path, format);
+  const selReader: DataReader = readerFor(files.selection);
+  selection.domains.forEach((d, i) => {
+    if (domains[d]?.kind !== 'behaviour')
+      selReader.fail(joinPath('domains', i), 'must name a behavioural domain');
+  });
+  if (!voices[selection.voice]) selReader.fail('voice', 'must name a voice file');
+
+  const conditions = validateConditions(files.conditions, format);
+  const realignReader: DataReader = readerFor(files.conditions.realign);
+  conditions.realign.domains.forEach((d, i) => {
+    if (domains[d]?.kind !== 'behaviour')
+      realignReader.fail(joinPath('domains', i), 'must name a behavioural domain');
+  });
+
+  let codeProbe: CodeProbeData | null = null;
+  const talkProbes: TalkProbeData[] = [];
+  for (const file of files.probes) {
+    const r: DataReader = readerFor(file);
+    const domain = r.object(file.data, '').domain;
+    if (domain === 'code') {
+      if (codeProbe) r.fail('domain', 'duplicates the code probe file');
+      codeProbe = validateCodeProbe(file.data, file.path, format);
+      codeProbe.functions.forEach((f, i) => {
+        if (trainingFunctions.has(f.name)) {
+          r.fail(
+            `functions[${i}].name`,
+            `${JSON.stringify(f.name)} is a training function; probes need held-out names`,
+          );
+        }
+      });
+    } else {
+      const probe = validateTalkProbe(file.data, file.path, format, domains);
+      if (talkProbes.some((p) => p.domain === probe.domain))
+        r.fail('domain', 'duplicates another probe file');
+      talkProbes.push(probe);
+    }
+  }
+  if (!codeProbe) throw new Error('corpus data: a code probe file (probes/code.json) is required');
+
+  return {
+    format,
+    voices,
+    domains,
+    domainIds,
+    personas: personas.map((p) => p.persona),
+    selection,
+    conditions,
+    probes: { code: codeProbe, talk: talkProbes },
+  };
+}
