@@ -34,9 +34,11 @@ export class GPT {
           `parameter ${spec.name} needs ${size} values [${spec.shape.join(', ')}], got ${values.length}`,
         );
       }
+      // tidy disposes the initial tensor: a variable shares its data, so keeping it would leak the weights.
+      const name = spec.name + uniqueSuffix();
       params.set(
         spec.name,
-        tf.variable(tf.tensor(values, spec.shape, 'float32'), true, spec.name + uniqueSuffix()),
+        tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), true, name)),
       );
     }
     this.params = params;

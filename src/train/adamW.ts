@@ -33,8 +33,15 @@ export class AdamW {
     for (const spec of specs) {
       const p = params.get(spec.name);
       if (!p) throw new Error(`optimizer: no parameter ${spec.name}`);
-      this.m.set(spec.name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(spec.name, tf.variable(tf.zerosLike(p), false));
+      // tidy disposes the zeros: a variable shares their data, so keeping them would leak the moments.
+      this.m.set(
+        spec.name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
+      this.v.set(
+        spec.name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
     }
   }
 
