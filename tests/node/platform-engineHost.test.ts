@@ -61,7 +61,7 @@ describe('EngineHost on cpu', () => {
   it('pause holds the loop, resume continues, stop ends it early', async () => {
     const progress: number[] = [];
     let paused = false;
-    const run = engine.train(spec({ steps: 1000, decaySteps: undefined }), (e) => {
+    const run = engine.train(spec({ steps: 1000 }), (e) => {
       if (e.type !== 'progress') return;
       progress.push(e.step);
       if (!paused) {
