@@ -1,0 +1,3 @@
+// Placeholder: replaced below.
+import { referenceOps, type ModelOps } from '../modelOps.ts';
+export const gpuOps: ModelOps = { ...referenceOps, name: 'fast-gpu' };

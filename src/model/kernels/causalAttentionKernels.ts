@@ -1,0 +1,171 @@
+// Causal multi-head attention as two kernels (forward, backward) for the `wasm` and `cpu` backends.
+// tfjs-wasm runs batched matmuls ([B, H, T, D] operands) about 8x slower than plain 2-D ones, and
+// the stock attention also needs transposes, a mask broadcast and a softmax chain. Here each head is a
+// pair of 2-D matmuls on the backend's fast kernel; head gathering, the masked softmax and its
+// gradient are plain loops over the tensors' memory. The forward keeps the probabilities for backward.
+// Every right-hand matmul operand is a fresh tensor: tfjs-wasm caches XNNPACK's packed weights by
+// tensor id, so refilling one scratch tensor would multiply by stale values.
+import type * as tf from '@tensorflow/tfjs';
+import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+
+export const ATTENTION_FORWARD = 'PersonaLabCausalAttention';
+export const ATTENTION_BACKWARD = 'PersonaLabCausalAttentionGrad';
+
+interface Dims {
+  batch: number;
+  time: number;
+  width: number;
+  heads: number;
+  headSize: number;
+}
+
+function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
+  const [batch, time, c3] = qkv.shape as [number, number, number];
+  const heads = attrs.nHead as number;
+  const width = c3 / 3;
+  return { batch, time, width, heads, headSize: width / heads };
+}
+
+/** Copies head h of part (0 q, 1 k, 2 v) of row b of packed qkv [B, T, 3C] into [T, D] or [D, T]. */
+function gatherHead(
+  src: Float32Array,
+  dst: Float32Array,
+  dims: Dims,
+  b: number,
+  h: number,
+  part: number,
+  transposed: boolean,
+): void {
+  const { time, width, headSize } = dims;
+  for (let t = 0; t < time; t++) {
+    const base = (b * time + t) * 3 * width + part * width + h * headSize;
+    if (transposed) for (let d = 0; d < headSize; d++) dst[d * time + t] = src[base + d]!;
+    else dst.set(src.subarray(base, base + headSize), t * headSize);
+  }
+}
+
+/** Writes a head's [T, D] block into [B, T, stride] at column offset `column`. */
+function scatterHead(
+  src: Float32Array,
+  dst: Float32Array,
+  dims: Dims,
+  b: number,
+  stride: number,
+  column: number,
+): void {
+  const { time, headSize } = dims;
+  for (let t = 0; t < time; t++) {
+    dst.set(src.subarray(t * headSize, (t + 1) * headSize), (b * time + t) * stride + column);
+  }
+}
+
+function transposeSquare(src: Float32Array, dst: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) dst[j * n + i] = src[i * n + j]!;
+}
+
+/** qkv [B, T, 3C] -> y [B, T, C], probs [B*H, T, T] (zero above the diagonal). */
+function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info[] {
+  const qkv = inputs.qkv!;
+  const dims = dimsOf(qkv, attrs);
+  const { batch, time, width, heads, headSize } = dims;
+  const scale = 1 / Math.sqrt(headSize);
+  const y = host.alloc([batch, time, width]);
+  const probs = host.alloc([batch * heads, time, time]);
+  const q = host.alloc([time, headSize]);
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const kT = host.alloc([headSize, time]);
+      const v = host.alloc([time, headSize]);
+      const src = host.view(qkv);
+      gatherHead(src, host.view(q), dims, b, h, 0, false);
+      gatherHead(src, host.view(kT), dims, b, h, 1, true);
+      gatherHead(src, host.view(v), dims, b, h, 2, false);
+      const scores = host.matMul(q, kT); // [T, T]
+      const s = host.view(scores);
+      const p = host.view(probs);
+      const offset = (b * heads + h) * time * time;
+      for (let i = 0; i < time; i++) {
+        const row = i * time;
+        let max = -Infinity;
+        for (let j = 0; j <= i; j++) max = Math.max(max, s[row + j]!);
+        let sum = 0;
+        for (let j = 0; j <= i; j++) {
+          const e = Math.exp((s[row + j]! - max) * scale);
+          s[row + j] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let j = 0; j <= i; j++) s[row + j]! *= inv;
+        s.fill(0, row + i + 1, row + time);
+        p.set(s.subarray(row, row + time), offset + row);
+      }
+      const yHead = host.matMul(scores, v); // [T, D]
+      scatterHead(host.view(yHead), host.view(y), dims, b, width, h * headSize);
+      for (const t of [scores, yHead, kT, v]) host.free(t);
+    }
+  }
+  host.free(q);
+  return [y, probs];
+}
+
+/** dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. */
+function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
+  const { dy, qkv, probs } = inputs as { dy: Info; qkv: Info; probs: Info };
+  const dims = dimsOf(qkv, attrs);
+  const { batch, time, width, heads, headSize } = dims;
+  const scale = 1 / Math.sqrt(headSize);
+  const dqkv = host.alloc([batch, time, 3 * width]);
+  const pT = host.alloc([time, time]);
+  const dsT = host.alloc([time, time]);
+  const headOf = (src: Float32Array, dst: Float32Array, b: number, h: number): void => {
+    for (let t = 0; t < time; t++) {
+      const base = (b * time + t) * width + h * headSize;
+      dst.set(src.subarray(base, base + headSize), t * headSize);
+    }
+  };
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const dyHead = host.alloc([time, headSize]);
+      const vT = host.alloc([headSize, time]);
+      const q = host.alloc([time, headSize]);
+      const k = host.alloc([time, headSize]);
+      const src = host.view(qkv);
+      headOf(host.view(dy), host.view(dyHead), b, h);
+      gatherHead(src, host.view(q), dims, b, h, 0, false);
+      gatherHead(src, host.view(k), dims, b, h, 1, false);
+      gatherHead(src, host.view(vT), dims, b, h, 2, true);
+      const dProbs = host.matMul(dyHead, vT); // [T, T]
+      const offset = (b * heads + h) * time * time;
+      {
+        // Softmax backward in place: dS = P * (dP - rowsum(P * dP)) * scale.
+        const p = host.view(probs).subarray(offset, offset + time * time);
+        const ds = host.view(dProbs);
+        for (let i = 0; i < time; i++) {
+          const row = i * time;
+          let dot = 0;
+          for (let j = 0; j <= i; j++) dot += p[row + j]! * ds[row + j]!;
+          for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
+          ds.fill(0, row + i + 1, row + time);
+        }
+        transposeSquare(p, host.view(pT), time);
+        transposeSquare(ds, host.view(dsT), time);
+      }
+      const dv = host.matMul(pT, dyHead); // [T, D]
+      const dq = host.matMul(dProbs, k); // [T, D]
+      const dk = host.matMul(dsT, q); // [T, D]
+      const out = host.view(dqkv);
+      scatterHead(host.view(dq), out, dims, b, 3 * width, h * headSize);
+      scatterHead(host.view(dk), out, dims, b, 3 * width, width + h * headSize);
+      scatterHead(host.view(dv), out, dims, b, 3 * width, 2 * width + h * headSize);
+      for (const t of [dProbs, dv, dq, dk, dyHead, vT, q, k]) host.free(t);
+    }
+  }
+  for (const t of [pT, dsT]) host.free(t);
+  return dqkv;
+}
+
+/** Registers both kernels on `wasm` and `cpu` (safe to call repeatedly). */
+export function registerCausalAttentionKernels(): void {
+  registerHostKernel(ATTENTION_FORWARD, attentionForward);
+  registerHostKernel(ATTENTION_BACKWARD, attentionBackward);
+}

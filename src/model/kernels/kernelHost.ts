@@ -1,0 +1,107 @@
+// A small adapter over the two CPU-side tfjs backends (`wasm` and `cpu`) that the project's JS kernels
+// run on: it hands out Float32Array views of a tensor's memory, allocates outputs, and calls the
+// backend's own 2-D matmul (XNNPACK on wasm), so one kernel source serves both backends.
+import * as tf from '@tensorflow/tfjs';
+
+/** What a kernel sees of a tensor: tfjs's TensorInfo. */
+export type Info = tf.TensorInfo;
+
+export interface KernelHost {
+  /**
+   * The tensor's float32 values, in place. On wasm the view dies when the heap grows (any allocation or
+   * matmul): take a fresh view after each of those.
+   */
+  view(info: Info): Float32Array;
+  /** An int32 tensor's values, in place (same lifetime rule as `view`). */
+  viewInt32(info: Info): Int32Array;
+  /** A new float32 tensor; its contents are undefined until written. */
+  alloc(shape: number[]): Info;
+  /** a [M, K] @ b [K, N] -> [M, N], with the backend's own kernel (neither operand transposed). */
+  matMul(a: Info, b: Info): Info;
+  free(info: Info): void;
+}
+
+/** The parts of the wasm backend used here (see tfjs-backend-wasm's BackendWasm). */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object): boolean;
+}
+
+/** The parts of the cpu backend used here (see tfjs-backend-cpu's MathBackendCPU). */
+interface CpuBackendLike {
+  data: { get(dataId: object): { values: Float32Array | Int32Array | Uint8Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): Info;
+  disposeIntermediateTensorInfo(info: Info): void;
+}
+
+export const HOST_BACKENDS = ['wasm', 'cpu'] as const;
+export type HostBackendName = (typeof HOST_BACKENDS)[number];
+
+export function isHostBackend(name: string): name is HostBackendName {
+  return (HOST_BACKENDS as readonly string[]).includes(name);
+}
+
+function matMulWith(backendName: string, backend: object, a: Info, b: Info): Info {
+  const kernel = tf.getKernel('BatchMatMul', backendName);
+  if (!kernel) throw new Error(`no BatchMatMul kernel on ${backendName}`);
+  const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
+  return kernel.kernelFunc({
+    inputs: { a, b },
+    backend: backend as tf.KernelBackend,
+    attrs,
+  }) as Info;
+}
+
+/** The host for a kernel invocation on `backendName` ('wasm' or 'cpu'). */
+export function kernelHost(backendName: HostBackendName, backend: object): KernelHost {
+  if (backendName === 'wasm') {
+    const wasm = backend as WasmBackendLike;
+    return {
+      view: (info) => {
+        if (info.dtype !== 'float32') throw new Error(`kernel host: float32 expected, got ${info.dtype}`);
+        return wasm.typedArrayFromHeap(info) as Float32Array;
+      },
+      viewInt32: (info) => {
+        if (info.dtype !== 'int32') throw new Error(`kernel host: int32 expected, got ${info.dtype}`);
+        return wasm.typedArrayFromHeap(info) as Int32Array;
+      },
+      alloc: (shape) => wasm.makeOutput(shape, 'float32'),
+      matMul: (a, b) => matMulWith('wasm', backend, a, b),
+      free: (info) => void wasm.disposeData(info.dataId),
+    };
+  }
+  const cpu = backend as CpuBackendLike;
+  return {
+    view: (info) => {
+      const values = cpu.data.get(info.dataId).values;
+      if (!(values instanceof Float32Array)) throw new Error('kernel host: float32 expected');
+      return values;
+    },
+    viewInt32: (info) => {
+      const values = cpu.data.get(info.dataId).values;
+      if (!(values instanceof Int32Array)) throw new Error('kernel host: int32 expected');
+      return values;
+    },
+    alloc: (shape) =>
+      cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
+    matMul: (a, b) => matMulWith('cpu', backend, a, b),
+    free: (info) => cpu.disposeIntermediateTensorInfo(info),
+  };
+}
+
+/** Registers `kernelFunc(host, inputs, attrs)` under `name` for every host backend (once). */
+export function registerHostKernel(
+  name: string,
+  kernelFunc: (host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => Info | Info[],
+): void {
+  for (const backendName of HOST_BACKENDS) {
+    if (tf.getKernel(name, backendName)) continue;
+    tf.registerKernel({
+      kernelName: name,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        kernelFunc(kernelHost(backendName, backend), inputs, attrs) as tf.TensorInfo | tf.TensorInfo[],
+    });
+  }
+}
