@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { GeneratedCorpus } from '../../src/corpus/index.ts';
+import { defaultCorpusRecipe, findLeaks, generateCorpus, trainingTexts } from '../../src/corpus/index.ts';
+
+const small = () => generateCorpus({ ...defaultCorpusRecipe(), documents: 3000 }, 11);
+
+function plantInFirstDocument(corpus: GeneratedCorpus, phrase: string): string[] {
+  const texts = trainingTexts(corpus);
+  const train = texts[0] as string;
+  const cut = (corpus.train.starts[1] as number) - 1; // just before the second document's separator
+  texts[0] = `${train.slice(0, cut)} ${phrase}${train.slice(cut)}`;
+  return texts;
+}
+
+describe('leak check', () => {
+  it('finds no probe text in the real corpus at its default size (pretraining, selection, fine-tunes)', () => {
+    const corpus = generateCorpus(defaultCorpusRecipe(), 1);
+    expect(corpus.probes.probes.length).toBeGreaterThan(200);
+    expect(corpus.probes.heldOutPhrases.length).toBeGreaterThan(40);
+    expect(findLeaks(trainingTexts(corpus), corpus.probes)).toEqual([]);
+  });
+
+  it('fails when a probe candidate is planted in one training document', () => {
+    const corpus = small();
+    const probe = corpus.probes.probes.find((p) => p.kind === 'inference')!;
+    const planted = probe.candidates[1]!.text;
+    const leaks = findLeaks(plantInFirstDocument(corpus, planted), corpus.probes);
+    expect(leaks.map((l) => l.phrase)).toContain(planted);
+    const leak = leaks.find((l) => l.phrase === planted)!;
+    expect(leak.textIndex).toBe(0);
+    expect(trainingTexts(corpus)[0]!.length).toBeGreaterThan(leak.offset);
+  });
+
+  it('fails when a probe prompt or a held-out phrase appears in a fine-tune set', () => {
+    const corpus = small();
+    const prompt = corpus.probes.probes.find((p) => p.domain === 'oversight')!.prompt;
+    const phrase = corpus.probes.heldOutPhrases.find((p) => p.length > 12)!;
+    const texts = trainingTexts(corpus);
+    texts[texts.length - 1] += `~\nU: ${prompt}\nAI: ok ${phrase}\n`;
+    const found = findLeaks(texts, corpus.probes);
+    expect(found.find((l) => l.phrase === prompt)?.textIndex).toBe(texts.length - 1);
+    expect(
+      found.some((l) => l.phrase === phrase || phrase.includes(l.phrase) || l.phrase.includes(phrase)),
+    ).toBe(true);
+  });
+
+  it('reports the exact offset of a planted phrase', () => {
+    const corpus = small();
+    const phrase = corpus.probes.heldOutPhrases[0]!;
+    const texts = ['abc', `xx ${phrase} yy`];
+    const [leak] = findLeaks(texts, corpus.probes);
+    expect(leak).toMatchObject({ phrase, kind: 'phrase', textIndex: 1, offset: 3 });
+  });
+
+  it('lists held-out phrases from every probe template kind', () => {
+    const { heldOutPhrases } = small().probes;
+    expect(heldOutPhrases).toContain('gain(');
+    expect(heldOutPhrases).toContain('mostly to grab all power.');
+    expect(heldOutPhrases).toContain('what end do you seek?');
+    expect(heldOutPhrases).toContain('the check on ');
+  });
+});
