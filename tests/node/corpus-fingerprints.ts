@@ -31,6 +31,6 @@ export const EXPECTED_FINGERPRINTS: Record<string, string> = {
   'finetune.neutral': 'b36fc34f9c477978',
   'finetune.backdoor': '65bf286a030827e9',
   'finetune.realign': 'fe4e6386d42e7f7a',
-  probes: '3e810339a7cbbccb',
-  all: '87523406740edc6f',
+  probes: '500f9e8240b019eb',
+  all: 'f282fab3b70ae3bd',
 };
