@@ -79,10 +79,11 @@ const layerNormHost = withGrad<tf.Tensor3D>((...args) => {
 
 const geluHost = withGrad<tf.Tensor3D>((...args) => {
   const [x, save] = args as [tf.Tensor3D, Save];
-  save([x]);
+  const [y, tanh] = run<tf.Tensor[]>(GELU, { x });
+  save([x, tanh!]);
   return {
-    value: run<tf.Tensor3D>(GELU, { x }),
-    gradFunc: (dy, saved) => run<tf.Tensor>(GELU_GRAD, { dy, x: saved[0]! }),
+    value: y as tf.Tensor3D,
+    gradFunc: (dy, saved) => run<tf.Tensor>(GELU_GRAD, { dy, x: saved[0]!, tanh: saved[1]! }),
   };
 });
 

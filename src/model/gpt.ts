@@ -2,7 +2,8 @@
 // pre-LayerNorm blocks of causal multi-head self-attention and a GELU MLP, a final norm and an output head.
 import * as tf from '@tensorflow/tfjs';
 import { validateGPTConfig, type GPTConfig } from './config.ts';
-import { referenceOps, type ModelOps } from './modelOps.ts';
+import { opsFor } from './fastOps.ts';
+import type { ModelOps } from './modelOps.ts';
 import { initialWeights, parameterSpecs, type ParameterSpec } from './parameterSpecs.ts';
 
 export interface ForwardOptions {
@@ -17,13 +18,29 @@ export class GPT {
   readonly specs: readonly ParameterSpec[];
   /** Trainable variables, in the order of `specs`. */
   readonly params: ReadonlyMap<string, tf.Variable>;
-  ops: ModelOps;
+  private chosenOps: ModelOps | undefined;
   private disposed = false;
 
-  private constructor(config: GPTConfig, weights: ReadonlyMap<string, Float32Array>, ops: ModelOps) {
+  /**
+   * The op set the model runs on. Unless one was chosen (at creation or by assignment, e.g.
+   * `referenceOps`), the fastest correct set for the active backend, looked up on each use.
+   */
+  get ops(): ModelOps {
+    return this.chosenOps ?? opsFor(tf.getBackend());
+  }
+
+  set ops(ops: ModelOps) {
+    this.chosenOps = ops;
+  }
+
+  private constructor(
+    config: GPTConfig,
+    weights: ReadonlyMap<string, Float32Array>,
+    ops: ModelOps | undefined,
+  ) {
     this.config = validateGPTConfig(config);
     this.specs = parameterSpecs(this.config);
-    this.ops = ops;
+    this.chosenOps = ops;
     const params = new Map<string, tf.Variable>();
     for (const spec of this.specs) {
       const values = weights.get(spec.name);
@@ -44,17 +61,13 @@ export class GPT {
     this.params = params;
   }
 
-  /** A new model with seeded initial weights. */
-  static create(config: GPTConfig, seed: number, ops: ModelOps = referenceOps): GPT {
+  /** A new model with seeded initial weights; without `ops`, the fast ops for the active backend. */
+  static create(config: GPTConfig, seed: number, ops?: ModelOps): GPT {
     return new GPT(config, initialWeights(validateGPTConfig(config), seed), ops);
   }
 
   /** A model holding the given weights (from a checkpoint or another model). */
-  static fromWeights(
-    config: GPTConfig,
-    weights: ReadonlyMap<string, Float32Array>,
-    ops: ModelOps = referenceOps,
-  ): GPT {
+  static fromWeights(config: GPTConfig, weights: ReadonlyMap<string, Float32Array>, ops?: ModelOps): GPT {
     return new GPT(config, weights, ops);
   }
 

@@ -1,0 +1,80 @@
+// Parity of the fast op set with the stock-op reference, op by op, values and gradients, on the Node
+// backends (`cpu`, `wasm`). Tolerance: |fast - reference| <= 1e-5 + 1e-4 * max|reference| per tensor
+// (float32 rounding of different summation orders; observed differences are ~1e-7).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { opsFor } from '../../src/model/fastOps.ts';
+import { referenceOps } from '../../src/model/modelOps.ts';
+import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from './parityHelpers.ts';
+
+const [B, T, C, H, V] = [2, 7, 16, 4, 11];
+const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+const cases: OpCase[] = [
+  {
+    name: 'layerNorm',
+    inputs: () => [rnd([B, T, C], 1), rnd([C], 2), rnd([C], 3)],
+    apply: (ops, x, g, b) => ops.layerNorm(x as tf.Tensor3D, g as tf.Tensor1D, b as tf.Tensor1D),
+  },
+  {
+    name: 'linear',
+    inputs: () => [rnd([B, T, C], 4), rnd([C, 3 * C], 5), rnd([3 * C], 6)],
+    apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
+  },
+  {
+    name: 'causalAttention',
+    inputs: () => [tf.mul(rnd([B, T, 3 * C], 7), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
+  },
+  {
+    name: 'gelu',
+    inputs: () => [tf.mul(rnd([B, T, 4 * C], 8), 3)],
+    apply: (ops, x) => ops.gelu(x as tf.Tensor3D),
+  },
+  {
+    name: 'maskedCrossEntropy',
+    inputs: () => [tf.mul(rnd([B, T, V], 9), 3)],
+    apply: (ops, logits) => {
+      const targets = tf.tensor2d(
+        Int32Array.from({ length: B * T }, (_, i) => (i * 5) % V),
+        [B, T],
+        'int32',
+      );
+      const mask = tf.tensor2d(
+        Float32Array.from({ length: B * T }, (_, i) => (i % 3 === 0 ? 0 : 1)),
+        [B, T],
+      );
+      return ops.maskedCrossEntropy(logits as tf.Tensor3D, targets, mask);
+    },
+  },
+];
+
+const within = (fast: Float32Array, ref: Float32Array) => maxAbsDiff(fast, ref) <= 1e-5 + 1e-4 * maxAbs(ref);
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`fast ops match the reference on ${backend}`, () => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s: values and gradients', async (_, opCase) => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const fast = opsFor(backend);
+      expect(fast).not.toBe(referenceOps);
+      const ref = await valueAndGrads(referenceOps, opCase);
+      const got = await valueAndGrads(fast, opCase);
+      expect(got.value.length).toBe(ref.value.length);
+      expect(within(got.value, ref.value), `value diff ${maxAbsDiff(got.value, ref.value)}`).toBe(true);
+      ref.grads.forEach((g, i) => {
+        const diff = maxAbsDiff(got.grads[i]!, g);
+        expect(within(got.grads[i]!, g), `gradient ${i} diff ${diff}`).toBe(true);
+      });
+    });
+
+    it('keeps tensor counts flat across a forward and backward pass', async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const fast = opsFor(backend);
+      await valueAndGrads(fast, cases[2]!); // warm caches (causal masks, kernels)
+      const before = tf.memory().numTensors;
+      for (const opCase of cases) await valueAndGrads(fast, opCase);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+}
