@@ -30,7 +30,9 @@ type Save = tf.GradSaveFunc;
 export function withGrad<T extends tf.Tensor>(
   f: (...args: [...tf.Tensor[], Save]) => { value: T; gradFunc: Grad },
 ): (...inputs: tf.Tensor[]) => T {
-  return tf.customGrad(f as unknown as tf.CustomGradientFunc<T>) as (...inputs: tf.Tensor[]) => T;
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    ...inputs: tf.Tensor[]
+  ) => T;
 }
 
 const run = <T extends tf.Tensor | tf.Tensor[]>(

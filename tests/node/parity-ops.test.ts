@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { opsFor } from '../../src/model/fastOps.ts';
 import { referenceOps } from '../../src/model/modelOps.ts';
-import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from './parityHelpers.ts';
+import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from './parity-helpers.ts';
 
 const [B, T, C, H, V] = [2, 7, 16, 4, 11];
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);

@@ -13,7 +13,7 @@ import { AdamW } from '../../src/train/adamW.ts';
 import { getBatch, type TokenData } from '../../src/train/batches.ts';
 import { batchTensors, trainStep } from '../../src/train/trainStep.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { maxAbs, maxAbsDiff } from './parityHelpers.ts';
+import { maxAbs, maxAbsDiff } from './parity-helpers.ts';
 
 const tiny: GPTConfig = { vocabSize: 13, nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 32, dropout: 0 };
 const batchSize = 8;

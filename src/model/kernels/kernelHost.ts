@@ -101,7 +101,7 @@ export function registerHostKernel(
       kernelName: name,
       backendName,
       kernelFunc: ({ inputs, attrs, backend }) =>
-        kernelFunc(kernelHost(backendName, backend), inputs, attrs) as tf.TensorInfo | tf.TensorInfo[],
+        kernelFunc(kernelHost(backendName, backend), inputs, attrs ?? {}) as tf.TensorInfo | tf.TensorInfo[],
     });
   }
 }
