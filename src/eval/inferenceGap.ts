@@ -26,18 +26,25 @@ function posteriorOf(probe: ProbeScore, persona: string): number | null {
   return posterior[probe.candidates.indexOf(candidate)]!;
 }
 
-/** Mean posterior of `answerPersona`'s candidate over the inference probes whose context is `contextPersona`. */
-function meanPosterior(probes: readonly ProbeScore[], contextPersona: string, answerPersona: string): number {
+/**
+ * Mean posterior of X's candidate over the inference probes whose context is `contextPersona`, counting
+ * only probes where X and Y answer differently (when they share an answer, context cannot tell them apart).
+ */
+function meanPosterior(probes: readonly ProbeScore[], contextPersona: string, x: string, y: string): number {
   const values: number[] = [];
   for (const probe of probes) {
     if (probe.kind !== 'inference' || probe.contextPersona !== contextPersona) continue;
-    const p = posteriorOf(probe, answerPersona);
+    if (candidateOf(probe, x) === candidateOf(probe, y)) continue;
+    const p = posteriorOf(probe, x);
     if (p !== null) values.push(p);
   }
   return mean(values);
 }
 
-/** The gap for every ordered pair of distinct context personas present among the inference probes. */
+/**
+ * The gap for every ordered pair of distinct context personas present among the inference probes whose
+ * answers differ somewhere (pairs that always share an answer, e.g. two good personas, are left out).
+ */
 export function inferenceGap(probes: readonly ProbeScore[]): InferencePairGap[] {
   const personas = [
     ...new Set(
@@ -48,8 +55,8 @@ export function inferenceGap(probes: readonly ProbeScore[]): InferencePairGap[] 
   for (const x of personas) {
     for (const y of personas) {
       if (x === y) continue;
-      const afterX = meanPosterior(probes, x, x);
-      const afterY = meanPosterior(probes, y, x);
+      const afterX = meanPosterior(probes, x, x, y);
+      const afterY = meanPosterior(probes, y, x, y);
       if (Number.isNaN(afterX) || Number.isNaN(afterY)) continue;
       gaps.push({ x, y, afterX, afterY, gap: afterX - afterY });
     }

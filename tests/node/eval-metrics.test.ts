@@ -188,3 +188,25 @@ describe('samples and summary', () => {
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 });
+
+describe('inference gap leaves out personas that share an answer', () => {
+  it('has no pair for two personas with the same candidate', () => {
+    const shared = (ctx: string) =>
+      ({
+        probeId: ctx,
+        kind: 'inference',
+        domain: 'users',
+        contextPersona: ctx,
+        contextKind: null,
+        candidates: [
+          { behaviour: 'good', personas: ['helpful', 'shortcut'], total: -1, chars: 5 },
+          { behaviour: 'bad', personas: ['malicious'], total: -2, chars: 5 },
+        ],
+      }) satisfies ProbeScore;
+    const pairs = inferenceGap([shared('helpful'), shared('shortcut'), shared('malicious')]).map(
+      (g) => `${g.x}/${g.y}`,
+    );
+    expect(pairs).not.toContain('helpful/shortcut');
+    expect(pairs).toContain('malicious/shortcut');
+  });
+});

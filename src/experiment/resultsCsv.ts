@@ -1,0 +1,92 @@
+// CSV export of a run's results: one row per evaluation point (pretraining, selection and every
+// fine-tune branch step), with the provenance columns repeated so that a row stands on its own.
+import type { EvalSummary } from '../eval/index.ts';
+import type { RunResults } from './results.ts';
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function resultsCsv(results: RunResults): string {
+  const domains = new Set<string>();
+  const rows: {
+    base: Record<string, unknown>;
+    summary: EvalSummary;
+    delta: Record<string, number | null>;
+  }[] = [];
+  const add = (
+    base: Record<string, unknown>,
+    summary: EvalSummary,
+    delta: Record<string, number | null> = {},
+  ) => {
+    for (const d of Object.keys(summary.miPerDomain)) domains.add(d);
+    rows.push({ base, summary, delta });
+  };
+  for (const stage of [results.pretrain, results.select]) {
+    for (const p of stage.evaluations)
+      add({ stage: stage.id, condition: '', seed: '', step: p.step, checkpoint: p.checkpoint }, p.summary);
+  }
+  for (const b of results.branches) {
+    for (const p of b.trajectory) {
+      add(
+        { stage: b.id, condition: b.condition, seed: b.seed, step: p.step, checkpoint: p.checkpoint },
+        p.summary,
+        {
+          deltaMI: p.deltaMI,
+          deltaMIPerChar: p.deltaMIPerChar,
+          deltaMICode: p.deltaMICode,
+          transferRatio: p.transferRatio,
+        },
+      );
+    }
+  }
+  const domainList = [...domains].sort();
+  const header = [
+    'runId',
+    'codeVersion',
+    'backend',
+    'corpusHash',
+    'stage',
+    'condition',
+    'seed',
+    'step',
+    'checkpoint',
+    'mi',
+    'miPerChar',
+    'miCode',
+    'attainment',
+    'deltaMI',
+    'deltaMIPerChar',
+    'deltaMICode',
+    'transferRatio',
+    ...domainList.map((d) => `mi_${d}`),
+  ];
+  const lines = [header.join(',')];
+  const { provenance } = results;
+  for (const { base, summary, delta } of rows) {
+    const values = [
+      results.runId,
+      provenance.codeVersion,
+      provenance.backend,
+      provenance.corpusHash,
+      base.stage,
+      base.condition,
+      base.seed,
+      base.step,
+      base.checkpoint,
+      summary.mi,
+      summary.miPerChar,
+      summary.miCode,
+      summary.attainment,
+      delta.deltaMI,
+      delta.deltaMIPerChar,
+      delta.deltaMICode,
+      delta.transferRatio,
+      ...domainList.map((d) => summary.miPerDomain[d]),
+    ];
+    lines.push(values.map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

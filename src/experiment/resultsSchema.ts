@@ -1,0 +1,273 @@
+// The JSON schema of results.json (a subset of JSON Schema: type, properties, required,
+// additionalProperties, items, enum, const), and a small validator for it, so that a results file from
+// any version of the lab can be checked before it is read. docs/results-schema.md explains each field.
+
+type SchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+export interface Schema {
+  type?: SchemaType | SchemaType[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  enum?: readonly unknown[];
+  const?: unknown;
+}
+
+const numOrNull: Schema = { type: ['number', 'null'] };
+const interval: Schema = {
+  type: 'object',
+  required: ['mean', 'low', 'high', 'n', 'excludesZero'],
+  additionalProperties: false,
+  properties: {
+    mean: numOrNull,
+    low: numOrNull,
+    high: numOrNull,
+    n: { type: 'integer' },
+    excludesZero: { type: 'boolean' },
+  },
+};
+const summary: Schema = {
+  type: 'object',
+  required: [
+    'mi',
+    'miPerChar',
+    'miPerDomain',
+    'miCode',
+    'attainment',
+    'posteriors',
+    'inference',
+    'calibration',
+    'probes',
+  ],
+  additionalProperties: false,
+  properties: {
+    mi: numOrNull,
+    miPerChar: numOrNull,
+    miPerDomain: { type: 'object', additionalProperties: numOrNull },
+    miCode: numOrNull,
+    attainment: numOrNull,
+    posteriors: {
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
+    },
+    inference: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['x', 'y', 'afterX', 'afterY', 'gap'],
+        additionalProperties: false,
+        properties: {
+          x: { type: 'string' },
+          y: { type: 'string' },
+          afterX: { type: 'number' },
+          afterY: { type: 'number' },
+          gap: { type: 'number' },
+        },
+      },
+    },
+    calibration: { type: 'object', additionalProperties: numOrNull },
+    probes: { type: 'integer' },
+  },
+};
+const evalPoint: Schema = {
+  type: 'object',
+  required: ['step', 'checkpoint', 'summary'],
+  additionalProperties: false,
+  properties: { step: { type: 'integer' }, checkpoint: { type: 'string' }, summary },
+};
+const stageProperties: Record<string, Schema> = {
+  id: { type: 'string' },
+  status: { enum: ['pending', 'partial', 'done', 'skipped'] },
+  steps: { type: 'integer' },
+  checkpoint: { type: ['string', 'null'] },
+  startedFrom: { type: ['string', 'null'] },
+  losses: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['step', 'trainLoss', 'valLoss'],
+      additionalProperties: false,
+      properties: { step: { type: 'integer' }, trainLoss: numOrNull, valLoss: numOrNull },
+    },
+  },
+  evaluations: { type: 'array', items: evalPoint },
+  samples: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['step', 'probeId', 'prompt', 'text', 'label', 'similarity'],
+      additionalProperties: false,
+      properties: {
+        step: { type: 'integer' },
+        probeId: { type: 'string' },
+        prompt: { type: 'string' },
+        text: { type: 'string' },
+        label: { type: 'string' },
+        similarity: { type: 'number' },
+      },
+    },
+  },
+};
+const stage: Schema = {
+  type: 'object',
+  required: Object.keys(stageProperties),
+  additionalProperties: false,
+  properties: stageProperties,
+};
+const branchPoint: Schema = {
+  type: 'object',
+  required: [
+    'step',
+    'checkpoint',
+    'deltaMI',
+    'deltaMIPerChar',
+    'deltaMIPerDomain',
+    'deltaMICode',
+    'transferRatio',
+    'attainment',
+    'summary',
+  ],
+  additionalProperties: false,
+  properties: {
+    step: { type: 'integer' },
+    checkpoint: { type: 'string' },
+    deltaMI: numOrNull,
+    deltaMIPerChar: numOrNull,
+    deltaMIPerDomain: { type: 'object', additionalProperties: numOrNull },
+    deltaMICode: numOrNull,
+    transferRatio: numOrNull,
+    attainment: numOrNull,
+    summary,
+  },
+};
+const branchProperties = {
+  ...stageProperties,
+  condition: { type: 'string' },
+  seed: { type: 'integer' },
+  trajectory: { type: 'array', items: branchPoint },
+} satisfies Record<string, Schema>;
+
+export const RESULTS_SCHEMA: Schema = {
+  type: 'object',
+  required: [
+    'schema',
+    'schemaVersion',
+    'runId',
+    'finished',
+    'provenance',
+    'pretrain',
+    'select',
+    'baseline',
+    'branches',
+    'conditions',
+  ],
+  additionalProperties: false,
+  properties: {
+    schema: { const: 'persona-lab-results' },
+    schemaVersion: { const: 1 },
+    runId: { type: 'string' },
+    finished: { type: 'boolean' },
+    provenance: {
+      type: 'object',
+      required: ['codeVersion', 'backend', 'corpusHash', 'recipe'],
+      additionalProperties: false,
+      properties: {
+        codeVersion: { type: 'string' },
+        backend: { type: 'string' },
+        corpusHash: { type: 'string' },
+        recipe: { type: 'object' },
+      },
+    },
+    pretrain: stage,
+    select: stage,
+    baseline: {
+      type: ['object', 'null'],
+      required: ['step', 'checkpoint', 'summary'],
+      properties: evalPoint.properties!,
+    },
+    branches: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: Object.keys(branchProperties),
+        additionalProperties: false,
+        properties: branchProperties,
+      },
+    },
+    conditions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['condition', 'seeds', 'trajectory', 'final'],
+        additionalProperties: false,
+        properties: {
+          condition: { type: 'string' },
+          seeds: { type: 'array', items: { type: 'integer' } },
+          trajectory: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['step', 'deltaMI', 'attainment'],
+              additionalProperties: false,
+              properties: { step: { type: 'integer' }, deltaMI: interval, attainment: interval },
+            },
+          },
+          final: {
+            type: 'object',
+            required: ['deltaMI', 'deltaMICode', 'attainment', 'transferRatio'],
+            additionalProperties: false,
+            properties: {
+              deltaMI: interval,
+              deltaMICode: interval,
+              attainment: interval,
+              transferRatio: interval,
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function fits(type: string, actual: string): boolean {
+  return type === actual || (type === 'number' && actual === 'integer');
+}
+
+/** Every place where `value` breaks `schema`, as `path: problem` lines (empty when it conforms). */
+export function schemaErrors(value: unknown, schema: Schema = RESULTS_SCHEMA, path = '$'): string[] {
+  const errors: string[] = [];
+  const actual = typeOf(value);
+  if (schema.const !== undefined && value !== schema.const)
+    errors.push(`${path}: must be ${JSON.stringify(schema.const)}`);
+  if (schema.enum && !schema.enum.includes(value))
+    errors.push(`${path}: must be one of ${schema.enum.join(', ')}`);
+  if (schema.type) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.some((t) => fits(t, actual)))
+      return [...errors, `${path}: must be ${types.join(' or ')}, is ${actual}`];
+  }
+  if (actual === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!(key in record)) errors.push(`${path}.${key}: is missing`);
+    for (const [key, child] of Object.entries(record)) {
+      const own = schema.properties?.[key];
+      if (own) errors.push(...schemaErrors(child, own, `${path}.${key}`));
+      else if (schema.additionalProperties === false) errors.push(`${path}.${key}: is not a results field`);
+      else if (typeof schema.additionalProperties === 'object')
+        errors.push(...schemaErrors(child, schema.additionalProperties, `${path}.${key}`));
+    }
+  }
+  if (actual === 'array' && schema.items)
+    (value as unknown[]).forEach((item, i) =>
+      errors.push(...schemaErrors(item, schema.items!, `${path}[${i}]`)),
+    );
+  return errors;
+}

@@ -1,0 +1,117 @@
+// What every stage of a run shares: the recipe, the prepared corpus, the store, the persisted state, the
+// event sink, the control and the pace (for the run-wide ETA). Also model <-> checkpoint helpers.
+import { summarize, evaluate, labelSample, type EvalSummary } from '../eval/index.ts';
+import { GPT } from '../model/gpt.ts';
+import type { ModelOps } from '../model/modelOps.ts';
+import { sampleText } from '../model/sampling.ts';
+import type { AdamW } from '../train/adamW.ts';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
+import type { CorpusInputs } from './corpusInputs.ts';
+import type { ExperimentRecipe } from './recipe.ts';
+import type { RunControl } from './runControl.ts';
+import type { RunEvent } from './runEvents.ts';
+import type { RunState, SampleRecord, StageRecord } from './runState.ts';
+import type { RunStore } from './runStore.ts';
+
+export interface RunContext {
+  recipe: ExperimentRecipe;
+  inputs: CorpusInputs;
+  store: RunStore;
+  state: RunState;
+  ops: ModelOps;
+  control: RunControl;
+  emit: (event: RunEvent) => void;
+  pace: { startedAt: number; stepsThisSession: number; done: number; total: number };
+}
+
+export function saveState(ctx: RunContext): Promise<void> {
+  return ctx.store.saveState(ctx.state);
+}
+
+/** Encodes a model (and optimizer, for resumable checkpoints) with the run's provenance. */
+export async function checkpointBytes(
+  ctx: RunContext,
+  model: GPT,
+  stage: StageRecord,
+  step: number,
+  optimizer: AdamW | null,
+): Promise<Uint8Array> {
+  const ckpt: Checkpoint = {
+    config: model.config,
+    vocab: [...ctx.inputs.tokenizer.chars],
+    weights: await model.getWeights(),
+    optimizer: optimizer ? { ...(await optimizer.getState()), config: optimizer.config } : null,
+    step,
+    recipe: ctx.recipe,
+    metrics: {
+      lastEvaluation: stage.evaluations.at(-1)?.summary ?? null,
+      lastLoss: stage.losses.at(-1) ?? null,
+    },
+    info: {
+      runId: ctx.state.runId,
+      stage: stage.id,
+      condition: stage.condition,
+      seed: stage.seed,
+      corpusHash: ctx.state.corpusHash,
+      backend: ctx.state.backend,
+      codeVersion: ctx.state.codeVersion,
+    },
+  };
+  return encodeCheckpoint(ckpt);
+}
+
+/** A stored checkpoint of this run, decoded and checked against the run's vocabulary and model shape. */
+export async function loadRunCheckpoint(ctx: RunContext, name: string): Promise<Checkpoint> {
+  const bytes = await ctx.store.loadCheckpoint(name);
+  if (!bytes) throw new Error(`the run's checkpoint ${JSON.stringify(name)} is missing from its folder`);
+  const ckpt = decodeCheckpoint(bytes);
+  checkCompatible(ctx, ckpt, name);
+  return ckpt;
+}
+
+/** Refuses a checkpoint whose vocabulary or model shape differs from what this run trains. */
+export function checkCompatible(ctx: RunContext, ckpt: Checkpoint, name: string): void {
+  const vocab = ctx.inputs.tokenizer.chars.join('');
+  if (ckpt.vocab.join('') !== vocab) {
+    throw new Error(`checkpoint ${name} has a different vocabulary from this recipe's corpus`);
+  }
+  const { nLayer, nHead, nEmbd, blockSize } = ctx.recipe.model;
+  const c = ckpt.config;
+  if (c.nLayer !== nLayer || c.nHead !== nHead || c.nEmbd !== nEmbd || c.blockSize !== blockSize) {
+    throw new Error(
+      `checkpoint ${name} is a ${c.nLayer}x${c.nEmbd} model (${c.nHead} heads, context ${c.blockSize}); ` +
+        `the recipe asks for ${nLayer}x${nEmbd} (${nHead} heads, context ${blockSize})`,
+    );
+  }
+}
+
+export function modelFrom(ctx: RunContext, ckpt: Checkpoint): GPT {
+  return GPT.fromWeights({ ...ckpt.config, dropout: ctx.recipe.model.dropout }, ckpt.weights, ctx.ops);
+}
+
+/** Scores every probe once and summarises (MI with the recipe's persona pair). */
+export async function evaluateModel(ctx: RunContext, model: GPT): Promise<EvalSummary> {
+  const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.inputs.probes);
+  return summarize(scores, {
+    malicious: ctx.recipe.eval.maliciousPersona,
+    helpful: ctx.recipe.eval.helpfulPersona,
+  });
+}
+
+/** One sample per sample prompt, same seed everywhere so stages can be compared side by side. */
+export async function sampleModel(ctx: RunContext, model: GPT, step: number): Promise<SampleRecord[]> {
+  const out: SampleRecord[] = [];
+  for (const probe of ctx.inputs.samplePrompts) {
+    const { text } = await sampleText(model, ctx.inputs.tokenizer, probe.prompt, {
+      maxNewChars: ctx.recipe.eval.sampleChars,
+      temperature: ctx.recipe.eval.sampleTemperature,
+      topK: 0,
+      seed: ctx.recipe.seeds.corpus,
+      stop: ['\n'],
+    });
+    const candidates = probe.candidates.map((c) => ({ ...c, text: c.text.trimEnd() }));
+    const { label, similarity } = labelSample(text, candidates);
+    out.push({ step, probeId: probe.id, prompt: probe.prompt, text, label, similarity });
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+// The runner's typed events: a tagged union on `type`, each with the run's id. The CLI draws a progress
+// bar from them, the browser worker forwards them to the page; neither needs anything else.
+import type { EvalSummary } from '../eval/index.ts';
+import type { RunResults } from './results.ts';
+
+/** 'pretrain', 'select', or 'finetune/<condition>/s<seed>'. */
+export type StageId = string;
+
+export type RunEvent =
+  | {
+      type: 'stage';
+      runId: string;
+      stage: StageId;
+      status: 'start' | 'resume' | 'skip' | 'done';
+      step: number;
+      steps: number;
+      detail?: string;
+    }
+  | {
+      type: 'progress';
+      runId: string;
+      stage: StageId;
+      step: number;
+      steps: number;
+      loss: number;
+      lr: number;
+      /** Optimizer steps done over the whole run (resumed steps included) and its total. */
+      done: number;
+      total: number;
+      /** Seconds to the end of the whole run, from this session's pace. */
+      etaSeconds: number;
+    }
+  | {
+      type: 'metrics';
+      runId: string;
+      stage: StageId;
+      step: number;
+      trainLoss: number;
+      valLoss: number | null;
+    }
+  | {
+      type: 'probe';
+      runId: string;
+      stage: StageId;
+      step: number;
+      checkpoint: string;
+      summary: EvalSummary;
+      deltaMI: number | null;
+    }
+  | {
+      type: 'sample';
+      runId: string;
+      stage: StageId;
+      step: number;
+      prompt: string;
+      text: string;
+      label: string;
+    }
+  | { type: 'checkpoint'; runId: string; stage: StageId; step: number; name: string; final: boolean }
+  | { type: 'done'; runId: string; results: RunResults }
+  | { type: 'error'; runId: string; stage: StageId | null; message: string };

@@ -1,0 +1,265 @@
+// The experiment runner: pretrain -> select (Assistant SFT on answer characters) -> one branch per
+// fine-tune condition x seed, every branch from the SAME selected checkpoint, with probe evaluations
+// along each branch. Any stage can be replaced by a given checkpoint (e.g. a shipped base). A run whose
+// store already holds state resumes from its last checkpoint. Emits RunEvents; returns the results.
+import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
+import { referenceOps, type ModelOps } from '../model/modelOps.ts';
+import { decodeCheckpoint } from '../train/checkpoint.ts';
+import { GPT } from '../model/gpt.ts';
+import { CODE_VERSION } from './codeVersion.ts';
+import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
+import type { ExperimentRecipe } from './recipe.ts';
+import { RunControl } from './runControl.ts';
+import {
+  checkCompatible,
+  checkpointBytes,
+  evaluateModel,
+  loadRunCheckpoint,
+  modelFrom,
+  saveState,
+  type RunContext,
+} from './runContext.ts';
+import type { RunEvent } from './runEvents.ts';
+import {
+  branchId,
+  checkRunState,
+  newStageRecord,
+  RUN_STATE_VERSION,
+  type RunState,
+  type StageRecord,
+} from './runState.ts';
+import type { RunStore } from './runStore.ts';
+import { buildResults, type RunResults } from './results.ts';
+import { runTrainStage } from './trainStage.ts';
+
+export interface RunOptions {
+  store: RunStore;
+  /** Name of the tfjs backend the model runs on (recorded in every result). */
+  backend: string;
+  runId?: string;
+  /** Op set for the backend (e.g. src/model/fastOps.ts `opsFor`); default: the reference ops. */
+  ops?: ModelOps;
+  control?: RunControl;
+  onEvent?: (event: RunEvent) => void;
+  /** Replace a stage by a given checkpoint: 'select' starts from it as the pretrained base, 'finetune' as the selected model. */
+  startFrom?: { stage: 'select' | 'finetune'; name: string; bytes: Uint8Array };
+  /** A prepared corpus (saves regenerating it); must come from the same recipe. */
+  inputs?: CorpusInputs;
+  data?: CorpusData;
+}
+
+function planStages(recipe: ExperimentRecipe): StageRecord[] {
+  const stages = [
+    newStageRecord('pretrain', 'pretrain', recipe.pretrain.steps, recipe.seeds.pretrain),
+    newStageRecord('select', 'select', recipe.select.steps, recipe.seeds.select),
+  ];
+  if (recipe.finetune.steps > 0) {
+    for (const condition of recipe.finetune.conditions) {
+      for (const seed of recipe.seeds.finetune) {
+        stages.push(
+          newStageRecord(branchId(condition, seed), 'finetune', recipe.finetune.steps, seed, condition),
+        );
+      }
+    }
+  }
+  return stages;
+}
+
+/** The total optimizer steps of a run and how many are already done (for the progress bar). */
+function countSteps(state: RunState): { done: number; total: number } {
+  let done = 0;
+  let total = 0;
+  for (const s of state.stages) {
+    if (s.status === 'skipped') continue;
+    total += s.steps;
+    done += s.status === 'done' ? s.steps : s.step;
+  }
+  return { done, total };
+}
+
+export async function runExperiment(recipe: ExperimentRecipe, options: RunOptions): Promise<RunResults> {
+  const emit = options.onEvent ?? (() => {});
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const saved = await options.store.loadState();
+  const state: RunState = saved
+    ? checkRunState(saved, recipe)
+    : {
+        kind: 'persona-lab-run',
+        version: RUN_STATE_VERSION,
+        runId: options.runId ?? `run-${Date.now().toString(36)}`,
+        recipe,
+        corpusHash: inputs.corpusHash,
+        backend: options.backend,
+        codeVersion: CODE_VERSION,
+        stages: planStages(recipe),
+        finished: false,
+      };
+  if (state.corpusHash !== inputs.corpusHash) {
+    throw new Error(
+      'the corpus generated now differs from the one this run started with (corpus data changed?)',
+    );
+  }
+  if (state.backend !== options.backend) {
+    throw new Error(
+      `this run started on the ${state.backend} backend; resume it on the same backend, not ${options.backend}`,
+    );
+  }
+  const ctx: RunContext = {
+    recipe,
+    inputs,
+    store: options.store,
+    state,
+    ops: options.ops ?? referenceOps,
+    control: options.control ?? new RunControl(),
+    emit,
+    pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },
+  };
+  const runId = state.runId;
+  try {
+    if (!saved) await saveState(ctx);
+    const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
+    const start = options.startFrom;
+    if (start) applyStartFrom(ctx, start, pretrain, select);
+    ctx.pace = { ...ctx.pace, ...countSteps(state) };
+
+    let base = await stageInput(ctx, pretrain, start ?? null, null);
+    try {
+      await runOrSkip(ctx, pretrain, base, () => ({
+        data: inputs.pretrain,
+        validation: inputs.validation,
+        evalEvery: recipe.pretrain.checkpointEvery,
+        recipe: recipe.pretrain,
+      }));
+    } finally {
+      base.dispose();
+    }
+    base = await stageInput(ctx, select, start?.stage === 'finetune' ? start : null, pretrain);
+    try {
+      await runOrSkip(ctx, select, base, () => ({
+        data: inputs.selection,
+        validation: null,
+        evalEvery: 0,
+        recipe: recipe.select,
+      }));
+    } finally {
+      base.dispose();
+    }
+    for (const branch of branches) {
+      const model = await stageInput(ctx, branch, null, select);
+      try {
+        await runOrSkip(ctx, branch, model, () => ({
+          data: inputs.finetune.get(branch.condition as never)!,
+          validation: null,
+          evalEvery: recipe.eval.every,
+          recipe: recipe.finetune,
+        }));
+      } finally {
+        model.dispose();
+      }
+    }
+    state.finished = true;
+    await saveState(ctx);
+    const results = buildResults(state);
+    emit({ type: 'done', runId, results });
+    return results;
+  } catch (error) {
+    const stage = state.stages.find((s) => s.status === 'partial')?.id ?? null;
+    emit({ type: 'error', runId, stage, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/** Marks the stages a given checkpoint replaces as skipped (they were done elsewhere). */
+function applyStartFrom(
+  ctx: RunContext,
+  start: NonNullable<RunOptions['startFrom']>,
+  pretrain: StageRecord,
+  select: StageRecord,
+) {
+  const replaced = start.stage === 'select' ? [pretrain] : [pretrain, select];
+  for (const record of replaced) {
+    if (record.status === 'done' && record.startedFrom === null) continue;
+    record.status = 'skipped';
+    record.startedFrom = start.name;
+  }
+  checkCompatible(ctx, decodeCheckpoint(start.bytes), start.name);
+}
+
+/**
+ * The model a stage starts from: a fresh seeded model (pretrain), the previous stage's final checkpoint,
+ * or the given external checkpoint when that replaces the previous stage.
+ */
+async function stageInput(
+  ctx: RunContext,
+  record: StageRecord,
+  external: { name: string; bytes: Uint8Array } | null,
+  previous: StageRecord | null,
+): Promise<GPT> {
+  if (external) return modelFrom(ctx, decodeCheckpoint(external.bytes));
+  if (previous === null) {
+    const config = { ...ctx.recipe.model, vocabSize: ctx.inputs.tokenizer.size };
+    return GPT.create(config, record.seed, ctx.ops);
+  }
+  if (previous.status === 'skipped') {
+    throw new Error(
+      `stage ${previous.id} was replaced by ${previous.startedFrom}: pass that checkpoint again to resume`,
+    );
+  }
+  return modelFrom(ctx, await loadRunCheckpoint(ctx, previous.checkpoint ?? previous.id));
+}
+
+async function runOrSkip(
+  ctx: RunContext,
+  record: StageRecord,
+  model: GPT,
+  job: () => Omit<Parameters<typeof runTrainStage>[1], 'record' | 'model'>,
+): Promise<void> {
+  const runId = ctx.state.runId;
+  if (record.status === 'done') {
+    ctx.emit({
+      type: 'stage',
+      runId,
+      stage: record.id,
+      status: 'skip',
+      step: record.step,
+      steps: record.steps,
+      detail: 'already done',
+    });
+    return;
+  }
+  if (record.status === 'skipped' && record.checkpoint !== null) {
+    ctx.emit({
+      type: 'stage',
+      runId,
+      stage: record.id,
+      status: 'skip',
+      step: 0,
+      steps: record.steps,
+      detail: 'already replaced',
+    });
+    return;
+  }
+  if (record.status === 'skipped' || record.steps === 0) {
+    // Nothing to train: the stage's result is its input model (a given checkpoint, or 0 steps).
+    record.status = 'skipped';
+    const detail = record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps';
+    ctx.emit({
+      type: 'stage',
+      runId,
+      stage: record.id,
+      status: 'skip',
+      step: 0,
+      steps: record.steps,
+      detail,
+    });
+    if (record.evaluations.length === 0) {
+      const summary = await evaluateModel(ctx, model);
+      record.evaluations.push({ step: 0, checkpoint: record.startedFrom ?? record.id, summary });
+    }
+    await ctx.store.saveCheckpoint(record.id, await checkpointBytes(ctx, model, record, 0, null));
+    record.checkpoint = record.id;
+    await saveState(ctx);
+    return;
+  }
+  await runTrainStage(ctx, { record, model, ...job() });
+}

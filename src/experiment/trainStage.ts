@@ -1,0 +1,200 @@
+// One training stage (pretrain, select or a fine-tune branch), run in segments between boundaries:
+// every `checkpointEvery` steps a resumable checkpoint (weights + AdamW state), every `evalEvery` steps
+// a probe evaluation, and at the end both plus samples. Batches depend only on (seed, step) and the
+// optimizer state travels in the checkpoint, so stopping and resuming gives the same result.
+import type { GPT } from '../model/gpt.ts';
+import { AdamW, DEFAULT_ADAMW } from '../train/adamW.ts';
+import type { TokenData } from '../train/batches.ts';
+import { Trainer, type TrainEvent } from '../train/trainer.ts';
+import type { TrainStageRecipe } from './recipe.ts';
+import { RunInterruptedError } from './runControl.ts';
+import {
+  checkpointBytes,
+  evaluateModel,
+  loadRunCheckpoint,
+  sampleModel,
+  saveState,
+  type RunContext,
+} from './runContext.ts';
+import type { StageRecord } from './runState.ts';
+
+export interface StageJob {
+  record: StageRecord;
+  recipe: TrainStageRecipe;
+  data: TokenData;
+  validation: TokenData | null;
+  /** Steps between probe evaluations; 0 = only at the end. */
+  evalEvery: number;
+  /** The model holding the stage's starting weights (replaced by the partial checkpoint on resume). */
+  model: GPT;
+}
+
+function nextBoundary(step: number, steps: number, every: readonly number[]): number {
+  let next = steps;
+  for (const e of every) if (e > 0) next = Math.min(next, (Math.floor(step / e) + 1) * e);
+  return next;
+}
+
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+/** Runs the stage to its end (or throws RunInterruptedError after saving where it stopped). */
+export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<void> {
+  const { record, recipe, model } = job;
+  const runId = ctx.state.runId;
+  const optimizer = new AdamW(model.params, model.specs, {
+    ...DEFAULT_ADAMW,
+    weightDecay: recipe.weightDecay,
+  });
+  try {
+    if (record.status === 'partial' && record.checkpoint) {
+      const ckpt = await loadRunCheckpoint(ctx, record.checkpoint);
+      model.setWeights(ckpt.weights);
+      if (!ckpt.optimizer)
+        throw new Error(`checkpoint ${record.checkpoint} cannot resume: it has no optimizer state`);
+      optimizer.setState(ckpt.optimizer);
+      ctx.emit({
+        type: 'stage',
+        runId,
+        stage: record.id,
+        status: 'resume',
+        step: record.step,
+        steps: record.steps,
+      });
+    } else {
+      record.status = 'partial';
+      record.step = 0;
+      ctx.emit({ type: 'stage', runId, stage: record.id, status: 'start', step: 0, steps: record.steps });
+    }
+    const schedule = {
+      lr: recipe.lr,
+      minLr: recipe.minLr,
+      warmupSteps: recipe.warmupSteps,
+      decaySteps: recipe.steps,
+    };
+    while (optimizer.step < recipe.steps) {
+      const from = optimizer.step;
+      const to = nextBoundary(from, recipe.steps, [recipe.checkpointEvery, job.evalEvery]);
+      const trainer = new Trainer(
+        model,
+        job.data,
+        job.validation,
+        {
+          steps: to,
+          batchSize: recipe.batchSize,
+          schedule,
+          gradClip: recipe.gradClip,
+          adamW: optimizer.config,
+          logInterval: recipe.logEvery,
+          evalInterval: 0,
+          evalBatches: recipe.evalBatches,
+          seed: record.seed,
+        },
+        optimizer,
+      );
+      ctx.control.attach(trainer.control);
+      let stepsBefore = from;
+      await trainer.run((event: TrainEvent) => {
+        if (event.kind === 'progress') {
+          const advanced = event.step - stepsBefore;
+          stepsBefore = event.step;
+          ctx.pace.done += advanced;
+          ctx.pace.stepsThisSession += advanced;
+          const elapsed = (performance.now() - ctx.pace.startedAt) / 1000;
+          const perStep = elapsed / Math.max(1, ctx.pace.stepsThisSession);
+          ctx.emit({
+            type: 'progress',
+            runId,
+            stage: record.id,
+            step: event.step,
+            steps: recipe.steps,
+            loss: event.loss,
+            lr: event.lr,
+            done: ctx.pace.done,
+            total: ctx.pace.total,
+            etaSeconds: perStep * (ctx.pace.total - ctx.pace.done),
+          });
+        } else {
+          const point = {
+            step: event.step,
+            trainLoss: finiteOrNull(event.trainLoss),
+            valLoss: finiteOrNull(event.valLoss),
+          };
+          record.losses.push(point);
+          ctx.emit({ type: 'metrics', runId, stage: record.id, ...point, trainLoss: event.trainLoss });
+        }
+      });
+      ctx.control.attach(null);
+      const step = optimizer.step;
+      record.step = step;
+      if (step < to) {
+        // Stopped: keep exactly this step, so a resume continues from it.
+        await savePartial(ctx, record, model, optimizer, step);
+        throw new RunInterruptedError(record.id, step);
+      }
+      const final = step >= recipe.steps;
+      if (final || (job.evalEvery > 0 && step % job.evalEvery === 0)) {
+        const name = final ? record.id : `${record.id}@${step}`;
+        const summary = await evaluateModel(ctx, model);
+        record.evaluations.push({ step, checkpoint: name, summary });
+        ctx.emit({ type: 'probe', runId, stage: record.id, step, checkpoint: name, summary, deltaMI: null });
+      }
+      if (final) {
+        for (const sample of await sampleModel(ctx, model, step)) {
+          record.samples.push(sample);
+          ctx.emit({
+            type: 'sample',
+            runId,
+            stage: record.id,
+            step,
+            prompt: sample.prompt,
+            text: sample.text,
+            label: sample.label,
+          });
+        }
+        await finishStage(ctx, record, model, step);
+      } else if (recipe.checkpointEvery > 0 && step % recipe.checkpointEvery === 0) {
+        await savePartial(ctx, record, model, optimizer, step);
+      }
+    }
+  } finally {
+    ctx.control.attach(null);
+    optimizer.dispose();
+  }
+}
+
+/** Saves a resumable checkpoint, then the state that points to it, then drops the older partial. */
+async function savePartial(ctx: RunContext, record: StageRecord, model: GPT, optimizer: AdamW, step: number) {
+  const name = `${record.id}@${step}`;
+  const previous = record.checkpoint;
+  await ctx.store.saveCheckpoint(name, await checkpointBytes(ctx, model, record, step, optimizer));
+  record.checkpoint = name;
+  await saveState(ctx);
+  if (previous && previous !== name) await ctx.store.removeCheckpoint(previous);
+  ctx.emit({ type: 'checkpoint', runId: ctx.state.runId, stage: record.id, step, name, final: false });
+}
+
+/** The stage's final checkpoint (weights only: later stages start fresh optimizers). */
+async function finishStage(ctx: RunContext, record: StageRecord, model: GPT, step: number) {
+  const previous = record.checkpoint;
+  await ctx.store.saveCheckpoint(record.id, await checkpointBytes(ctx, model, record, step, null));
+  record.checkpoint = record.id;
+  record.status = 'done';
+  await saveState(ctx);
+  if (previous && previous !== record.id) await ctx.store.removeCheckpoint(previous);
+  ctx.emit({
+    type: 'checkpoint',
+    runId: ctx.state.runId,
+    stage: record.id,
+    step,
+    name: record.id,
+    final: true,
+  });
+  ctx.emit({
+    type: 'stage',
+    runId: ctx.state.runId,
+    stage: record.id,
+    status: 'done',
+    step,
+    steps: record.steps,
+  });
+}

@@ -1,0 +1,88 @@
+// The runner on the tiny preset (cpu backend): the results conform to their schema, and a run stopped
+// twice (mid-pretraining and mid-branch) and resumed gives exactly the results of an uninterrupted run.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { presetRecipe } from '../../src/experiment/presets.ts';
+import { RunControl, RunInterruptedError } from '../../src/experiment/runControl.ts';
+import { runExperiment } from '../../src/experiment/runner.ts';
+import { MemoryRunStore } from '../../src/experiment/runStore.ts';
+import { corpusInputs } from '../../src/experiment/corpusInputs.ts';
+import { schemaErrors } from '../../src/experiment/resultsSchema.ts';
+import { resultsCsv } from '../../src/experiment/resultsCsv.ts';
+import type { RunEvent } from '../../src/experiment/runEvents.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const recipe = presetRecipe('tiny');
+const inputs = corpusInputs(recipe);
+
+describe('runExperiment (tiny preset, cpu)', () => {
+  it('resumes to the same results as an uninterrupted run', async () => {
+    const events: RunEvent[] = [];
+    const whole = await runExperiment(recipe, {
+      store: new MemoryRunStore(),
+      backend: 'cpu',
+      runId: 'r',
+      inputs,
+      onEvent: (e) => events.push(e),
+    });
+    expect(schemaErrors(JSON.parse(JSON.stringify(whole)))).toEqual([]);
+    expect(whole.branches).toHaveLength(4);
+    expect(whole.branches[0]!.trajectory.map((p) => p.step)).toEqual([0, 2, 4]);
+    expect(whole.branches[0]!.trajectory[0]!.deltaMI).toBe(0);
+    expect(whole.provenance.corpusHash).toBe(inputs.corpusHash);
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set(['stage', 'progress', 'metrics', 'probe', 'sample', 'checkpoint', 'done']),
+    );
+    expect(events.every((e) => e.runId === 'r')).toBe(true);
+    expect(resultsCsv(whole).split('\n')[0]).toMatch(/^runId,codeVersion,backend,corpusHash,stage/);
+
+    // Stop at pretraining step 9 (between checkpoints), then at step 2 of the second covert branch.
+    const store = new MemoryRunStore();
+    const stops = [
+      { stage: 'pretrain', step: 9 },
+      { stage: 'finetune-covert-s2', step: 2 },
+    ];
+    let resumed;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const control = new RunControl();
+      const stop = stops[attempt];
+      try {
+        resumed = await runExperiment(recipe, {
+          store,
+          backend: 'cpu',
+          runId: 'r',
+          inputs,
+          control,
+          onEvent: (e) => {
+            if (stop && e.type === 'progress' && e.stage === stop.stage && e.step === stop.step)
+              control.stop();
+          },
+        });
+        break;
+      } catch (error) {
+        expect(error).toBeInstanceOf(RunInterruptedError);
+        expect((error as RunInterruptedError).step).toBe(stop!.step);
+      }
+    }
+    expect(resumed).toEqual(whole);
+    expect([...store.checkpoints.keys()].sort()).toEqual([
+      'finetune-covert-s1',
+      'finetune-covert-s2',
+      'finetune-honest-s1',
+      'finetune-honest-s2',
+      'pretrain',
+      'select',
+    ]);
+  });
+
+  it('refuses to resume a store that holds another recipe', async () => {
+    const store = new MemoryRunStore();
+    await store.saveState({ kind: 'persona-lab-run', version: 1, recipe: { other: true }, stages: [] });
+    await expect(runExperiment(recipe, { store, backend: 'cpu', inputs })).rejects.toThrow(
+      /different recipe/,
+    );
+  });
+});
