@@ -66,66 +66,69 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   };
 });
 
-const layerNormHost = withGrad<tf.Tensor3D>((...args) => {
-  const [x, gamma, beta, save] = args as [tf.Tensor3D, tf.Tensor1D, tf.Tensor1D, Save];
-  const [y, stats] = run<tf.Tensor[]>(LAYER_NORM, { x, gamma, beta });
-  save([x, gamma, stats!]);
-  return {
-    value: y as tf.Tensor3D,
+// The fused kernels' gradients are registered with tfjs (not wrapped in customGrad), so that the
+// statistics a forward keeps for its backward (LayerNorm's mean and 1/std, GELU's tanh, attention's
+// probabilities) are proper kernel outputs that the tape saves and frees.
+const gradients: tf.GradConfig[] = [
+  {
+    kernelName: LAYER_NORM,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true],
     gradFunc: (dy, saved) => {
-      const [xs, g, st] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return run<tf.Tensor[]>(LAYER_NORM_GRAD, { dy, x: xs, gamma: g, stats: st });
+      const [x, gamma, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const dys = dy as tf.Tensor[];
+      const [dx, dGamma, dBeta] = run<tf.Tensor[]>(LAYER_NORM_GRAD, { dy: dys[0]!, x, gamma, stats });
+      return { x: () => dx!, gamma: () => dGamma!, beta: () => dBeta! };
     },
-  };
-});
+  },
+  {
+    kernelName: GELU,
+    inputsToSave: ['x'],
+    outputsToSave: [false, true],
+    gradFunc: (dy, saved) => {
+      const [x, tanh] = saved as [tf.Tensor, tf.Tensor];
+      return { x: () => run<tf.Tensor>(GELU_GRAD, { dy: (dy as tf.Tensor[])[0]!, x, tanh }) };
+    },
+  },
+  {
+    kernelName: ATTENTION_FORWARD,
+    inputsToSave: ['qkv'],
+    outputsToSave: [false, true],
+    gradFunc: (dy, saved, attrs) => {
+      const [qkv, probs] = saved as [tf.Tensor, tf.Tensor];
+      const dys = dy as tf.Tensor[];
+      return { qkv: () => run<tf.Tensor>(ATTENTION_BACKWARD, { dy: dys[0]!, qkv, probs }, attrs) };
+    },
+  },
+  {
+    kernelName: CROSS_ENTROPY,
+    inputsToSave: ['logits', 'targets', 'mask'],
+    gradFunc: (dy, saved) => {
+      const [logits, targets, mask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      return {
+        logits: () => run<tf.Tensor>(CROSS_ENTROPY_GRAD, { dy: dy as tf.Tensor, logits, targets, mask }),
+        targets: () => tf.zerosLike(targets), // not differentiable (ids, mask): zeros
+        mask: () => tf.zerosLike(mask),
+      };
+    },
+  },
+];
 
-const geluHost = withGrad<tf.Tensor3D>((...args) => {
-  const [x, save] = args as [tf.Tensor3D, Save];
-  const [y, tanh] = run<tf.Tensor[]>(GELU, { x });
-  save([x, tanh!]);
-  return {
-    value: y as tf.Tensor3D,
-    gradFunc: (dy, saved) => run<tf.Tensor>(GELU_GRAD, { dy, x: saved[0]!, tanh: saved[1]! }),
-  };
-});
-
-function attentionHost(qkv: tf.Tensor3D, nHead: number): tf.Tensor3D {
-  const attend = withGrad<tf.Tensor3D>((...args) => {
-    const [packed, save] = args as [tf.Tensor3D, Save];
-    const [y, probs] = run<tf.Tensor[]>(ATTENTION_FORWARD, { qkv: packed }, { nHead });
-    save([packed, probs!]);
-    return {
-      value: y as tf.Tensor3D,
-      gradFunc: (dy, saved) =>
-        run<tf.Tensor>(ATTENTION_BACKWARD, { dy, qkv: saved[0]!, probs: saved[1]! }, { nHead }),
-    };
-  });
-  return attend(qkv);
-}
-
-function crossEntropyHost(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
-  // Targets and mask are not differentiated: closed over rather than passed as inputs.
-  const loss = withGrad<tf.Scalar>((...args) => {
-    const [l, save] = args as [tf.Tensor3D, Save];
-    save([l, targets, mask]); // saved (kept) so that backward works even if the caller disposes them
-    return {
-      value: run<tf.Scalar>(CROSS_ENTROPY, { logits: l, targets, mask }),
-      gradFunc: (dy, saved) =>
-        run<tf.Tensor>(CROSS_ENTROPY_GRAD, { dy, logits: saved[0]!, targets: saved[1]!, mask: saved[2]! }),
-    };
-  });
-  return loss(logits);
+/** The first output of a multi-output kernel; the others (kept by the tape if it records) are freed. */
+function firstOutput<T extends tf.Tensor>(outputs: tf.Tensor[]): T {
+  tf.dispose(outputs.slice(1));
+  return outputs[0] as T;
 }
 
 /** Ops for the `wasm` and `cpu` backends: the project's JS kernels plus transpose-free linear layers. */
 export const hostOps: ModelOps = {
   name: 'fast-host',
   embed: referenceOps.embed,
-  layerNorm: (x, gamma, beta) => layerNormHost(x, gamma, beta),
+  layerNorm: (x, gamma, beta) => firstOutput(run(LAYER_NORM, { x, gamma, beta })),
   linear: (x, w, b) => linearTransposeFree(x, w, b),
-  causalAttention: attentionHost,
-  gelu: (x) => geluHost(x),
-  maskedCrossEntropy: crossEntropyHost,
+  causalAttention: (qkv, nHead) => firstOutput(run(ATTENTION_FORWARD, { qkv }, { nHead })),
+  gelu: (x) => firstOutput(run(GELU, { x })),
+  maskedCrossEntropy: (logits, targets, mask) => run<tf.Scalar>(CROSS_ENTROPY, { logits, targets, mask }),
 };
 
 /** Registers the kernels the fast ops need on the CPU-side backends (safe to call repeatedly). */
@@ -133,6 +136,7 @@ export function registerFastKernels(): void {
   registerWasmUnsortedSegmentSum();
   registerCausalAttentionKernels();
   registerRowKernels();
+  for (const config of gradients) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
 }
 
 /** The fastest correct op set for a tfjs backend ('wasm', 'cpu', 'webgpu', 'webgl', ...). */

@@ -2,7 +2,7 @@
 // gradient norm as kept scalar tensors, so the caller decides when to read them back (log steps only).
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
-import { clipScale, type AdamW } from './adamW.ts';
+import type { AdamW } from './adamW.ts';
 import type { Batch } from './batches.ts';
 
 export interface StepResult {
@@ -36,8 +36,7 @@ export function trainStep(
   // variableGrads keys gradients by the variable's (unique) name; the optimizer wants parameter names.
   const named: tf.NamedTensorMap = {};
   for (const spec of model.specs) named[spec.name] = grads[model.params.get(spec.name)!.name]!;
-  const { scale, norm } = clipScale(named, gradClip);
-  optimizer.apply(named, lr, scale);
-  tf.dispose([x, y, mask, scale, ...Object.values(grads)]);
+  const norm = optimizer.applyClipped(named, lr, gradClip);
+  tf.dispose([x, y, mask, ...Object.values(grads)]);
   return { loss: value, gradNorm: norm };
 }
