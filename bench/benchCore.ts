@@ -1,0 +1,104 @@
+// One benchmark measurement, shared by the Node runner and the browser page: train a model for a few
+// steps on the active backend with one op set, and report the median step time, tokens per second,
+// kernel dispatches per step (tf.profile) and peak tensor memory. No Node or DOM imports.
+import * as tf from '@tensorflow/tfjs';
+import type { GPTConfig } from '../src/model/config.ts';
+import { opsFor } from '../src/model/fastOps.ts';
+import { GPT } from '../src/model/gpt.ts';
+import { referenceOps } from '../src/model/modelOps.ts';
+import { AdamW } from '../src/train/adamW.ts';
+import { trainStep } from '../src/train/trainStep.ts';
+
+export interface BenchCase {
+  configName: 'reference' | 'tiny';
+  ops: 'fast' | 'reference';
+  /** Measured steps after warm-up (the median is reported). */
+  steps: number;
+  warmup: number;
+}
+
+export interface BenchResult extends BenchCase {
+  where: 'node' | 'browser';
+  backend: string;
+  opsName: string;
+  msPerStep: number;
+  tokensPerSecond: number;
+  kernelsPerStep: number;
+  peakTensorBytes: number;
+  /** Process RSS (Node) or JS heap (browser, where available), MB, after the run. */
+  hostMemoryMB: number | null;
+  losses: number[];
+}
+
+export const BENCH_CONFIGS: Record<BenchCase['configName'], { model: GPTConfig; batchSize: number }> = {
+  // The science's model (issue 4): 2 layers, width 128, 4 heads, context 224, batch 32, vocab 56.
+  reference: {
+    model: { vocabSize: 56, nLayer: 2, nHead: 4, nEmbd: 128, blockSize: 224, dropout: 0 },
+    batchSize: 32,
+  },
+  tiny: {
+    model: { vocabSize: 56, nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 32, dropout: 0 },
+    batchSize: 8,
+  },
+};
+
+function syntheticBatch(batchSize: number, time: number, vocab: number) {
+  const n = batchSize * time;
+  const x = new Int32Array(n);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = (i * 7 + (i >> 5)) % vocab;
+    y[i] = (i * 7 + 7 + (i >> 5)) % vocab;
+  }
+  return { batchSize, time, x, y, mask: new Float32Array(n).fill(1) };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
+/** Runs one case on the active backend. `hostMemoryMB` is sampled by the caller's environment. */
+export async function runBenchCase(
+  bench: BenchCase,
+  where: 'node' | 'browser',
+  hostMemoryMB: () => number | null,
+): Promise<BenchResult> {
+  const backend = tf.getBackend();
+  const { model: config, batchSize } = BENCH_CONFIGS[bench.configName];
+  const ops = bench.ops === 'fast' ? opsFor(backend) : referenceOps;
+  const model = GPT.create(config, 1, ops);
+  const optimizer = new AdamW(model.params, model.specs);
+  const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
+  const times: number[] = [];
+  const losses: number[] = [];
+  let peak = tf.memory().numBytes;
+  const step = async (i: number): Promise<number> => {
+    const start = performance.now();
+    const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
+    peak = Math.max(peak, tf.memory().numBytes);
+    losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
+    tf.dispose([loss, gradNorm]);
+    return performance.now() - start;
+  };
+  for (let i = 0; i < bench.warmup; i++) await step(i);
+  for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
+  const profile = await tf.profile(async () => {
+    await step(bench.warmup + bench.steps);
+  });
+  const result: BenchResult = {
+    ...bench,
+    where,
+    backend,
+    opsName: ops.name,
+    msPerStep: median(times),
+    tokensPerSecond: (batchSize * config.blockSize) / (median(times) / 1000),
+    kernelsPerStep: profile.kernels.length,
+    peakTensorBytes: Math.max(peak, profile.peakBytes),
+    hostMemoryMB: hostMemoryMB(),
+    losses,
+  };
+  optimizer.dispose();
+  model.dispose();
+  return result;
+}

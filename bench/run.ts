@@ -1,0 +1,155 @@
+// `npm run bench`: the fast ops against the stock-op reference, side by side in one run, on the
+// reference config and a tiny one, on `wasm` and `cpu` in Node and on `webgpu`, `webgl` and `wasm` in
+// headless Chromium (Playwright, WebGPU on SwiftShader). Prints a table; writes bench/out/bench.json.
+//   --node | --browser   only that side          --tiny       tiny config only
+//   --steps N            measured steps (default 3; slow cases use fewer, see stepsFor)
+//   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
+//   --backends a,b       only these backends
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
+import { selectBackend } from '../src/platform/backend.ts';
+import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const steps = Number(option('--steps') ?? 3);
+const onlyBackends = option('--backends')?.split(',');
+const wanted = (backend: string) => !onlyBackends || onlyBackends.includes(backend);
+
+/** Slow cases (the reference config off wasm) get one warm-up and at most two measured steps. */
+function casesFor(backend: string): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const configName of flag('--tiny') ? (['tiny'] as const) : (['tiny', 'reference'] as const)) {
+    const slow = configName === 'reference' && backend !== 'wasm';
+    if (slow && flag('--skip-slow')) continue;
+    for (const ops of ['fast', 'reference'] as const) {
+      cases.push({
+        configName,
+        ops,
+        steps: slow ? Math.min(steps, 2) : steps,
+        warmup: configName === 'tiny' ? 2 : 1,
+      });
+    }
+  }
+  return cases;
+}
+
+async function runNode(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const backend of ['wasm', 'cpu'].filter(wanted)) {
+    await selectBackend(backend as 'wasm' | 'cpu');
+    for (const bench of casesFor(backend)) {
+      const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20);
+      print(result);
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+async function runBrowser(): Promise<BenchResult[]> {
+  const server = await createServer({
+    root: process.cwd(),
+    server: { port: 0, host: '127.0.0.1' },
+    logLevel: 'error',
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 5173;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const results: BenchResult[] = [];
+  try {
+    for (const backend of ['webgpu', 'webgl', 'wasm'].filter(wanted)) {
+      // A fresh page per backend: each starts its own tfjs engine.
+      const page = await browser.newPage();
+      page.setDefaultTimeout(0);
+      await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
+      await page.waitForFunction(() => typeof window.runBrowserBench === 'function');
+      for (const bench of casesFor(backend)) {
+        const out = await page.evaluate(([b, c]) => window.runBrowserBench(b, [c]), [
+          backend,
+          bench,
+        ] as const);
+        if ('error' in out) {
+          console.log(`browser ${backend}: ${out.error}`);
+          break;
+        }
+        for (const result of out) {
+          print(result);
+          results.push(result);
+        }
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return results;
+}
+
+function print(r: BenchResult): void {
+  console.log(
+    [
+      r.where.padEnd(7),
+      r.backend.padEnd(6),
+      r.configName.padEnd(9),
+      r.opsName.padEnd(10),
+      `${r.msPerStep.toFixed(0)} ms`.padStart(10),
+      `${r.tokensPerSecond.toFixed(0)} tok/s`.padStart(14),
+      `${r.kernelsPerStep} kernels`.padStart(13),
+      `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
+      r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
+    ].join(' '),
+  );
+}
+
+/** The markdown table: one row per (where, backend, config), fast and reference side by side. */
+function table(results: BenchResult[]): string {
+  const rows = [
+    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast tok/s | fast kernels/step | ref kernels/step | fast / ref peak tensor MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const fast of results.filter((r) => r.ops === 'fast')) {
+    const ref = results.find(
+      (r) =>
+        r.ops === 'reference' &&
+        r.where === fast.where &&
+        r.backend === fast.backend &&
+        r.configName === fast.configName,
+    );
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    rows.push(
+      `| ${fast.where} | ${fast.backend} | ${fast.configName} | ${fast.msPerStep.toFixed(0)} | ${ref ? ref.msPerStep.toFixed(0) : '-'} | ${
+        ref ? (ref.msPerStep / fast.msPerStep).toFixed(1) + 'x' : '-'
+      } | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${mb(fast.peakTensorBytes)} / ${ref ? mb(ref.peakTensorBytes) : '-'} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function machine(): string {
+  const cpuInfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.*)/.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  return `${cpus().length} cores (nproc), ${model}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
+}
+
+const results: BenchResult[] = [];
+if (!flag('--browser')) results.push(...(await runNode()));
+if (!flag('--node')) results.push(...(await runBrowser()));
+const markdown = table(results);
+console.log(`\n${machine()}\n\n${markdown}`);
+mkdirSync('bench/out', { recursive: true });
+writeFileSync(
+  'bench/out/bench.json',
+  JSON.stringify({ machine: machine(), args, date: new Date().toISOString(), results, markdown }, null, 2),
+);
+console.log('wrote bench/out/bench.json');
