@@ -1,8 +1,8 @@
 // Fast implementations of the model's ops, and `opsFor(backend)`, which picks the fastest correct set
 // for the active tfjs backend. Every set here is checked against `referenceOps` (values and gradients)
 // by the parity tests. On `wasm` and `cpu` the hot paths are the project's own kernels
-// (src/model/kernels) with hand-written gradients; on GPU backends, fused stock-op compositions with
-// hand-written gradients cut the number of kernel dispatches.
+// (src/model/kernels) with hand-written gradients. GPU backends (webgpu, webgl) still run the stock ops:
+// fused GPU kernels are future work (the fused AdamW already cuts their optimizer dispatches).
 import * as tf from '@tensorflow/tfjs';
 import {
   registerCausalAttentionKernels,
@@ -21,7 +21,6 @@ import {
 } from './kernels/rowKernels.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
 import { referenceOps, type ModelOps } from './modelOps.ts';
-import { gpuOps } from './fast/gpuOps.ts';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 type Save = tf.GradSaveFunc;
@@ -145,6 +144,5 @@ export function opsFor(backendName: string): ModelOps {
     registerFastKernels();
     return hostOps;
   }
-  if (backendName === 'webgpu' || backendName === 'webgl') return gpuOps;
   return referenceOps;
 }
