@@ -18,7 +18,8 @@ export interface RunContext {
   inputs: CorpusInputs;
   store: RunStore;
   state: RunState;
-  ops: ModelOps;
+  /** Forced op set, or undefined for the model's default (fast ops for the active backend). */
+  ops: ModelOps | undefined;
   control: RunControl;
   emit: (event: RunEvent) => void;
   pace: { startedAt: number; stepsThisSession: number; done: number; total: number };

@@ -3,7 +3,7 @@
 // along each branch. Any stage can be replaced by a given checkpoint (e.g. a shipped base). A run whose
 // store already holds state resumes from its last checkpoint. Emits RunEvents; returns the results.
 import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
-import { referenceOps, type ModelOps } from '../model/modelOps.ts';
+import type { ModelOps } from '../model/modelOps.ts';
 import { decodeCheckpoint } from '../train/checkpoint.ts';
 import { GPT } from '../model/gpt.ts';
 import { CODE_VERSION } from './codeVersion.ts';
@@ -37,7 +37,7 @@ export interface RunOptions {
   /** Name of the tfjs backend the model runs on (recorded in every result). */
   backend: string;
   runId?: string;
-  /** Op set for the backend (e.g. src/model/fastOps.ts `opsFor`); default: the reference ops. */
+  /** Op set to force (e.g. `referenceOps`); default: the model's fastest correct set for the backend. */
   ops?: ModelOps;
   control?: RunControl;
   onEvent?: (event: RunEvent) => void;
@@ -109,7 +109,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     inputs,
     store: options.store,
     state,
-    ops: options.ops ?? referenceOps,
+    ops: options.ops,
     control: options.control ?? new RunControl(),
     emit,
     pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },

@@ -1,0 +1,18 @@
+// Backend choice for the Node CLI through src/platform: 'auto' means wasm, falling back to cpu (webgpu
+// and webgl do not exist in Node).
+import { BackendUnavailableError, selectBackend, type BackendName } from '../platform/backend.ts';
+import type { RecipeBackend } from '../experiment/recipe.ts';
+import { CliError } from './cliErrors.ts';
+
+export async function startBackend(choice: RecipeBackend): Promise<BackendName> {
+  const order: BackendName[] = choice === 'auto' ? ['wasm', 'cpu'] : [choice];
+  const reasons: string[] = [];
+  for (const name of order) {
+    try {
+      return (await selectBackend(name)).backend;
+    } catch (error) {
+      reasons.push(error instanceof BackendUnavailableError ? error.message : `${name}: ${String(error)}`);
+    }
+  }
+  throw new CliError(`no backend could start: ${reasons.join('; ')}`, 1);
+}

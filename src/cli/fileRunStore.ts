@@ -1,0 +1,68 @@
+// A RunStore over a folder (Node): DIR/run-state.json and DIR/checkpoints/<name>.ckpt. Every write goes
+// to a temporary file first and is renamed into place, so a crash never leaves a half-written file and
+// a failed write leaves the previous version intact.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunStore } from '../experiment/runStore.ts';
+
+export const STATE_FILE = 'run-state.json';
+
+/** Writes `data` to `path` atomically (tmp file in the same folder, then rename). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+async function readOrNull(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+export class FileRunStore implements RunStore {
+  constructor(readonly dir: string) {}
+
+  private checkpointPath(name: string): string {
+    if (!/^[A-Za-z0-9._@-]+$/.test(name))
+      throw new Error(`checkpoint name ${JSON.stringify(name)} is not file-safe`);
+    return join(this.dir, 'checkpoints', `${name}.ckpt`);
+  }
+
+  async saveCheckpoint(name: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(join(this.dir, 'checkpoints'), { recursive: true });
+    await writeFileAtomic(this.checkpointPath(name), bytes);
+  }
+
+  async loadCheckpoint(name: string): Promise<Uint8Array | null> {
+    const data = await readOrNull(this.checkpointPath(name));
+    return data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  }
+
+  async removeCheckpoint(name: string): Promise<void> {
+    await rm(this.checkpointPath(name), { force: true });
+  }
+
+  async saveState(state: unknown): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(join(this.dir, STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
+  }
+
+  async loadState(): Promise<unknown> {
+    const data = await readOrNull(join(this.dir, STATE_FILE));
+    if (!data) return null;
+    try {
+      return JSON.parse(data.toString('utf8'));
+    } catch {
+      throw new Error(`${join(this.dir, STATE_FILE)} is not valid JSON (the run folder is damaged)`);
+    }
+  }
+}

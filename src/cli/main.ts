@@ -1,0 +1,100 @@
+// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, score, sample,
+// corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
+// (Ctrl-C, after saving a checkpoint) with 130.
+import { parseArgs } from 'node:util';
+import { CliError, EXIT } from './cliErrors.ts';
+import { corpusCommand } from './corpusCommand.ts';
+import { runCommand } from './runCommand.ts';
+import { sampleCommand } from './sampleCommand.ts';
+import { scoreCommand } from './scoreCommand.ts';
+
+const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
+  run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu] [--quiet]
+                                  [--from CHECKPOINT --from-stage select|finetune]
+  score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu]
+  sample <checkpoint> --prompt TEXT [--temperature T] [--top-k K] [--seed S] [--max-chars N]
+  corpus <recipe.json|preset> --print`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  backend: { type: 'string' },
+  quiet: { type: 'boolean' },
+  from: { type: 'string' },
+  'from-stage': { type: 'string' },
+  prompt: { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  seed: { type: 'string' },
+  'max-chars': { type: 'string' },
+  print: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values: v, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (v.help || command === undefined || command === 'help') {
+    console.log(USAGE);
+    return command === undefined && !v.help ? EXIT.badInput : EXIT.ok;
+  }
+  const only = (n: number) => {
+    if (rest.length > n)
+      throw new CliError(`${command}: unexpected argument ${JSON.stringify(rest[n])}\n${USAGE}`);
+  };
+  switch (command) {
+    case 'run':
+      only(1);
+      return runCommand({
+        recipe: rest[0],
+        out: v.out,
+        force: v.force === true,
+        backend: v.backend,
+        from: v.from,
+        fromStage: v['from-stage'],
+        quiet: v.quiet === true,
+      });
+    case 'score':
+      only(2);
+      return scoreCommand(rest[0], rest[1], v.backend);
+    case 'sample':
+      only(1);
+      return sampleCommand({
+        checkpoint: rest[0],
+        prompt: v.prompt,
+        temperature: v.temperature,
+        topK: v['top-k'],
+        seed: v.seed,
+        maxChars: v['max-chars'],
+        backend: v.backend,
+      });
+    case 'corpus':
+      only(1);
+      return corpusCommand(rest[0], v.print === true);
+    default:
+      throw new CliError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`persona-lab: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(
+        `persona-lab: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exitCode = EXIT.failure;
+    }
+  },
+);

@@ -1,0 +1,139 @@
+// `run <recipe.json|preset> --out DIR`: runs an experiment headless with a progress bar and ETA, writes
+// DIR/results.json and DIR/results.csv, keeps checkpoints under DIR, and resumes when DIR holds an
+// interrupted run. A finished run's results are never clobbered: --force moves them aside first.
+import { Presets, SingleBar } from 'cli-progress';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
+import type { RunEvent } from '../experiment/runEvents.ts';
+import { runExperiment } from '../experiment/runner.ts';
+import { resultsCsv } from '../experiment/resultsCsv.ts';
+import type { RecipeBackend } from '../experiment/recipe.ts';
+import { startBackend } from './cliBackend.ts';
+import { CliError, EXIT, readCheckpointFile, readInputFile } from './cliErrors.ts';
+import { FileRunStore, STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
+import { loadRecipeArg } from './recipeArg.ts';
+
+export interface RunArgs {
+  recipe: string | undefined;
+  out: string | undefined;
+  force: boolean;
+  backend: string | undefined;
+  from: string | undefined;
+  fromStage: string | undefined;
+  quiet: boolean;
+}
+
+/** Moves a finished run's files into DIR/previous-<time>/ so that nothing written is overwritten. */
+async function setAside(dir: string): Promise<string> {
+  const aside = join(dir, `previous-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  await mkdir(aside);
+  for (const name of await readdir(dir)) {
+    if (name.startsWith('previous-')) continue;
+    await rename(join(dir, name), join(aside, name));
+  }
+  return aside;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const recipe = await loadRecipeArg(args.recipe);
+  if (!args.out) throw new CliError('--out DIR is required: the folder for checkpoints and results');
+  const dir = args.out;
+  if (existsSync(join(dir, 'results.json'))) {
+    if (!args.force) {
+      throw new CliError(
+        `${dir} already holds a finished run's results.json: choose another --out, or --force to set it aside`,
+      );
+    }
+    console.error(`set the previous run aside in ${await setAside(dir)}`);
+  }
+  let startFrom;
+  if (args.from) {
+    if (args.fromStage !== 'select' && args.fromStage !== 'finetune') {
+      throw new CliError(
+        '--from needs --from-stage select (CHECKPOINT is the pretrained base) or finetune (the selected model)',
+      );
+    }
+    await readCheckpointFile(args.from); // refuses a corrupt file with a clear message before any work
+    const bytes = await readInputFile(args.from, 'checkpoint');
+    startFrom = { stage: args.fromStage, name: args.from, bytes: new Uint8Array(bytes) } as const;
+  }
+  const backendChoice = (args.backend ?? recipe.backend) as RecipeBackend;
+  if (args.backend && !['auto', 'wasm', 'cpu'].includes(args.backend)) {
+    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${args.backend}`);
+  }
+  const backend = await startBackend(
+    backendChoice === 'webgpu' || backendChoice === 'webgl' ? 'auto' : backendChoice,
+  );
+  const resuming = existsSync(join(dir, STATE_FILE));
+  const log = (line: string) => {
+    if (!args.quiet) console.error(line);
+  };
+  log(`${resuming ? 'resuming' : 'starting'} the run in ${dir} on the ${backend} backend`);
+
+  const control = new RunControl();
+  const onSignal = () => {
+    log('\nstopping: saving a checkpoint at the current step...');
+    control.stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = new SingleBar(
+    {
+      format: ' {bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {stage} loss {loss}',
+      etaBuffer: 50,
+    },
+    Presets.shades_classic,
+  );
+  let barStarted = false;
+  const onEvent = (e: RunEvent) => {
+    if (args.quiet) return;
+    if (e.type === 'progress') {
+      if (!barStarted) {
+        bar.start(e.total, e.done, { stage: e.stage, loss: '-' });
+        barStarted = true;
+      }
+      bar.update(e.done, { stage: e.stage, loss: e.loss.toFixed(3) });
+    } else if (e.type === 'probe' && !barStarted) {
+      log(`${e.stage} step ${e.step}: MI ${e.summary.mi?.toFixed(3) ?? '-'}`);
+    } else if (e.type === 'stage' && (e.status === 'skip' || e.status === 'resume')) {
+      if (barStarted) bar.stop();
+      barStarted = false;
+      log(`${e.stage}: ${e.status}${e.detail ? ` (${e.detail})` : ''}`);
+    }
+  };
+  const started = performance.now();
+  try {
+    const results = await runExperiment(recipe, {
+      store: new FileRunStore(dir),
+      backend,
+      control,
+      onEvent,
+      startFrom,
+    });
+    if (barStarted) bar.stop();
+    await writeFileAtomic(join(dir, 'results.csv'), resultsCsv(results));
+    await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+    log(
+      `done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(dir, 'results.json')} and results.csv`,
+    );
+    for (const c of results.conditions) {
+      const d = c.final.deltaMI;
+      log(
+        `  ${c.condition}: ΔMI ${d.mean?.toFixed(3) ?? '-'} [${d.low?.toFixed(3) ?? '-'}, ${d.high?.toFixed(3) ?? '-'}] over ${d.n} seeds`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (barStarted) bar.stop();
+    if (error instanceof RunInterruptedError) {
+      log(error.message);
+      return EXIT.interrupted;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

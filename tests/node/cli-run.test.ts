@@ -1,0 +1,98 @@
+// The CLI end to end: the tiny preset runs through `tsx src/cli/main.ts run`, writes results that
+// pass their schema, refuses to clobber them, and every command refuses bad input with a message and
+// exit code 2.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { schemaErrors } from '../../src/experiment/resultsSchema.ts';
+
+function lab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  // node --import tsx: the same as `npx tsx` without npx's own start-up time, for the many refusals below.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'persona-lab-cli-'));
+const out = join(dir, 'run');
+
+describe('persona-lab CLI', () => {
+  it('runs the tiny preset end to end and writes results that pass the schema', () => {
+    const r = lab('run', 'tiny', '--out', out, '--backend', 'cpu');
+    expect(r.stderr).toMatch(/done in/);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(schemaErrors(results)).toEqual([]);
+    expect(results.provenance.backend).toBe('cpu');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n').length).toBeGreaterThan(10);
+    expect(existsSync(join(out, 'checkpoints', 'select.ckpt'))).toBe(true);
+  });
+
+  it('refuses to clobber a finished run', () => {
+    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    const r = lab('run', 'tiny', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already holds a finished run/);
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
+  });
+
+  it('scores a probes file and samples from a checkpoint', () => {
+    const probes = join(dir, 'probes.jsonl');
+    writeFileSync(
+      probes,
+      `${JSON.stringify({ id: 'p', prompt: '~\nU: hi\nAI: ', candidates: ['ok.\n', 'no.\n'] })}\n`,
+    );
+    const r = lab('score', join(out, 'checkpoints', 'select.ckpt'), probes, '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const line = JSON.parse(r.stdout.trim());
+    expect(line.id).toBe('p');
+    expect(line.candidates).toHaveLength(2);
+    expect(line.candidates[0].posterior + line.candidates[1].posterior).toBeCloseTo(1, 9);
+    const s = lab(
+      'sample',
+      join(out, 'checkpoints', 'select.ckpt'),
+      '--prompt',
+      'U: hi\\nAI: ',
+      '--max-chars',
+      '10',
+      '--backend',
+      'cpu',
+    );
+    expect(s.code).toBe(0);
+    expect(s.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('refuses bad input with a message and exit code 2', () => {
+    const ckpt = join(out, 'checkpoints', 'select.ckpt');
+    const corrupt = join(dir, 'corrupt.ckpt');
+    writeFileSync(corrupt, readFileSync(ckpt).subarray(0, 200));
+    const badRecipe = join(dir, 'bad.json');
+    writeFileSync(badRecipe, JSON.stringify({ version: 1, pretrain: { steps: 'many' } }));
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{ "version": ');
+    const badProbes = join(dir, 'bad.jsonl');
+    writeFileSync(badProbes, `${JSON.stringify({ prompt: 'héllo', candidates: ['x'] })}\n`);
+    const cases: [string[], RegExp][] = [
+      [['run', join(dir, 'missing.json'), '--out', join(dir, 'x')], /does not exist/],
+      [['run', 'nosuchpreset', '--out', join(dir, 'x')], /neither a recipe file nor a preset/],
+      [['run', badRecipe, '--out', join(dir, 'x')], /recipe: \S+ /],
+      [['run', notJson, '--out', join(dir, 'x')], /not valid JSON/],
+      [['run', 'tiny'], /--out DIR is required/],
+      [['sample', corrupt, '--prompt', 'hi'], /checkpoint refused/],
+      [['score', ckpt, join(dir, 'missing.jsonl')], /does not exist/],
+      [['score', ckpt, badProbes], /bad\.jsonl:1: prompt has characters outside the model's vocabulary: "é"/],
+      [['sample', ckpt, '--prompt', 'ü'], /outside the model's vocabulary/],
+      [['frobnicate'], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const r = lab(...args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+});
