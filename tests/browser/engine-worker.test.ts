@@ -93,7 +93,7 @@ describe('engine worker on webgpu', () => {
     );
     await vi.waitFor(() => expect(steps.length).toBeGreaterThan(0), { timeout: 60_000 });
     await call(engine.api.pause());
-    await new Promise((r) => setTimeout(r, 500)); // let a step in flight report
+    await new Promise((r) => setTimeout(r, 1500)); // let a step already in flight report
     const held = steps.length;
     await new Promise((r) => setTimeout(r, 1500));
     expect(steps.length).toBe(held); // nothing moves while paused

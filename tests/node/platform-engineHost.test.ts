@@ -1,6 +1,6 @@
 // The engine behind the worker contract, driven directly on the cpu backend: training with events,
 // pause/resume/stop, typed errors, and checkpoints whose refusal leaves the loaded model untouched.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineHost } from '../../src/platform/engineHost.ts';
 import type { EngineEvent, GPTConfig, TrainSpec } from '../../workers/contract.ts';
 
@@ -73,7 +73,7 @@ describe('EngineHost on cpu', () => {
     expect(progress).toEqual([1]); // held at the step boundary after the pause
     await expect(engine.saveCheckpoint()).resolves.toBeInstanceOf(Uint8Array); // allowed while paused
     await engine.resume();
-    await new Promise((r) => setTimeout(r, 300));
+    await vi.waitFor(() => expect(progress.length).toBeGreaterThan(2), { timeout: 30_000 });
     await engine.stop();
     const summary = await run;
     expect(progress.length).toBeGreaterThan(1);
