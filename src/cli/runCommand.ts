@@ -87,9 +87,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
     Presets.shades_classic,
   );
   let barStarted = false;
+  // Without a terminal (a log file, CI) the bar cannot redraw: print a line every tenth of the run.
+  const tty = process.stderr.isTTY === true;
+  let nextTenth = 0;
   const onEvent = (e: RunEvent) => {
     if (args.quiet) return;
-    if (e.type === 'progress') {
+    if (e.type === 'progress' && !tty) {
+      if (e.done >= (nextTenth * e.total) / 10) {
+        log(
+          `${Math.floor((100 * e.done) / e.total)}% (${e.done}/${e.total} steps), ${e.stage} loss ${e.loss.toFixed(3)}, ETA ${Math.round(e.etaSeconds)} s`,
+        );
+        nextTenth = Math.floor((10 * e.done) / e.total) + 1;
+      }
+    } else if (e.type === 'progress') {
       if (!barStarted) {
         bar.start(e.total, e.done, { stage: e.stage, loss: '-' });
         barStarted = true;
