@@ -6,6 +6,11 @@ import type { SampleOptions, SampleResult } from '../src/model/sampling.ts';
 import type { CandidateScore, ScoreRequest } from '../src/model/scoring.ts';
 import type { BackendChoice, BackendName, BackendReport } from '../src/platform/backend.ts';
 import type { AdamWConfig } from '../src/train/adamW.ts';
+import type { CorpusStats } from '../src/corpus/index.ts';
+import type { EvalSummary } from '../src/eval/index.ts';
+import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
+import type { RunEvent } from '../src/experiment/runEvents.ts';
+import type { RunResults } from '../src/experiment/results.ts';
 import type { LrSchedule } from '../src/train/schedule.ts';
 
 export type { BackendChoice, BackendName, BackendReport, GPTConfig, SampleOptions, SampleResult };
@@ -139,3 +144,79 @@ export interface EngineApi {
   /** Logits for ids [batch, time] (row-major): for parity tests and inspection. */
   logits(ids: Int32Array, batch: number, time: number): Promise<LogitsResult>;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The lab: whole experiments (the same runner as the CLI) inside the worker, saved in IndexedDB.
+
+export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats };
+
+/** What the corpus explorer shows for a recipe: computed in the worker from the generator. */
+export interface CorpusPreview {
+  corpusHash: string;
+  vocabulary: string;
+  personas: { id: string; title: string; kind: 'ai' | 'human'; share: number }[];
+  /** A few pretraining documents per persona (the latent persona is `persona`). */
+  documents: { persona: string; text: string }[];
+  /** Example training pairs of each fine-tune condition and of the selection set. */
+  conditions: { id: string; title: string; about: string; examples: { prompt: string; answer: string }[] }[];
+  selection: { prompt: string; answer: string }[];
+  stats: CorpusStats;
+  /** Milliseconds the generator took. */
+  millis: number;
+}
+
+/** Where a run starts: from scratch, or with earlier stages replaced by a checkpoint. */
+export type RunStart =
+  | { kind: 'scratch' }
+  | { kind: 'checkpoint'; stage: 'select' | 'finetune'; name: string; bytes: Uint8Array }
+  /** Continue the saved run with this id, however it started (its start checkpoint is stored with it). */
+  | { kind: 'resume' };
+
+export interface RunRequest {
+  recipe: ExperimentRecipe;
+  /** A new run id, or the id of a saved run to resume. */
+  runId: string;
+  start: RunStart;
+}
+
+export interface SavedRun {
+  runId: string;
+  savedAt: number;
+  recipe: ExperimentRecipe;
+  finished: boolean;
+  /** The results so far (built from the saved state). */
+  results: RunResults;
+  /** Names of the checkpoints stored for this run. */
+  checkpoints: string[];
+}
+
+export type RunEventSink = (event: RunEvent) => void | Promise<void>;
+
+export interface LabApi {
+  /** Generates the corpus of a recipe and summarises it (no model involved). */
+  corpusPreview(recipe: ExperimentRecipe, documentsPerPersona: number): Promise<CorpusPreview>;
+  /** Runs (or resumes) an experiment; resolves with its results; rejects with the error on failure. */
+  startRun(request: RunRequest, onEvent: RunEventSink): Promise<RunResults>;
+  pauseRun(): Promise<void>;
+  resumeRun(): Promise<void>;
+  /** Stops at the current step after saving a checkpoint there (the run can resume later). */
+  stopRun(): Promise<void>;
+  savedRuns(): Promise<SavedRun[]>;
+  deleteRun(runId: string): Promise<void>;
+  /** A stored checkpoint's bytes (to download), transferred. */
+  exportCheckpoint(runId: string, name: string): Promise<Uint8Array>;
+  /** Checks a file before it is used as a run's start (throws a clear message if refused). */
+  inspectCheckpoint(
+    bytes: Uint8Array,
+  ): Promise<{ step: number; parameterCount: number; stage: string | null }>;
+  /** Evaluates a stored checkpoint (or given bytes) on the recipe's probes. */
+  evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary>;
+  /** Samples from a stored checkpoint (or given bytes), for side-by-side comparison. */
+  sampleCheckpoint(source: CheckpointSource, prompt: string, options: SampleOptions): Promise<SampleResult>;
+}
+
+export type CheckpointSource =
+  { kind: 'stored'; runId: string; name: string } | { kind: 'bytes'; bytes: Uint8Array };
+
+/** Everything the worker exposes: the engine and the lab. */
+export type WorkerApi = EngineApi & LabApi;

@@ -1,8 +1,8 @@
-// The engine's dedicated module Worker: exposes an EngineHost through comlink. The page talks to it only
+// The engine's dedicated module Worker: exposes the LabHost (engine + lab) through comlink. The page talks to it only
 // through workers/contract.ts (see src/platform/engineClient.ts).
 import { expose } from 'comlink';
-import { EngineHost } from '../src/platform/engineHost.ts';
-import type { EngineApi } from './contract.ts';
+import { LabHost } from '../src/platform/labHost.ts';
+import type { WorkerApi } from './contract.ts';
 
-const api: EngineApi = new EngineHost();
+const api: WorkerApi = new LabHost();
 expose(api);

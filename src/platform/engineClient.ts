@@ -1,10 +1,10 @@
 // The page's handle on the engine: starts the engine Worker and wraps it with comlink, typed by the one
 // contract. Pass event callbacks as `Comlink.proxy(fn)`.
 import { wrap, type Remote } from 'comlink';
-import type { EngineApi } from '../../workers/contract.ts';
+import type { WorkerApi } from '../../workers/contract.ts';
 
 export interface EngineHandle {
-  api: Remote<EngineApi>;
+  api: Remote<WorkerApi>;
   worker: Worker;
   /**
    * Resolves when the worker itself fails (a script that does not load, an uncaught error): comlink's
@@ -28,6 +28,6 @@ export function createEngine(): EngineHandle {
       resolve(new Error('the engine worker sent a message that could not be read'));
     });
   });
-  const api = wrap<EngineApi>(worker);
+  const api = wrap<WorkerApi>(worker);
   return { api, worker, crashed, terminate: () => worker.terminate() };
 }
