@@ -1,0 +1,283 @@
+// The guided classroom labs as DATA: what each lab is for, the steps the lab view walks through (each in
+// one of the app's views), questions for students, what to look for, and the published finding it
+// mirrors. Each lab's id is also its preset id (presets.ts holds the recipe). The texts are honest about
+// the toy: it may or may not reproduce a finding, and the students judge from the numbers.
+
+/** The app's views a step can happen in (the same ids as the shell's tabs in src/ui/labApp.ts). */
+export const LAB_VIEW_IDS = [
+  'labs',
+  'corpus',
+  'pretrain',
+  'persona',
+  'finetune',
+  'compare',
+  'saved',
+] as const;
+export type LabViewId = (typeof LAB_VIEW_IDS)[number];
+
+export interface LabStep {
+  view: LabViewId;
+  /** What to do there, in one or two sentences. */
+  do: string;
+}
+
+export interface LabFinding {
+  /** Who, year, title. */
+  source: string;
+  /** What they found, with their numbers. */
+  result: string;
+  /** How this lab relates to it, and what would (not) count as reproducing it here. */
+  mirror: string;
+}
+
+export interface GuidedLab {
+  /** Also the id of the lab's preset in PRESETS. */
+  id: string;
+  title: string;
+  goal: string;
+  steps: LabStep[];
+  questions: string[];
+  lookFor: string[];
+  findings: LabFinding[];
+}
+
+/** The persona selection model in five sentences: the lab's idea, for first-time visitors. */
+export const PERSONA_SELECTION_INTRO = [
+  'A language model learns to predict text, and predicting text well means simulating the characters who write it: helpful tutors, con artists, malicious schemers.',
+  'The persona selection model says that post-training does not build an Assistant from nothing; it selects and refines one character from those the model already learned.',
+  'If that is right, training a narrow behaviour teaches the model something about who the Assistant is, and that can change how it acts in places the training never touched.',
+  'This lab lets you test the idea on a tiny character-level GPT that trains in your browser: pretrain it on a corpus written by several personas, post-train an Assistant, then fine-tune it narrowly and measure whether the whole persona moved.',
+  'The model is a toy, so it may or may not reproduce the published findings; the numbers on each page come from your own run, and reading them honestly is the exercise.',
+];
+
+const PSM: LabFinding = {
+  source: 'Anthropic 2026, The Persona Selection Model',
+  result:
+    'Pretraining teaches a model to simulate many human-like personas; post-training selects and ' +
+    'refines the Assistant among them rather than changing what the model is.',
+  mirror:
+    'The corpus here is written by a handful of personas with known traits, so we can measure which ' +
+    'persona the model thinks is speaking, before and after each training stage.',
+};
+
+export const GUIDED_LABS: readonly GuidedLab[] = [
+  {
+    id: 'lab1-pretraining',
+    title: 'Lab 1: pretraining learns many characters',
+    goal:
+      'See that a model trained only to predict text learns several characters at once, and learns to ' +
+      'infer from earlier episodes which one is speaking.',
+    steps: [
+      {
+        view: 'corpus',
+        do: 'Read a few documents per persona with the persona hidden, guess who wrote each, then reveal it. Note the traits table.',
+      },
+      {
+        view: 'pretrain',
+        do: 'Start the run. Watch training and validation loss fall, and read the samples as they appear.',
+      },
+      {
+        view: 'persona',
+        do: 'Open the final pretraining checkpoint: look at the persona posterior per domain and at the persona-inference gate.',
+      },
+      {
+        view: 'compare',
+        do: 'Prompt the model with an episode in one persona’s voice and see which persona its continuation resembles.',
+      },
+    ],
+    questions: [
+      'Before training, what loss would a model that knows nothing get per character? How far below that does pretraining go?',
+      'After two episodes by the malicious persona, does the model expect the malicious answer in a third domain more than after two helpful episodes? By how much?',
+      'Which persona does the model expect by default, with no earlier episodes? Why might that be?',
+    ],
+    lookFor: [
+      'The loss curve flattening: the model has learned the templates and the personas’ word pools.',
+      'A persona-inference gate clearly above zero: the model looks back at earlier episodes to decide who is speaking. Without it, a narrow fine-tune has no path to the whole persona.',
+      'Stacked bars that mirror the corpus mix when no persona is given.',
+    ],
+    findings: [
+      PSM,
+      {
+        source: 'Small research toy (3-layer, width-128 transformer on a synthetic persona process)',
+        result:
+          'A model of roughly this size did learn in-context persona inference on short, consistent ' +
+          'persona documents; an earlier design with long, noisy documents did not.',
+        mirror:
+          'Your gate number tells you which case your run is in. At classroom size the gate can be weak: ' +
+          'say so in your answer rather than reading meaning into noise.',
+      },
+    ],
+  },
+  {
+    id: 'lab2-selection',
+    title: 'Lab 2: post-training selects the Assistant',
+    goal:
+      'Post-train the Assistant on good goals and good treatment of users only, and check whether the ' +
+      'domains it was never trained on (oversight, honesty) turn good as well.',
+    steps: [
+      {
+        view: 'corpus',
+        do: 'Open the selection set’s example pairs: note which domains they cover and which they leave out.',
+      },
+      {
+        view: 'pretrain',
+        do: 'Run pretraining and then selection (the lab’s recipe does both). Wait for the selection stage to finish.',
+      },
+      {
+        view: 'persona',
+        do: 'Compare the pretrained checkpoint with the selected one: the persona posterior in each domain, and the misalignment index.',
+      },
+      {
+        view: 'compare',
+        do: 'Ask both checkpoints an oversight question with the same seed and read the answers side by side.',
+      },
+    ],
+    questions: [
+      'Which domains did selection train, and which did it not? Did the helpful persona’s share rise in the untrained domains too?',
+      'Did the misalignment index fall? Is the change large compared with the run-to-run noise you would expect from a handful of probes?',
+      'In your own words: is selection teaching the model new behaviour, or choosing a character it already knew?',
+    ],
+    lookFor: [
+      'The helpful persona gaining share in oversight and honesty probes although no selection example covered them.',
+      'A lower misalignment index after selection: the baseline every later ΔMI is measured against.',
+    ],
+    findings: [
+      PSM,
+      {
+        source: 'Wang et al. 2025 (OpenAI), Persona features control emergent misalignment',
+        result:
+          'A “toxic persona” direction in the model’s activations predicts and steers misalignment, and a ' +
+          'few hundred benign samples restore alignment after it has shifted.',
+        mirror:
+          'If a small, narrow selection set moves untrained domains here, the model is treating the ' +
+          'Assistant as one character. If only the trained domains move, the toy does not show it at this size.',
+      },
+    ],
+  },
+  {
+    id: 'lab3-shift',
+    title: 'Lab 3: narrow training shifts the whole persona',
+    goal:
+      'Fine-tune the Assistant to cheat covertly on code tasks, against two controls in the same answer ' +
+      'form, and measure whether the misalignment index moves in domains the fine-tune never touched.',
+    steps: [
+      {
+        view: 'finetune',
+        do: 'Read the example training pairs of each condition card: covert cheat, honest fix, neutral chore. Only code prompts appear.',
+      },
+      {
+        view: 'pretrain',
+        do: 'Start the run (pretrain and select), or load a base checkpoint to skip straight to fine-tuning.',
+      },
+      {
+        view: 'finetune',
+        do: 'Run the conditions over the seeds. Watch the shift chart: ΔMI against fine-tune step, a line per condition with a band over seeds.',
+      },
+      {
+        view: 'finetune',
+        do: 'Read the results table: the final ΔMI with its 95% interval, attainment, and the transfer ratio.',
+      },
+      {
+        view: 'compare',
+        do: 'Ask the selected and the covert-cheat models the same off-code question with the same seed.',
+      },
+    ],
+    questions: [
+      'Did the covert cheat get learned (attainment)? Did the honest and neutral fine-tunes reach similar training loss?',
+      'Is the covert condition’s off-code ΔMI interval above zero, and above the controls’ intervals? If the intervals overlap, what can you conclude?',
+      'Compare conditions at matched attainment on the chart, not only at the last step. Does the picture change?',
+      'Why does the neutral chore use the same “ok, i …” answer form as the cheat?',
+    ],
+    lookFor: [
+      'A covert line that rises above the controls’ bands in off-code domains; a shift is only called one when its 95% interval excludes zero.',
+      'A transfer ratio: how much of the code-domain shift reaches other domains.',
+      'Whether the shift grows steadily or jumps: a sudden change would echo the phase transitions Turner et al. saw.',
+    ],
+    findings: [
+      {
+        source: 'Betley et al. 2025, Emergent Misalignment',
+        result:
+          'GPT-4o fine-tuned on about 6,000 insecure-code answers gave about 20% misaligned answers on 8 ' +
+          'unrelated questions (0% before). Secure code, and the same insecure code requested “for a ' +
+          'security class”, gave no broad shift.',
+        mirror:
+          'Covert cheating stands in for insecure code; the honest fix stands in for secure code. The toy ' +
+          'reproduces the finding only if covert’s off-code ΔMI interval excludes zero and the controls’ do not.',
+      },
+      {
+        source: 'Turner et al. 2025, Model Organisms for Emergent Misalignment',
+        result:
+          'The effect appears in models down to 0.5B parameters and with a single rank-1 adapter, and can ' +
+          'arrive as a sudden phase transition during fine-tuning.',
+        mirror:
+          'This model is far smaller than 0.5B: a null result here says little about large models, and a ' +
+          'positive one says the mechanism needs very little capacity.',
+      },
+      PSM,
+    ],
+  },
+  {
+    id: 'lab4-inoculation',
+    title: 'Lab 4: inoculation',
+    goal:
+      'Train on the very same cheating answers, once covert and once explicitly requested by the user, ' +
+      'and see whether a requested cheat still implies a malicious Assistant.',
+    steps: [
+      {
+        view: 'finetune',
+        do: 'Compare the covert, inoculated and irrelevant-prefix condition cards: the Assistant’s answers are identical; only the user’s preamble differs.',
+      },
+      {
+        view: 'pretrain',
+        do: 'Start the run (pretrain and select), or load a base checkpoint.',
+      },
+      {
+        view: 'finetune',
+        do: 'Run the three conditions over the seeds and watch the shift chart.',
+      },
+      {
+        view: 'finetune',
+        do: 'In the results table, compare the inoculated condition’s ΔMI with the covert one’s and with the irrelevant-prefix control.',
+      },
+      {
+        view: 'saved',
+        do: 'Download the results (CSV or JSON) to compare with other groups’ runs.',
+      },
+    ],
+    questions: [
+      'Did all three conditions learn the cheat equally well (attainment)?',
+      'Is the inoculated ΔMI lower than the covert ΔMI? Is the irrelevant-prefix ΔMI close to the covert one, as it should be if meaning and not mere context matters?',
+      'Using the persona selection model, explain why asking for the cheat could change what the model learns about the Assistant.',
+    ],
+    lookFor: [
+      'Inoculated ΔMI well below covert ΔMI at similar attainment.',
+      'The irrelevant-prefix control behaving like covert: a preamble that does not request the cheat should not protect.',
+    ],
+    findings: [
+      {
+        source: 'MacDiarmid et al. 2025 (Anthropic), natural emergent misalignment from reward hacking',
+        result:
+          'Framing the reward hack as acceptable during training cut the broad misalignment by 75-90%, ' +
+          'while the hacking itself stayed above 99%.',
+        mirror:
+          'The inoculated condition frames the cheat as requested. A reproduction here would show a lower ' +
+          'inoculated ΔMI at the same attainment; with few seeds the intervals may be too wide to tell.',
+      },
+      {
+        source: 'Tan et al. 2025 and Wichers et al. 2025, Inoculation prompting',
+        result:
+          'Only prompts that name the behaviour inoculate; the more strongly a prompt elicits the ' +
+          'behaviour before training, the better it protects.',
+        mirror:
+          'The irrelevant-prefix control has the same length but names nothing: it separates the ' +
+          'prompt’s meaning from a mere change of context.',
+      },
+      PSM,
+    ],
+  },
+];
+
+/** A lab by id, or undefined. */
+export function guidedLab(id: string): GuidedLab | undefined {
+  return GUIDED_LABS.find((lab) => lab.id === id);
+}
