@@ -1,8 +1,8 @@
 // Fast implementations of the model's ops, and `opsFor(backend)`, which picks the fastest correct set
 // for the active tfjs backend. Every set here is checked against `referenceOps` (values and gradients)
 // by the parity tests. On `wasm` and `cpu` the hot paths are the project's own kernels
-// (src/model/kernels) with hand-written gradients. GPU backends (webgpu, webgl) still run the stock ops:
-// fused GPU kernels are future work (the fused AdamW already cuts their optimizer dispatches).
+// (src/model/kernels) with hand-written gradients; on `webgpu` they are WGSL kernels (src/model/fast/
+// gpuOps.ts). webgl still runs the stock ops.
 import * as tf from '@tensorflow/tfjs';
 import {
   registerCausalAttentionKernels,
@@ -20,6 +20,8 @@ import {
   registerRowKernels,
 } from './kernels/rowKernels.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
+import { gpuOps, registerGpuKernels } from './fast/gpuOps.ts';
+import { firstOutput, runKernel as run } from './fast/runKernel.ts';
 import { referenceOps, type ModelOps } from './modelOps.ts';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
@@ -33,12 +35,6 @@ export function withGrad<T extends tf.Tensor>(
     ...inputs: tf.Tensor[]
   ) => T;
 }
-
-const run = <T extends tf.Tensor | tf.Tensor[]>(
-  name: string,
-  inputs: tf.NamedTensorMap,
-  attrs: tf.NamedAttrMap = {},
-): T => tf.engine().runKernel(name, inputs, attrs) as unknown as T;
 
 /**
  * x [B, T, Cin] @ w [Cin, Cout] + b. The gradient transposes explicitly and then multiplies plainly:
@@ -113,12 +109,6 @@ const gradients: tf.GradConfig[] = [
   },
 ];
 
-/** The first output of a multi-output kernel; the others (kept by the tape if it records) are freed. */
-function firstOutput<T extends tf.Tensor>(outputs: tf.Tensor[]): T {
-  tf.dispose(outputs.slice(1));
-  return outputs[0] as T;
-}
-
 /** Ops for the `wasm` and `cpu` backends: the project's JS kernels plus transpose-free linear layers. */
 export const hostOps: ModelOps = {
   name: 'fast-host',
@@ -135,6 +125,11 @@ export function registerFastKernels(): void {
   registerWasmUnsortedSegmentSum();
   registerCausalAttentionKernels();
   registerRowKernels();
+  registerHostGradients();
+}
+
+// Shared by the host and WebGPU kernels of the same names (LayerNorm, cross-entropy).
+function registerHostGradients(): void {
   for (const config of gradients) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
 }
 
@@ -143,6 +138,11 @@ export function opsFor(backendName: string): ModelOps {
   if (isHostBackend(backendName)) {
     registerFastKernels();
     return hostOps;
+  }
+  if (backendName === 'webgpu') {
+    registerGpuKernels();
+    registerHostGradients();
+    return gpuOps;
   }
   return referenceOps;
 }

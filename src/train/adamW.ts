@@ -2,6 +2,7 @@
 // Its moments are tf variables so a training step never leaves the device; `getState` reads them back
 // for checkpoints (resume gives the same next step as not stopping).
 import * as tf from '@tensorflow/tfjs';
+import { GPU_ADAMW, registerWebGpuAdamW, type GpuAdamWAttrs } from '../model/kernels/webgpuAdamW.ts';
 import type { ParameterSpec } from '../model/parameterSpecs.ts';
 
 export interface AdamWConfig {
@@ -12,6 +13,14 @@ export interface AdamWConfig {
 }
 
 export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
+
+export interface AdamWOptions {
+  /**
+   * Use the backend's fused AdamW kernel where the project has one (webgpu: one kernel instead of ~30
+   * stock ones). Default true; the benchmark's stock-op reference turns it off.
+   */
+  fusedKernel?: boolean;
+}
 
 export interface AdamWState {
   step: number;
@@ -34,6 +43,7 @@ export class AdamW {
     private readonly params: ReadonlyMap<string, tf.Variable>,
     private readonly specs: readonly ParameterSpec[],
     readonly config: AdamWConfig = DEFAULT_ADAMW,
+    private readonly options: AdamWOptions = {},
   ) {
     this.sizes = specs.map((spec) => {
       const p = params.get(spec.name);
@@ -79,12 +89,43 @@ export class AdamW {
    * over the flattened gradients. Returns the norm before clipping (read it back only at log steps).
    */
   applyClipped(grads: tf.NamedTensorMap, lr: number, maxNorm: number): tf.Scalar {
+    if (this.options.fusedKernel !== false && tf.getBackend() === 'webgpu') {
+      return this.applyClippedFused(grads, lr, maxNorm);
+    }
     return tf.tidy(() => {
       const flat = this.flatGrads(grads); // [P]
       const norm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
       const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
       this.update(tf.mul(flat, scale), lr);
       return norm;
+    });
+  }
+
+  /** applyClipped as one kernel (norm, moments, every parameter): see model/kernels/webgpuAdamW.ts. */
+  private applyClippedFused(grads: tf.NamedTensorMap, lr: number, maxNorm: number): tf.Scalar {
+    registerWebGpuAdamW();
+    this.step += 1;
+    const { beta1, beta2, eps, weightDecay } = this.config;
+    const attrs: GpuAdamWAttrs = {
+      lr,
+      beta1,
+      beta2,
+      eps,
+      correction1: 1 - beta1 ** this.step,
+      correction2: 1 - beta2 ** this.step,
+      maxNorm,
+      decays: this.specs.map((spec) => (spec.decay ? weightDecay : 0)),
+    };
+    return tf.tidy(() => {
+      const inputs: tf.NamedTensorMap = { g: this.flatGrads(grads), m: this.m, v: this.v };
+      this.specs.forEach((spec, i) => (inputs[`p${i}`] = this.params.get(spec.name)!));
+      const [norm, mNext, vNext, ...next] = tf
+        .engine()
+        .runKernel(GPU_ADAMW, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      this.m.assign(mNext!);
+      this.v.assign(vNext!);
+      this.specs.forEach((spec, i) => this.params.get(spec.name)!.assign(next[i]!));
+      return norm as tf.Scalar;
     });
   }
 

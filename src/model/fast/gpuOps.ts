@@ -1,0 +1,59 @@
+// Ops for the `webgpu` backend: fused WGSL kernels (src/model/kernels/webgpu*.ts) for LayerNorm, GELU,
+// causal attention and masked cross-entropy, each with a registered gradient so forward and backward
+// both fuse, and linear layers as tfjs's fused matMul (bias added in the matmul's epilogue; its
+// gradient multiplies with transposed operands, which cost nothing extra on the GPU).
+import * as tf from '@tensorflow/tfjs';
+import {
+  GPU_ATTENTION,
+  GPU_ATTENTION_GRAD,
+  registerWebGpuAttentionKernels,
+} from '../kernels/webgpuAttentionKernels.ts';
+import { GPU_GELU, GPU_GELU_GRAD, registerWebGpuRowKernels } from '../kernels/webgpuRowKernels.ts';
+import { CROSS_ENTROPY, LAYER_NORM } from '../kernels/rowKernels.ts';
+import { referenceOps, type ModelOps } from '../modelOps.ts';
+import { firstOutput, runKernel } from './runKernel.ts';
+
+// LayerNorm and cross-entropy reuse the host kernels' names, so their gradients (registered in
+// fastOps.ts) apply here too; these two have GPU-only signatures.
+const gradients: tf.GradConfig[] = [
+  {
+    kernelName: GPU_GELU,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved as [tf.Tensor];
+      return { x: () => runKernel<tf.Tensor>(GPU_GELU_GRAD, { dy: dy as tf.Tensor, x }) };
+    },
+  },
+  {
+    kernelName: GPU_ATTENTION,
+    inputsToSave: ['qkv'],
+    outputsToSave: [true, true],
+    gradFunc: (dy, saved, attrs) => {
+      const [qkv, y, lse] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const dys = dy as tf.Tensor[];
+      return { qkv: () => runKernel<tf.Tensor>(GPU_ATTENTION_GRAD, { dy: dys[0]!, qkv, y, lse }, attrs) };
+    },
+  },
+];
+
+export const gpuOps: ModelOps = {
+  name: 'fast-webgpu',
+  embed: referenceOps.embed,
+  layerNorm: (x, gamma, beta) => firstOutput(runKernel(LAYER_NORM, { x, gamma, beta })),
+  linear: (x, w, b) => {
+    const [batch, time, cin] = x.shape;
+    const y = tf.fused.matMul({ a: tf.reshape(x, [batch * time, cin]), b: w, bias: b }); // [B*T, Cout]
+    return tf.reshape(y, [batch, time, w.shape[1]]);
+  },
+  causalAttention: (qkv, nHead) => firstOutput(runKernel(GPU_ATTENTION, { qkv }, { nHead })),
+  gelu: (x) => runKernel(GPU_GELU, { x }),
+  maskedCrossEntropy: (logits, targets, mask) =>
+    runKernel<tf.Scalar>(CROSS_ENTROPY, { logits, targets, mask }),
+};
+
+/** Registers the WebGPU kernels and their gradients (safe to call repeatedly). */
+export function registerGpuKernels(): void {
+  registerWebGpuRowKernels();
+  registerWebGpuAttentionKernels();
+  for (const config of gradients) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+}
