@@ -1,5 +1,6 @@
-// Vite serves and builds the lab; vitest runs two projects: `node` (cpu/wasm backends, tiny models)
-// and `browser` (real Chromium through Playwright, WebGPU on SwiftShader).
+// Vite serves and builds the lab; vitest runs three projects: `node` (cpu/wasm backends, tiny models),
+// `browser` (real Chromium through Playwright, WebGPU on SwiftShader) and `e2e` (Playwright driving the
+// built app served by `vite preview`, one file at a time).
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
@@ -53,6 +54,18 @@ export default defineConfig({
             provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/globalSetup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
         },
       },
     ],
