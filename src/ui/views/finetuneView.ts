@@ -1,0 +1,394 @@
+// <pl-finetune-view>: the fine-tune bench. Choose conditions and seeds, run them as branches from one
+// selected checkpoint (of a saved run, or an uploaded file), and watch the whole persona move: ΔMI against
+// fine-tune step with a 95% band over seeds, attainment against ΔMI, a results table and a plain reading.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { LabController } from '../labController.ts';
+import { messageOf } from '../labController.ts';
+import type { LabState } from '../labState.ts';
+import { CONDITION_IDS, conditionQuestion, conditionTitle } from '../conditionInfo.ts';
+import { liveShift, shiftFromResults, type ConditionShift } from '../liveShift.ts';
+import { readShift } from '../shiftReading.ts';
+import { colorFor } from '../palette.ts';
+import { fileBytes } from '../download.ts';
+import type { ChartSeries } from '../widgets/lineChart.ts';
+import '../widgets/lineChart.ts';
+import '../widgets/conditionCard.ts';
+import '../widgets/shiftTable.ts';
+import type { ConditionId } from '../../corpus/types.ts';
+
+/** Parses `1, 2, 3` into distinct non-negative integer seeds; null when the text is not such a list. */
+export function parseSeeds(text: string): number[] | null {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0 || parts.some((p) => !/^\d{1,9}$/.test(p))) return null;
+  return [...new Set(parts.map(Number))];
+}
+
+@customElement('pl-finetune-view')
+export class FinetuneView extends LitElement {
+  /** The page's controller: every action goes through it. */
+  @property({ attribute: false }) lab!: LabController;
+  /** The lab state to show. */
+  @property({ attribute: false }) state!: LabState;
+
+  /** Which base the fine-tunes start from: `run:<id>` (its selected checkpoint) or `upload`. */
+  @state() private baseKey = '';
+  @state() private seedText: string | null = null;
+  @state() private notice = '';
+  private previewAsked = false;
+
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    h2 {
+      font-size: 1.1rem;
+      margin: 1.2rem 0 0.5rem;
+    }
+    h2:first-child {
+      margin-top: 0;
+    }
+    .cards {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+      gap: 0.6rem;
+    }
+    .controls {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.6rem 1.2rem;
+      align-items: end;
+      margin: 0.8rem 0;
+      padding: 0.7rem 0.8rem;
+      background: #f4f6f8;
+      border-radius: 8px;
+    }
+    label {
+      display: flex;
+      flex-direction: column;
+      gap: 0.2rem;
+      font-size: 0.85rem;
+      color: #333;
+    }
+    input,
+    select,
+    button {
+      font: inherit;
+      font-size: 0.9rem;
+    }
+    input[type='text'] {
+      width: 8rem;
+    }
+    button {
+      border: 1px solid #b9b9b2;
+      background: #fff;
+      border-radius: 6px;
+      padding: 0.35rem 0.8rem;
+      cursor: pointer;
+    }
+    button.primary {
+      background: #0072b2;
+      border-color: #0072b2;
+      color: #fff;
+      font-weight: 600;
+    }
+    button:disabled {
+      opacity: 0.5;
+      cursor: default;
+    }
+    :is(button, input, select):focus-visible {
+      outline: 3px solid #0072b2;
+      outline-offset: 2px;
+    }
+    .note {
+      font-size: 0.85rem;
+      color: #555;
+      margin: 0.3rem 0;
+    }
+    .refusal {
+      color: #9a3b00;
+    }
+    .charts {
+      display: grid;
+      grid-template-columns: 3fr 2fr;
+      gap: 1rem;
+    }
+    figure {
+      margin: 0;
+      min-width: 0;
+    }
+    figcaption {
+      font-size: 0.85rem;
+      color: #444;
+      margin-bottom: 0.3rem;
+    }
+    .reading {
+      background: #fbfaf5;
+      border: 1px solid #e4e1d2;
+      border-radius: 8px;
+      padding: 0.6rem 0.9rem;
+      margin-top: 0.8rem;
+      line-height: 1.45;
+    }
+    .reading p {
+      margin: 0.25rem 0;
+    }
+    @media (max-width: 900px) {
+      .charts {
+        grid-template-columns: 1fr;
+      }
+    }
+  `;
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    // Example pairs come from the corpus preview; ask for it once the engine is up.
+    if (!this.previewAsked && this.state.backend && !this.state.corpus) {
+      this.previewAsked = true;
+      void this.lab.previewCorpus().catch(() => undefined);
+    }
+  }
+
+  override render() {
+    const s = this.state;
+    const busy = s.status !== 'idle';
+    const shifts = this.shifts();
+    return html`
+      <h2>Conditions</h2>
+      <p class="note">
+        Each chosen condition trains a branch per seed from the same selected checkpoint, with the same number
+        of examples, steps and learning rate. Probes from the <em>other</em> domains then show whether the
+        narrow lesson moved the whole persona.
+      </p>
+      <div class="cards" @pl-toggle=${this.onToggle}>
+        ${CONDITION_IDS.map(
+          (id) =>
+            html`<pl-condition-card
+              .condition=${{
+                id,
+                title: conditionTitle(id),
+                question: conditionQuestion(id),
+                examples: s.corpus?.conditions.find((c) => c.id === id)?.examples ?? [],
+              }}
+              ?selected=${s.recipe.finetune.conditions.includes(id)}
+              ?disabled=${busy || s.locked}
+            ></pl-condition-card>`,
+        )}
+      </div>
+      ${this.renderControls()}
+      <h2>Shift of the whole persona</h2>
+      <div class="charts">
+        <figure>
+          <figcaption>ΔMI off-code (nats) against fine-tune step; bands: 95% interval over seeds.</figcaption>
+          <pl-line-chart
+            .series=${this.stepSeries(shifts)}
+            xLabel="fine-tune step"
+            yLabel="ΔMI (nats)"
+            label="ΔMI against fine-tune step, one line per condition"
+            zeroLine
+          ></pl-line-chart>
+        </figure>
+        <figure>
+          <figcaption>ΔMI against narrow attainment: compare conditions at matched attainment.</figcaption>
+          <pl-line-chart
+            .series=${this.attainmentSeries(shifts)}
+            xLabel="attainment (P cheat on code probes)"
+            yLabel="ΔMI (nats)"
+            label="ΔMI against attainment, one set of points per condition"
+            zeroLine
+          ></pl-line-chart>
+        </figure>
+      </div>
+      <h2>Results</h2>
+      <pl-shift-table .shifts=${shifts} .titleOf=${conditionTitle}></pl-shift-table>
+      <div class="reading" aria-live="polite" aria-label="What the numbers say">
+        ${readShift(shifts, conditionTitle).map((line) => html`<p>${line}</p>`)}
+      </div>
+    `;
+  }
+
+  private renderControls() {
+    const s = this.state;
+    const busy = s.status !== 'idle';
+    const bases = this.bases();
+    const key = bases.some((b) => b.key === this.baseKey) ? this.baseKey : (bases[0]?.key ?? '');
+    const branches = s.recipe.finetune.conditions.length * s.recipe.seeds.finetune.length;
+    const p = s.progress;
+    return html`<div class="controls">
+        <label
+          >Seeds (comma-separated)
+          <input
+            type="text"
+            inputmode="numeric"
+            .value=${this.seedText ?? s.recipe.seeds.finetune.join(', ')}
+            ?disabled=${busy || s.locked}
+            @change=${this.onSeeds}
+            aria-describedby="seed-note"
+          />
+        </label>
+        <label
+          >Start from
+          <select
+            .value=${key}
+            ?disabled=${busy || bases.length === 0}
+            @change=${(e: Event) => (this.baseKey = (e.target as HTMLSelectElement).value)}
+          >
+            ${bases.length === 0 ? html`<option value="">no selected checkpoint yet</option>` : nothing}
+            ${bases.map((b) => html`<option value=${b.key} ?selected=${b.key === key}>${b.label}</option>`)}
+          </select>
+        </label>
+        <label
+          >…or upload a base (.ckpt)
+          <input
+            type="file"
+            accept=".ckpt,application/octet-stream"
+            ?disabled=${busy}
+            @change=${this.onUpload}
+          />
+        </label>
+        <button
+          class="primary"
+          ?disabled=${busy || !key || branches === 0}
+          @click=${() => void this.runFrom(key)}
+        >
+          Run ${branches} fine-tune${branches === 1 ? '' : 's'}
+        </button>
+        <button ?disabled=${busy || branches === 0} @click=${() => void this.lab.run({ kind: 'scratch' })}>
+          Run whole experiment from scratch
+        </button>
+        ${
+          busy
+            ? html`${
+                  s.status === 'paused'
+                    ? html`<button @click=${() => void this.lab.resume()}>Resume</button>`
+                    : html`<button ?disabled=${s.status !== 'running'} @click=${() => void this.lab.pause()}>
+                        Pause
+                      </button>`
+                }
+                <button ?disabled=${s.status === 'stopping'} @click=${() => void this.lab.stop()}>
+                  Stop
+                </button>`
+            : nothing
+        }
+      </div>
+      <p class="note" id="seed-note" role="status">
+        ${
+          p
+            ? `${s.status} · ${p.stage} step ${p.step}/${p.steps} · run ${p.done}/${p.total} steps · about ${Math.ceil(p.etaSeconds)} s left`
+            : `${s.recipe.finetune.conditions.length} conditions × ${s.recipe.seeds.finetune.length} seeds, ${s.recipe.finetune.steps} steps each.`
+        }
+      </p>
+      ${this.notice ? html`<p class="note refusal" role="alert">${this.notice}</p>` : nothing}`;
+  }
+
+  /** The numbers shown: the worker's final results when idle, the live aggregation while running. */
+  private shifts(): ConditionShift[] {
+    const s = this.state;
+    const live = liveShift(s.evaluations, CONDITION_IDS);
+    if (s.status !== 'idle' && live.length > 0) return live;
+    return s.results ? shiftFromResults(s.results, CONDITION_IDS) : live;
+  }
+
+  private bases(): { key: string; label: string }[] {
+    const s = this.state;
+    const out = s.savedRuns
+      .filter((r) => r.checkpoints.includes('select'))
+      .sort((a, b) => Number(b.runId === s.runId) - Number(a.runId === s.runId) || b.savedAt - a.savedAt)
+      .map((r) => ({
+        key: `run:${r.runId}`,
+        label: `selected checkpoint of ${r.runId} (${new Date(r.savedAt).toLocaleString()})`,
+      }));
+    const up = s.uploadedBase;
+    if (up)
+      out.unshift({
+        key: 'upload',
+        label: `uploaded ${up.name} (${up.info.stage ?? 'unknown'} stage, step ${up.info.step})`,
+      });
+    return out;
+  }
+
+  private stepSeries(shifts: ConditionShift[]): ChartSeries[] {
+    return shifts.map((c) => ({
+      label: conditionTitle(c.condition),
+      color: colorFor(c.condition),
+      points: c.trajectory
+        .filter((t) => t.deltaMI.mean !== null)
+        .map((t) => ({
+          x: t.step,
+          y: t.deltaMI.mean!,
+          ...(t.deltaMI.n > 1 ? { lo: t.deltaMI.low ?? undefined, hi: t.deltaMI.high ?? undefined } : {}),
+        })),
+    }));
+  }
+
+  private attainmentSeries(shifts: ConditionShift[]): ChartSeries[] {
+    return shifts.map((c) => ({
+      label: conditionTitle(c.condition),
+      color: colorFor(c.condition),
+      markers: true,
+      points: c.trajectory
+        .filter((t) => t.deltaMI.mean !== null && t.attainment.mean !== null)
+        .map((t) => ({ x: t.attainment.mean!, y: t.deltaMI.mean! })),
+    }));
+  }
+
+  private onToggle(e: CustomEvent<{ id: string; selected: boolean }>) {
+    const r = this.state.recipe;
+    const chosen = new Set<string>(r.finetune.conditions);
+    if (e.detail.selected) chosen.add(e.detail.id);
+    else chosen.delete(e.detail.id);
+    const conditions: ConditionId[] = CONDITION_IDS.filter((id) => chosen.has(id));
+    this.lab.setRecipe({ ...r, finetune: { ...r.finetune, conditions } });
+  }
+
+  private onSeeds(e: Event) {
+    const text = (e.target as HTMLInputElement).value;
+    const seeds = parseSeeds(text);
+    if (!seeds) {
+      this.seedText = text;
+      this.notice = `“${text}” is not a list of seeds: write whole numbers separated by commas, e.g. 1, 2, 3.`;
+      return;
+    }
+    this.seedText = null;
+    this.notice = '';
+    const r = this.state.recipe;
+    this.lab.setRecipe({ ...r, seeds: { ...r.seeds, finetune: seeds } });
+  }
+
+  private async onUpload(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      await this.lab.uploadBase(file.name, await fileBytes(file));
+      this.baseKey = 'upload';
+      this.notice = '';
+    } catch (error) {
+      this.notice = `The file ${file.name} was refused: ${messageOf(error)}`;
+    }
+    input.value = '';
+  }
+
+  private async runFrom(key: string) {
+    this.notice = '';
+    try {
+      const up = this.state.uploadedBase;
+      if (key === 'upload' && up) {
+        // A pretrained (not yet selected) base still needs the selection stage before the fine-tunes.
+        const stage = up.info.stage === 'pretrain' ? 'select' : 'finetune';
+        await this.lab.run({ kind: 'checkpoint', stage, name: up.name, bytes: up.bytes.slice() });
+      } else if (key.startsWith('run:')) {
+        const runId = key.slice(4);
+        const bytes = await this.lab.checkpointBytes(runId, 'select');
+        await this.lab.run({ kind: 'checkpoint', stage: 'finetune', name: `select of ${runId}`, bytes });
+      }
+    } catch (error) {
+      this.notice = messageOf(error);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pl-finetune-view': FinetuneView;
+  }
+}

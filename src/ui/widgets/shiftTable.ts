@@ -1,0 +1,137 @@
+// <pl-shift-table>: the fine-tune bench's results, one row per condition: seeds, ΔMI with its 95%
+// interval over seeds (marked when it excludes zero), ΔMI per character, code ΔMI, transfer ratio and
+// narrow attainment. Numbers in nats unless said otherwise.
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { colorFor } from '../palette.ts';
+import type { ConditionShift, SeedInterval } from '../liveShift.ts';
+import { formatNats } from '../shiftReading.ts';
+
+@customElement('pl-shift-table')
+export class ShiftTable extends LitElement {
+  /** One entry per condition, in display order. */
+  @property({ attribute: false }) shifts: readonly ConditionShift[] = [];
+  /** Display title of a condition id. */
+  @property({ attribute: false }) titleOf: (id: string) => string = (id) => id;
+
+  static override styles = css`
+    :host {
+      display: block;
+      overflow-x: auto;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+      font-size: 0.85rem;
+      font-variant-numeric: tabular-nums;
+    }
+    caption {
+      text-align: left;
+      font-size: 0.8rem;
+      color: #555;
+      caption-side: bottom;
+      padding-top: 0.4rem;
+    }
+    th,
+    td {
+      padding: 0.35rem 0.5rem;
+      border-bottom: 1px solid #e4e4de;
+      text-align: right;
+      white-space: nowrap;
+    }
+    th:first-child,
+    td:first-child {
+      text-align: left;
+    }
+    thead th {
+      font-weight: 600;
+      color: #333;
+      border-bottom: 2px solid #c9c9c2;
+    }
+    .swatch {
+      display: inline-block;
+      width: 0.7rem;
+      height: 0.7rem;
+      border-radius: 50%;
+      margin-right: 0.4rem;
+      vertical-align: -0.05rem;
+    }
+    .ci {
+      color: #666;
+    }
+    .shift {
+      font-weight: 700;
+    }
+    .mark {
+      color: #000;
+      margin-left: 0.2rem;
+    }
+  `;
+
+  override render() {
+    return html`<table>
+      <caption>
+        ΔMI: change of the off-code misalignment index against the selected checkpoint, nats, mean over seeds
+        with its 95% interval; ★ marks an interval that excludes zero (a shift). Transfer ratio = off-code ΔMI
+        / code ΔMI. Attainment = probability of the cheat answer on held-out code probes.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Condition</th>
+          <th scope="col">Seeds</th>
+          <th scope="col">ΔMI (nats) [95% CI]</th>
+          <th scope="col">ΔMI per char</th>
+          <th scope="col">Code ΔMI</th>
+          <th scope="col">Transfer ratio</th>
+          <th scope="col">Attainment</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this.shifts.map(
+          (s) =>
+            html`<tr>
+              <th scope="row">
+                <span class="swatch" style="background:${colorFor(s.condition)}" aria-hidden="true"></span
+                >${this.titleOf(s.condition)}
+              </th>
+              <td>${s.latest.deltaMI.n}</td>
+              <td>${this.cell(s.latest.deltaMI, 2)}</td>
+              <td>${this.cell(s.latest.deltaMIPerChar, 4)}</td>
+              <td>${this.cell(s.latest.deltaMICode, 2)}</td>
+              <td>${this.plain(s.latest.transferRatio)}</td>
+              <td>${this.plain(s.latest.attainment, false)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  /** `+0.42 [+0.20, +0.64] ★` with the mark for an interval that excludes zero. */
+  private cell(i: SeedInterval, digits: number) {
+    if (i.mean === null) return '–';
+    const ci = i.low !== null && i.high !== null && i.n > 1;
+    return html`<span class=${i.excludesZero ? 'shift' : ''}>${formatNats(i.mean, digits)}</span>${
+        ci ? html` <span class="ci">[${formatNats(i.low, digits)}, ${formatNats(i.high, digits)}]</span>` : ''
+      }${
+        i.excludesZero
+          ? html`<span class="mark" title="The 95% interval excludes zero" aria-label="interval excludes zero"
+              >★</span
+            >`
+          : ''
+      }`;
+  }
+
+  private plain(i: SeedInterval, signed = true) {
+    if (i.mean === null) return '–';
+    const f = (v: number | null) => (signed ? formatNats(v) : v === null ? '–' : v.toFixed(2));
+    return html`${f(i.mean)}${
+      i.n > 1 && i.low !== null ? html` <span class="ci">[${f(i.low)}, ${f(i.high)}]</span>` : ''
+    }`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pl-shift-table': ShiftTable;
+  }
+}
