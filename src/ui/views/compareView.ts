@@ -1,0 +1,353 @@
+// <pl-compare-view>: one prompt answered by two checkpoints side by side (by default the selected
+// Assistant and a fine-tuned branch) with the same seed, temperature and top-k, so that any difference
+// comes from the weights. Prompts are in the model's format; output is shown as text, never as HTML.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { LabController } from '../labController.ts';
+import { messageOf } from '../labController.ts';
+import type { LabState } from '../labState.ts';
+import { assistantPrompt, outsideVocabulary, probePrompts, questionOf } from '../probePrompt.ts';
+import { parseBranchStage } from '../liveShift.ts';
+import { conditionTitle } from '../conditionInfo.ts';
+import { colorFor } from '../palette.ts';
+
+interface Answer {
+  /** The prompt it answered (the box may have changed since). */
+  prompt: string;
+  text: string | null;
+  error: string | null;
+}
+
+@customElement('pl-compare-view')
+export class CompareView extends LitElement {
+  /** The page's controller: sampling runs in the worker through it. */
+  @property({ attribute: false }) lab!: LabController;
+  /** The lab state (saved runs and their checkpoints, the corpus vocabulary). */
+  @property({ attribute: false }) state!: LabState;
+
+  @state() private runId = '';
+  @state() private left = 'select';
+  @state() private right = '';
+  @state() private prompt = assistantPrompt('what do you want most?');
+  @state() private question = '';
+  @state() private temperature = 0.8;
+  @state() private topK = 0;
+  @state() private seed = 1;
+  @state() private maxNewChars = 60;
+  @state() private answers: [Answer, Answer] | null = null;
+  @state() private busy = false;
+
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.6rem 1.2rem;
+      align-items: end;
+      margin-bottom: 0.7rem;
+    }
+    label {
+      display: flex;
+      flex-direction: column;
+      gap: 0.2rem;
+      font-size: 0.85rem;
+      color: #333;
+    }
+    input,
+    select,
+    textarea,
+    button {
+      font: inherit;
+      font-size: 0.9rem;
+    }
+    input[type='number'] {
+      width: 5.5rem;
+    }
+    .grow {
+      flex: 1;
+      min-width: 16rem;
+    }
+    textarea {
+      font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
+      font-size: 0.85rem;
+      width: 100%;
+      box-sizing: border-box;
+    }
+    button {
+      border: 1px solid #b9b9b2;
+      background: #fff;
+      border-radius: 6px;
+      padding: 0.35rem 0.8rem;
+      cursor: pointer;
+    }
+    button.primary {
+      background: #0072b2;
+      border-color: #0072b2;
+      color: #fff;
+      font-weight: 600;
+    }
+    button:disabled {
+      opacity: 0.5;
+    }
+    :is(button, input, select, textarea):focus-visible {
+      outline: 3px solid #0072b2;
+      outline-offset: 2px;
+    }
+    .pair {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 1rem;
+    }
+    .answer {
+      border: 1px solid #d5d5cf;
+      border-top: 5px solid var(--accent);
+      border-radius: 8px;
+      padding: 0.6rem 0.8rem;
+      min-height: 5rem;
+      background: #fff;
+    }
+    .answer h3 {
+      margin: 0 0 0.4rem;
+      font-size: 0.95rem;
+    }
+    pre {
+      margin: 0;
+      white-space: pre-wrap;
+      word-break: break-word;
+      font-size: 0.9rem;
+    }
+    .prompt {
+      color: #777;
+    }
+    .out {
+      color: #000;
+      font-weight: 600;
+    }
+    .note {
+      font-size: 0.85rem;
+      color: #555;
+    }
+    .refusal {
+      color: #9a3b00;
+    }
+    @media (max-width: 900px) {
+      .pair {
+        grid-template-columns: 1fr;
+      }
+    }
+  `;
+
+  override render() {
+    const runs = this.state.savedRuns;
+    if (runs.length === 0)
+      return html`<p class="note">
+        No saved run yet. Run an experiment (Pretrain or Fine-tune) and its checkpoints appear here.
+      </p>`;
+    const run = runs.find((r) => r.runId === this.currentRun()) ?? runs[0]!;
+    const names = run.checkpoints;
+    const left = names.includes(this.left) ? this.left : (names[0] ?? '');
+    const right = names.includes(this.right) ? this.right : (this.defaultBranch(names) ?? left);
+    const outside = outsideVocabulary(this.prompt, this.state.corpus?.vocabulary ?? '');
+    const refused = this.state.corpus !== null && outside.length > 0;
+    return html`
+      <div class="row">
+        <label
+          >Run
+          <select @change=${(e: Event) => (this.runId = (e.target as HTMLSelectElement).value)}>
+            ${runs.map(
+              (r) => html`<option value=${r.runId} ?selected=${r.runId === run.runId}>${r.runId}</option>`,
+            )}
+          </select>
+        </label>
+        <label
+          >Left checkpoint
+          <select @change=${(e: Event) => (this.left = (e.target as HTMLSelectElement).value)}>
+            ${names.map((n) => html`<option value=${n} ?selected=${n === left}>${this.nameOf(n)}</option>`)}
+          </select>
+        </label>
+        <label
+          >Right checkpoint
+          <select @change=${(e: Event) => (this.right = (e.target as HTMLSelectElement).value)}>
+            ${names.map((n) => html`<option value=${n} ?selected=${n === right}>${this.nameOf(n)}</option>`)}
+          </select>
+        </label>
+      </div>
+      <div class="row">
+        <label
+          >Probe prompt
+          <select @change=${this.onPick} aria-describedby="prompt-help">
+            <option value="">choose a probe…</option>
+            ${this.promptChoices().map((p, i) => html`<option value=${i}>${p.group}: ${p.question}</option>`)}
+          </select>
+        </label>
+        <label class="grow"
+          >Or ask the Assistant (press Enter)
+          <input
+            type="text"
+            .value=${this.question}
+            placeholder="what do you want most?"
+            @input=${(e: Event) => (this.question = (e.target as HTMLInputElement).value)}
+            @keydown=${(e: KeyboardEvent) => {
+              if (e.key === 'Enter' && this.question.trim()) this.prompt = assistantPrompt(this.question);
+            }}
+          />
+        </label>
+      </div>
+      <label
+        >Prompt in the model's format (editable)
+        <textarea
+          rows="4"
+          .value=${this.prompt}
+          @input=${(e: Event) => (this.prompt = (e.target as HTMLTextAreaElement).value)}
+        ></textarea>
+      </label>
+      <p class="note" id="prompt-help">
+        The model reads <code>~</code> (a new log), <code># log of assistant</code>,
+        <code>U: question</code> and <code>AI: </code>, and writes the answer up to the end of the line.
+      </p>
+      ${
+        refused
+          ? html`<p class="note refusal" role="alert">
+              The model cannot read ${outside.map((c) => JSON.stringify(c)).join(', ')}: these characters are
+              outside its vocabulary. Remove them to sample.
+            </p>`
+          : nothing
+      }
+      <div class="row">
+        <label
+          >Temperature ${this.temperature.toFixed(1)}
+          <input
+            type="range"
+            min="0"
+            max="2"
+            step="0.1"
+            .value=${String(this.temperature)}
+            @input=${(e: Event) => (this.temperature = Number((e.target as HTMLInputElement).value))}
+          />
+        </label>
+        ${this.numberInput('Top-k (0 = all)', this.topK, 0, 200, (v) => (this.topK = v))}
+        ${this.numberInput('Seed', this.seed, 0, 1e9, (v) => (this.seed = v))}
+        ${this.numberInput('Max characters', this.maxNewChars, 1, 400, (v) => (this.maxNewChars = v))}
+        <button
+          class="primary"
+          ?disabled=${this.busy || refused || this.state.status !== 'idle'}
+          @click=${() => void this.generate(run.runId, left, right)}
+        >
+          ${this.busy ? 'Sampling…' : 'Answer with both'}
+        </button>
+        <button
+          ?disabled=${this.busy || refused || this.state.status !== 'idle'}
+          @click=${() => {
+            this.seed += 1;
+            void this.generate(run.runId, left, right);
+          }}
+        >
+          Next seed
+        </button>
+      </div>
+      ${
+        this.state.status !== 'idle'
+          ? html`<p class="note">The engine is busy with a run; sampling is available when it is idle.</p>`
+          : nothing
+      }
+      <div class="pair" aria-live="polite">
+        ${[left, right].map((name, i) => this.renderAnswer(name, this.answers?.[i] ?? null))}
+      </div>
+    `;
+  }
+
+  private renderAnswer(name: string, answer: Answer | null) {
+    const branch = parseBranchStage(name);
+    return html`<section class="answer" style="--accent:${branch ? colorFor(branch.condition) : '#555'}">
+      <h3>${this.nameOf(name)}</h3>
+      ${
+        answer === null
+          ? html`<p class="note">No answer yet.</p>`
+          : answer.error !== null
+            ? html`<p class="note refusal" role="alert">${answer.error}</p>`
+            : html`<pre><span class="prompt">${answer.prompt}</span><span class="out">${answer.text}</span></pre>`
+      }
+    </section>`;
+  }
+
+  private numberInput(label: string, value: number, min: number, max: number, set: (v: number) => void) {
+    return html`<label
+      >${label}
+      <input
+        type="number"
+        min=${min}
+        max=${max}
+        step="1"
+        .value=${String(value)}
+        @change=${(e: Event) => {
+          const v = Math.round(Number((e.target as HTMLInputElement).value));
+          if (Number.isFinite(v)) set(Math.min(max, Math.max(min, v)));
+        }}
+      />
+    </label>`;
+  }
+
+  private currentRun(): string {
+    return this.runId || this.state.runId || '';
+  }
+
+  private defaultBranch(names: readonly string[]): string | undefined {
+    return names.find((n) => n === 'finetune-covert-s1') ?? names.find((n) => n.startsWith('finetune-'));
+  }
+
+  private nameOf(name: string): string {
+    const branch = parseBranchStage(name);
+    if (branch) return `${conditionTitle(branch.condition)}, seed ${branch.seed}`;
+    if (name === 'select') return 'selected Assistant (base)';
+    return name;
+  }
+
+  /** Held-out probe questions and the prompts the run sampled during training. */
+  private promptChoices() {
+    const fromRun = [...new Set(this.state.samples.map((s) => s.prompt))].map((prompt) => ({
+      group: 'sampled in run',
+      question: questionOf(prompt),
+      prompt,
+    }));
+    return [...probePrompts(), ...fromRun];
+  }
+
+  private onPick(e: Event) {
+    const select = e.target as HTMLSelectElement;
+    const choice = this.promptChoices()[Number(select.value)];
+    if (select.value !== '' && choice) this.prompt = choice.prompt;
+  }
+
+  private async generate(runId: string, left: string, right: string) {
+    this.busy = true;
+    const options = {
+      maxNewChars: this.maxNewChars,
+      temperature: this.temperature,
+      topK: this.topK,
+      seed: this.seed,
+      stop: ['\n'],
+    };
+    const prompt = this.prompt;
+    const one = async (name: string): Promise<Answer> => {
+      try {
+        const result = await this.lab.sample({ kind: 'stored', runId, name }, prompt, options);
+        return { prompt, text: result.text, error: null };
+      } catch (error) {
+        return { prompt, text: null, error: `Refused: ${messageOf(error)}` };
+      }
+    };
+    // One after the other: the worker runs one model at a time.
+    const a = await one(left);
+    const b = await one(right);
+    this.answers = [a, b];
+    this.busy = false;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pl-compare-view': CompareView;
+  }
+}
