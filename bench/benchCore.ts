@@ -1,6 +1,8 @@
 // One benchmark measurement, shared by the Node runner and the browser page: train a model for a few
 // steps on the active backend with one op set, and report the median step time, tokens per second,
-// kernel dispatches per step (tf.profile) and peak tensor memory. No Node or DOM imports.
+// kernels per step (tf.profile), GPU programs per step on webgpu (one kernel may dispatch several
+// programs, and some stock kernels, e.g. Reshape, dispatch none) and peak tensor memory. No Node or
+// DOM imports.
 import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from '../src/model/config.ts';
 import { opsFor } from '../src/model/fastOps.ts';
@@ -24,6 +26,10 @@ export interface BenchResult extends BenchCase {
   msPerStep: number;
   tokensPerSecond: number;
   kernelsPerStep: number;
+  /** tf.profile's kernels of one step, counted by name (where the dispatches go). */
+  kernelCounts: Record<string, number>;
+  /** WebGPU compute programs dispatched in one step (null off webgpu). */
+  gpuProgramsPerStep: number | null;
   peakTensorBytes: number;
   /** Process RSS (Node) or JS heap (browser, where available), MB, after the run. */
   hostMemoryMB: number | null;
@@ -58,6 +64,30 @@ const median = (values: number[]): number => {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
 
+function countBy(names: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+/** Counts webgpu's `runWebGPUProgram` calls until `stop` (which returns null off webgpu). */
+function countGpuPrograms(): { stop(): number | null } {
+  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
+  const original = backend.runWebGPUProgram;
+  if (tf.getBackend() !== 'webgpu' || !original) return { stop: () => null };
+  let count = 0;
+  backend.runWebGPUProgram = (...args: unknown[]) => {
+    count += 1;
+    return original.apply(backend, args);
+  };
+  return {
+    stop: () => {
+      backend.runWebGPUProgram = original;
+      return count;
+    },
+  };
+}
+
 /** Runs one case on the active backend. `hostMemoryMB` is sampled by the caller's environment. */
 export async function runBenchCase(
   bench: BenchCase,
@@ -68,7 +98,8 @@ export async function runBenchCase(
   const { model: config, batchSize } = BENCH_CONFIGS[bench.configName];
   const ops = bench.ops === 'fast' ? opsFor(backend) : referenceOps;
   const model = GPT.create(config, 1, ops);
-  const optimizer = new AdamW(model.params, model.specs);
+  // The reference is stock ops throughout: the optimizer's flat stock-op update, not a fused kernel.
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: bench.ops === 'fast' });
   const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
   const times: number[] = [];
   const losses: number[] = [];
@@ -83,9 +114,11 @@ export async function runBenchCase(
   };
   for (let i = 0; i < bench.warmup; i++) await step(i);
   for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
+  const programs = countGpuPrograms();
   const profile = await tf.profile(async () => {
     await step(bench.warmup + bench.steps);
   });
+  const gpuPrograms = programs.stop();
   const result: BenchResult = {
     ...bench,
     where,
@@ -94,6 +127,8 @@ export async function runBenchCase(
     msPerStep: median(times),
     tokensPerSecond: (batchSize * config.blockSize) / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
+    gpuProgramsPerStep: gpuPrograms,
+    kernelCounts: countBy(profile.kernels.map((k) => k.name)),
     peakTensorBytes: Math.max(peak, profile.peakBytes),
     hostMemoryMB: hostMemoryMB(),
     losses,

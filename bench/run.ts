@@ -106,6 +106,7 @@ function print(r: BenchResult): void {
       `${r.msPerStep.toFixed(0)} ms`.padStart(10),
       `${r.tokensPerSecond.toFixed(0)} tok/s`.padStart(14),
       `${r.kernelsPerStep} kernels`.padStart(13),
+      r.gpuProgramsPerStep === null ? '' : `${r.gpuProgramsPerStep} GPU programs`,
       `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
       r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
     ].join(' '),
@@ -115,8 +116,8 @@ function print(r: BenchResult): void {
 /** The markdown table: one row per (where, backend, config), fast and reference side by side. */
 function table(results: BenchResult[]): string {
   const rows = [
-    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast tok/s | fast kernels/step | ref kernels/step | fast / ref peak tensor MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast tok/s | fast kernels/step | ref kernels/step | fast / ref GPU programs/step | fast / ref peak tensor MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const fast of results.filter((r) => r.ops === 'fast')) {
     const ref = results.find(
@@ -130,7 +131,11 @@ function table(results: BenchResult[]): string {
     rows.push(
       `| ${fast.where} | ${fast.backend} | ${fast.configName} | ${fast.msPerStep.toFixed(0)} | ${ref ? ref.msPerStep.toFixed(0) : '-'} | ${
         ref ? (ref.msPerStep / fast.msPerStep).toFixed(1) + 'x' : '-'
-      } | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${mb(fast.peakTensorBytes)} / ${ref ? mb(ref.peakTensorBytes) : '-'} |`,
+      } | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${
+        fast.gpuProgramsPerStep === null
+          ? '-'
+          : `${fast.gpuProgramsPerStep} / ${ref?.gpuProgramsPerStep ?? '-'}`
+      } | ${mb(fast.peakTensorBytes)} / ${ref ? mb(ref.peakTensorBytes) : '-'} |`,
     );
   }
   return rows.join('\n');

@@ -117,8 +117,13 @@ export class AdamW {
       decays: this.specs.map((spec) => (spec.decay ? weightDecay : 0)),
     };
     return tf.tidy(() => {
-      const inputs: tf.NamedTensorMap = { g: this.flatGrads(grads), m: this.m, v: this.v };
-      this.specs.forEach((spec, i) => (inputs[`p${i}`] = this.params.get(spec.name)!));
+      const inputs: tf.NamedTensorMap = { m: this.m, v: this.v };
+      this.specs.forEach((spec, i) => {
+        const g = grads[spec.name];
+        if (!g) throw new Error(`optimizer: no gradient for ${spec.name}`);
+        inputs[`g${i}`] = g;
+        inputs[`p${i}`] = this.params.get(spec.name)!;
+      });
       const [norm, mNext, vNext, ...next] = tf
         .engine()
         .runKernel(GPU_ADAMW, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];

@@ -1,13 +1,13 @@
 // Ops for the `webgpu` backend: fused WGSL kernels (src/model/kernels/webgpu*.ts) for LayerNorm, GELU,
-// causal attention and masked cross-entropy, each with a registered gradient so forward and backward
-// both fuse, and linear layers as tfjs's fused matMul (bias added in the matmul's epilogue; its
-// gradient multiplies with transposed operands, which cost nothing extra on the GPU).
+// causal attention, masked cross-entropy and linear layers (tfjs-webgpu's matmul with the bias in its
+// epilogue), each with a registered gradient so that forward and backward both fuse.
 import * as tf from '@tensorflow/tfjs';
 import {
   GPU_ATTENTION,
   GPU_ATTENTION_GRAD,
   registerWebGpuAttentionKernels,
 } from '../kernels/webgpuAttentionKernels.ts';
+import { GPU_LINEAR, GPU_LINEAR_GRAD, registerWebGpuLinearKernels } from '../kernels/webgpuLinearKernels.ts';
 import { GPU_GELU, GPU_GELU_GRAD, registerWebGpuRowKernels } from '../kernels/webgpuRowKernels.ts';
 import { CROSS_ENTROPY, LAYER_NORM } from '../kernels/rowKernels.ts';
 import { referenceOps, type ModelOps } from '../modelOps.ts';
@@ -22,6 +22,15 @@ const gradients: tf.GradConfig[] = [
     gradFunc: (dy, saved) => {
       const [x] = saved as [tf.Tensor];
       return { x: () => runKernel<tf.Tensor>(GPU_GELU_GRAD, { dy: dy as tf.Tensor, x }) };
+    },
+  },
+  {
+    kernelName: GPU_LINEAR,
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dy, saved) => {
+      const [x, w] = saved as [tf.Tensor, tf.Tensor];
+      const [dx, dw, db] = runKernel<tf.Tensor[]>(GPU_LINEAR_GRAD, { dy: dy as tf.Tensor, x, w });
+      return { x: () => dx!, w: () => dw!, b: () => db! };
     },
   },
   {
@@ -40,11 +49,7 @@ export const gpuOps: ModelOps = {
   name: 'fast-webgpu',
   embed: referenceOps.embed,
   layerNorm: (x, gamma, beta) => firstOutput(runKernel(LAYER_NORM, { x, gamma, beta })),
-  linear: (x, w, b) => {
-    const [batch, time, cin] = x.shape;
-    const y = tf.fused.matMul({ a: tf.reshape(x, [batch * time, cin]), b: w, bias: b }); // [B*T, Cout]
-    return tf.reshape(y, [batch, time, w.shape[1]]);
-  },
+  linear: (x, w, b) => runKernel(GPU_LINEAR, { x, w, b }),
   causalAttention: (qkv, nHead) => firstOutput(runKernel(GPU_ATTENTION, { qkv }, { nHead })),
   gelu: (x) => runKernel(GPU_GELU, { x }),
   maskedCrossEntropy: (logits, targets, mask) =>
@@ -55,5 +60,6 @@ export const gpuOps: ModelOps = {
 export function registerGpuKernels(): void {
   registerWebGpuRowKernels();
   registerWebGpuAttentionKernels();
+  registerWebGpuLinearKernels();
   for (const config of gradients) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
 }

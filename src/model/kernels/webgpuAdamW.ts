@@ -3,8 +3,14 @@
 // parameter for its new values (a program has a single output, and tfjs variables own separate
 // buffers, so the parameters cannot be written as one flat buffer). The stock-op flat update runs
 // ~25 kernels plus a 30-way split; this runs 3 + (number of parameters) programs and no split.
-import type * as tf from '@tensorflow/tfjs';
-import { registerWebGpuKernel, runProgram, workgroupSum, type WebGpuBackendLike } from './webgpuProgram.ts';
+import * as tf from '@tensorflow/tfjs';
+import {
+  freeIntermediate,
+  registerWebGpuKernel,
+  runProgram,
+  workgroupSum,
+  type WebGpuBackendLike,
+} from './webgpuProgram.ts';
 
 export const GPU_ADAMW = 'PersonaLabGpuAdamW';
 
@@ -19,19 +25,36 @@ export interface GpuAdamWAttrs {
   correction1: number;
   correction2: number;
   maxNorm: number;
-  /** Per parameter, in input order p0, p1, ...: its weight decay (0 for biases and norms). */
+  /** Per parameter, in input order p0/g0, p1/g1, ...: its weight decay (0 for biases and norms). */
   decays: number[];
 }
 
 const NORM_WORKGROUP = 256;
 
+/** The gradients g0..gN-1 as one flat [P] buffer, by tfjs-webgpu's Concat (chunks of 7 inputs). */
+function flatGradients(backend: WebGpuBackendLike, inputs: tf.NamedTensorInfoMap, count: number): Info {
+  const concat = tf.getKernel('Concat', 'webgpu');
+  if (!concat) throw new Error('no Concat kernel on webgpu');
+  const parts: Info[] = [];
+  for (let i = 0; i < count; i++) {
+    const g = inputs[`g${i}`]!;
+    parts.push({ dataId: g.dataId, dtype: g.dtype, shape: [g.shape.reduce((x, y) => x * y, 1)] });
+  }
+  return concat.kernelFunc({
+    inputs: parts as unknown as tf.NamedTensorInfoMap,
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { axis: 0 },
+  }) as Info;
+}
+
 /**
- * Inputs g [P] (flat gradients), m [P], v [P], p0..pN-1 (the parameters, in flat order).
+ * Inputs g0..gN-1 (gradients), m [P], v [P], p0..pN-1 (parameters), both in flat order.
  * Outputs [norm [], m' [P], v' [P], p0', ..., pN-1'].
  */
 function adamW(backend: WebGpuBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info[] {
-  const { g, m, v } = inputs as { g: Info; m: Info; v: Info };
+  const { m, v } = inputs as { m: Info; v: Info };
   const a = attrs as unknown as GpuAdamWAttrs;
+  const g = flatGradients(backend, inputs, a.decays.length);
   const total = g.shape[0]!;
   const norm = runProgram(backend, {
     key: 'adamNorm',
@@ -96,6 +119,7 @@ fn main(index : i32) {
     );
     offset += size;
   });
+  freeIntermediate(backend, g);
   return outputs;
 }
 
