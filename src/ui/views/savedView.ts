@@ -114,7 +114,10 @@ export class SavedView extends LitElement {
       border-color: #e69f00;
       color: #8a5d00;
     }
-    .current {
+    .current th {
+      color: #0072b2;
+    }
+    tbody th {
       font-weight: 600;
     }
     .panels {

@@ -70,13 +70,15 @@ export class ConditionCard extends LitElement {
     li {
       font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
       font-size: 0.75rem;
-      white-space: pre-wrap;
       word-break: break-word;
       background: #f3f3ef;
       border-radius: 4px;
       padding: 0.25rem 0.4rem;
       margin-top: 0.25rem;
       color: #222;
+    }
+    li div {
+      white-space: pre-wrap;
     }
     .tag {
       color: #777;
@@ -106,7 +108,8 @@ export class ConditionCard extends LitElement {
               ${examples.map(
                 (e) =>
                   html`<li>
-                    <span class="tag">U:</span> ${e.prompt}<br /><span class="tag">AI:</span> ${e.answer}
+                    <div><span class="tag">U:</span> ${e.prompt}</div>
+                    <div><span class="tag">AI:</span> ${e.answer}</div>
                   </li>`,
               )}
             </ul>`
