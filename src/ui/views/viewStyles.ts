@@ -1,0 +1,173 @@
+// Shared look of the lab's stage views (corpus, pretrain, persona): calm cards on a two-column grid that
+// stacks at tablet width, one button style, visible keyboard focus, and small explanatory text.
+import { css } from 'lit';
+
+export const viewStyles = css`
+  :host {
+    display: block;
+    color: #1d1d1f;
+    line-height: 1.45;
+  }
+  h2 {
+    font-size: 1.15rem;
+    margin: 0 0 0.4rem;
+  }
+  h3 {
+    font-size: 1rem;
+    margin: 0 0 0.5rem;
+  }
+  p {
+    margin: 0.3rem 0 0.6rem;
+  }
+  .lead {
+    color: #3b3b3b;
+    max-width: 60rem;
+    margin-bottom: 1rem;
+  }
+  .note {
+    color: #555;
+    font-size: 0.85rem;
+  }
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+    gap: 1rem;
+    align-items: start;
+  }
+  .wide {
+    grid-column: 1 / -1;
+  }
+  @media (max-width: 900px) {
+    .grid {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  .card {
+    background: #fff;
+    border: 1px solid #deded8;
+    border-radius: 8px;
+    padding: 0.9rem 1rem;
+    min-width: 0;
+  }
+  button {
+    font: inherit;
+    font-size: 0.9rem;
+    border: 1px solid #b9b9b2;
+    background: #fff;
+    border-radius: 6px;
+    padding: 0.35rem 0.8rem;
+    cursor: pointer;
+    color: inherit;
+  }
+  button.primary {
+    background: #0072b2;
+    border-color: #0072b2;
+    color: #fff;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  button:focus-visible,
+  select:focus-visible,
+  input:focus-visible,
+  summary:focus-visible {
+    outline: 3px solid #0072b2;
+    outline-offset: 2px;
+  }
+  select,
+  input {
+    font: inherit;
+    font-size: 0.9rem;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  table {
+    border-collapse: collapse;
+    font-size: 0.88rem;
+    width: 100%;
+  }
+  th,
+  td {
+    padding: 0.25rem 0.45rem;
+    border-bottom: 1px solid #e6e6e0;
+    text-align: right;
+    vertical-align: top;
+  }
+  th:first-child,
+  td:first-child {
+    text-align: left;
+  }
+  th {
+    font-weight: 600;
+    color: #333;
+  }
+  .scroll {
+    overflow-x: auto;
+  }
+  .swatch {
+    display: inline-block;
+    width: 0.75rem;
+    height: 0.75rem;
+    border-radius: 2px;
+    margin-right: 0.35rem;
+    vertical-align: -0.05rem;
+  }
+  .figure {
+    font-size: 1.5rem;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  .figures {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 1.5rem;
+  }
+  .figures > div {
+    min-width: 7rem;
+  }
+  .figures .name {
+    font-size: 0.8rem;
+    color: #555;
+  }
+  .text {
+    font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+    font-size: 0.85rem;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    background: #f6f6f2;
+    border-radius: 6px;
+    padding: 0.5rem 0.6rem;
+    margin: 0.3rem 0;
+  }
+  .message {
+    border-radius: 6px;
+    padding: 0.5rem 0.7rem;
+    margin: 0.5rem 0;
+    font-size: 0.9rem;
+  }
+  .message.warn {
+    background: #fff4d6;
+    border: 1px solid #e6c25c;
+  }
+  .message.ok {
+    background: #e6f4ee;
+    border: 1px solid #009e73;
+  }
+  .message.bad {
+    background: #fde8e4;
+    border: 1px solid #d55e00;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;
