@@ -1,0 +1,269 @@
+// The page's one link to the engine Worker: starts it, holds the LabState, turns user actions into
+// worker calls and worker events into state. Components read `state` and call these methods; they never
+// talk to the worker themselves.
+import { proxy } from 'comlink';
+import { encodeRecipeParams, decodeRecipeParams } from '../experiment/urlCodec.ts';
+import { PRESETS, presetRecipe } from '../experiment/presets.ts';
+import { defaultRecipe } from '../experiment/recipe.ts';
+import { validateRecipe } from '../experiment/validateRecipe.ts';
+import { resultsCsv } from '../experiment/resultsCsv.ts';
+import { createEngine, type EngineHandle } from '../platform/engineClient.ts';
+import { getSetting, setSetting } from '../platform/idbRunStore.ts';
+import type {
+  BackendChoice,
+  CheckpointSource,
+  EvalSummary,
+  ExperimentRecipe,
+  RunResults,
+  RunStart,
+  SampleOptions,
+  SampleResult,
+} from '../../workers/contract.ts';
+import { applyRunEvent, initialState, stateFromResults, type LabState } from './labState.ts';
+
+const ACTIVE_RUN = 'activeRun';
+
+/** URL parameters that are not recipe fields. */
+export const PAGE_PARAMS = ['preset', 'lab', 'locked', 'view'] as const;
+
+export class LabController extends EventTarget {
+  state: LabState;
+  private engine: EngineHandle | null = null;
+
+  constructor(search = typeof location === 'undefined' ? '' : location.search) {
+    super();
+    this.state = initialState(defaultRecipe());
+    this.readUrl(search);
+  }
+
+  private set(patch: Partial<LabState> | ((s: LabState) => LabState)): void {
+    this.state = typeof patch === 'function' ? patch(this.state) : { ...this.state, ...patch };
+    this.dispatchEvent(new Event('change'));
+  }
+
+  /** The recipe from the URL: a preset or lab id plus non-default fields. Bad input falls back to defaults. */
+  private readUrl(search: string): void {
+    const params = new URLSearchParams(search);
+    const presetId = params.get('lab') ?? params.get('preset');
+    try {
+      let recipe = defaultRecipe();
+      if (presetId !== null) {
+        if (!(presetId in PRESETS))
+          throw new Error(`there is no preset or lab called ${JSON.stringify(presetId)}`);
+        recipe = presetRecipe(presetId);
+      }
+      const fields = new URLSearchParams(
+        [...params].filter(([k]) => !(PAGE_PARAMS as readonly string[]).includes(k)),
+      );
+      if ([...fields].length > 0) {
+        // Non-default fields are relative to DEFAULT_RECIPE; a preset's own fields come first.
+        const overlay = decodeRecipeParams(fields);
+        recipe = validateRecipe(mergeNonDefault(recipe, overlay, fields));
+      }
+      this.state = { ...this.state, recipe, presetId, locked: params.get('locked') === '1' };
+    } catch (error) {
+      this.state = {
+        ...this.state,
+        recipe: defaultRecipe(),
+        presetId: null,
+        recipeNotice: `The link's recipe was not used: ${messageOf(error)}. The lab started with the default recipe.`,
+      };
+    }
+  }
+
+  /** A link that reproduces the current recipe (only non-default fields), optionally locked for a class. */
+  shareLink(locked = this.state.locked): string {
+    const params = encodeRecipeParams(this.state.recipe);
+    if (this.state.presetId?.startsWith('lab')) params.set('lab', this.state.presetId);
+    if (locked) params.set('locked', '1');
+    const url = new URL(location.href);
+    url.search = params.toString();
+    return url.toString();
+  }
+
+  async start(backend: BackendChoice = this.state.recipe.backend): Promise<void> {
+    this.engine?.terminate();
+    this.engine = createEngine();
+    const engine = this.engine;
+    try {
+      const report = await Promise.race([
+        engine.api.init(backend),
+        engine.crashed.then((e) => Promise.reject(e)),
+      ]);
+      this.set({ backend: report, engineError: null });
+      await this.refreshSavedRuns();
+      const active = await getSetting<string>(ACTIVE_RUN);
+      const saved = this.state.savedRuns.find((r) => r.runId === active);
+      if (saved && this.state.runId === null)
+        this.set((s) => ({ ...stateFromResults(s, saved.results), runId: saved.runId }));
+    } catch (error) {
+      this.set({ engineError: messageOf(error) });
+    }
+  }
+
+  setRecipe(recipe: ExperimentRecipe, presetId: string | null = this.state.presetId): void {
+    if (this.state.locked) return;
+    this.set({ recipe, presetId, recipeNotice: null });
+  }
+
+  choosePreset(id: string): void {
+    this.setRecipe(presetRecipe(id), id);
+  }
+
+  async refreshSavedRuns(): Promise<void> {
+    if (!this.engine) return;
+    this.set({ savedRuns: await this.engine.api.savedRuns() });
+  }
+
+  async previewCorpus(documentsPerPersona = 3): Promise<void> {
+    const api = this.requireEngine();
+    try {
+      this.set({ corpus: await api.corpusPreview(this.state.recipe, documentsPerPersona), error: null });
+    } catch (error) {
+      this.set({ error: messageOf(error) });
+    }
+  }
+
+  /** Runs the current recipe (from scratch or from a checkpoint), or resumes a saved run. */
+  async run(start: RunStart, runId = newRunId()): Promise<void> {
+    const api = this.requireEngine();
+    if (this.state.status !== 'idle') return;
+    const resuming = start.kind === 'resume';
+    this.set((s) => ({
+      ...s,
+      status: 'starting',
+      runId,
+      error: null,
+      ...(resuming
+        ? {}
+        : { progress: null, losses: {}, evalLosses: {}, samples: [], evaluations: [], results: null }),
+    }));
+    await setSetting(ACTIVE_RUN, runId);
+    const onEvent = proxy((event: Parameters<typeof applyRunEvent>[1]) => {
+      this.set((s) => {
+        const next = applyRunEvent(s, event, performance.now());
+        return next.status === 'starting' ? { ...next, status: 'running' } : next;
+      });
+    });
+    try {
+      const engine = this.engine!;
+      const results = await Promise.race([
+        api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
+        engine.crashed.then((e) => Promise.reject(e)),
+      ]);
+      this.set((s) => ({ ...s, results, status: 'idle', progress: null }));
+    } catch (error) {
+      this.set({ status: 'idle', error: messageOf(error) });
+    }
+    await this.refreshSavedRuns();
+  }
+
+  async pause(): Promise<void> {
+    await this.requireEngine().pauseRun();
+    this.set({ status: 'paused' });
+  }
+
+  async resume(): Promise<void> {
+    await this.requireEngine().resumeRun();
+    this.set({ status: 'running' });
+  }
+
+  async stop(): Promise<void> {
+    this.set({ status: 'stopping' });
+    await this.requireEngine().stopRun();
+  }
+
+  /** Shows a saved run (and makes it the one a reload comes back to). */
+  async openSavedRun(runId: string): Promise<void> {
+    const saved = this.state.savedRuns.find((r) => r.runId === runId);
+    if (!saved || this.state.status !== 'idle') return;
+    await setSetting(ACTIVE_RUN, runId);
+    this.set((s) => ({ ...stateFromResults(s, saved.results), runId, presetId: null }));
+  }
+
+  async deleteSavedRun(runId: string): Promise<void> {
+    await this.requireEngine().deleteRun(runId);
+    if (this.state.runId === runId)
+      this.set({ runId: null, results: null, evaluations: [], losses: {}, evalLosses: {} });
+    await this.refreshSavedRuns();
+  }
+
+  async evaluate(source: CheckpointSource): Promise<EvalSummary> {
+    return this.requireEngine().evaluateCheckpoint(this.state.recipe, source);
+  }
+
+  async sample(source: CheckpointSource, prompt: string, options: SampleOptions): Promise<SampleResult> {
+    return this.requireEngine().sampleCheckpoint(source, prompt, options);
+  }
+
+  async inspectCheckpoint(bytes: Uint8Array) {
+    return this.requireEngine().inspectCheckpoint(bytes);
+  }
+
+  async checkpointBytes(runId: string, name: string): Promise<Uint8Array> {
+    return this.requireEngine().exportCheckpoint(runId, name);
+  }
+
+  resultsJson(): string | null {
+    return this.state.results ? `${JSON.stringify(this.state.results, null, 1)}\n` : null;
+  }
+
+  resultsCsv(): string | null {
+    return this.state.results ? resultsCsv(this.state.results) : null;
+  }
+
+  /** Checks an uploaded checkpoint in the worker and keeps it as the fine-tune base; throws if refused. */
+  async uploadBase(name: string, bytes: Uint8Array): Promise<void> {
+    // The worker may take the buffer; keep our own copy for the run that uses it.
+    const info = await this.requireEngine().inspectCheckpoint(bytes.slice());
+    this.set({ uploadedBase: { name, bytes, info } });
+  }
+
+  clearUploadedBase(): void {
+    this.set({ uploadedBase: null });
+  }
+
+  /** Shows results from a file (already checked against the results schema) as the current run. */
+  showResults(results: RunResults): void {
+    if (this.state.status !== 'idle') return;
+    this.set((s) => ({ ...stateFromResults(s, results), presetId: null, error: null }));
+  }
+
+  dismissError(): void {
+    this.set({ error: null });
+  }
+
+  private requireEngine() {
+    if (!this.engine) throw new Error('the engine has not started');
+    return this.engine.api;
+  }
+}
+
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}`;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The base recipe with the URL's explicit fields taken from the decoded overlay. */
+function mergeNonDefault(
+  base: ExperimentRecipe,
+  overlay: ExperimentRecipe,
+  fields: URLSearchParams,
+): ExperimentRecipe {
+  const out = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [path] of fields) {
+    if (path === 'version') continue;
+    const keys = path.split('.');
+    let src: unknown = overlay;
+    let dst: Record<string, unknown> = out;
+    for (const [i, key] of keys.entries()) {
+      src = (src as Record<string, unknown>)[key];
+      if (i === keys.length - 1) dst[key] = structuredClone(src);
+      else dst = dst[key] as Record<string, unknown>;
+    }
+  }
+  return out as unknown as ExperimentRecipe;
+}

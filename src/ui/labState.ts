@@ -1,0 +1,181 @@
+// What the page knows of the lab at any moment: plain data, built only from what the worker sent (run
+// events, saved runs, previews). Components read it; only LabController writes it.
+import type {
+  BackendReport,
+  CorpusPreview,
+  EvalSummary,
+  ExperimentRecipe,
+  RunEvent,
+  RunResults,
+  SavedRun,
+} from '../../workers/contract.ts';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
+
+export interface ProgressPoint {
+  stage: string;
+  step: number;
+  steps: number;
+  done: number;
+  total: number;
+  loss: number;
+  etaSeconds: number;
+  /** Training characters per second, from the pace of recent progress events. */
+  tokensPerSecond: number | null;
+  /** When the event arrived (ms, page clock). */
+  at: number;
+}
+
+export interface EvaluationRecord {
+  stage: string;
+  step: number;
+  checkpoint: string;
+  summary: EvalSummary;
+}
+
+/** A checkpoint file the user uploaded to start fine-tunes from (checked by the worker first). */
+export interface UploadedBase {
+  name: string;
+  bytes: Uint8Array;
+  info: { step: number; parameterCount: number; stage: string | null };
+}
+
+export interface LabState {
+  backend: BackendReport | null;
+  /** Why the engine could not start, in plain words. */
+  engineError: string | null;
+  recipe: ExperimentRecipe;
+  /** The preset or lab the recipe came from, if any. */
+  presetId: string | null;
+  /** A teacher's lab link: settings are shown but cannot be changed. */
+  locked: boolean;
+  /** A problem with the recipe in the URL (the lab fell back to the defaults). */
+  recipeNotice: string | null;
+  runId: string | null;
+  status: RunStatus;
+  progress: ProgressPoint | null;
+  /** Per stage: training loss at each progress event; evaluation losses. */
+  losses: Record<string, { step: number; loss: number }[]>;
+  evalLosses: Record<string, { step: number; trainLoss: number; valLoss: number | null }[]>;
+  samples: Extract<RunEvent, { type: 'sample' }>[];
+  evaluations: EvaluationRecord[];
+  /** The final (or saved) results: authoritative intervals over seeds. */
+  results: RunResults | null;
+  savedRuns: SavedRun[];
+  corpus: CorpusPreview | null;
+  /** An uploaded base checkpoint for the fine-tune bench (Saved or Fine-tune view). */
+  uploadedBase: UploadedBase | null;
+  /** The last error of a run or action, in plain words. */
+  error: string | null;
+}
+
+export function initialState(recipe: ExperimentRecipe): LabState {
+  return {
+    backend: null,
+    engineError: null,
+    recipe,
+    presetId: null,
+    locked: false,
+    recipeNotice: null,
+    runId: null,
+    status: 'idle',
+    progress: null,
+    losses: {},
+    evalLosses: {},
+    samples: [],
+    evaluations: [],
+    results: null,
+    savedRuns: [],
+    corpus: null,
+    uploadedBase: null,
+    error: null,
+  };
+}
+
+/** The lab state after one run event (pure: returns a new state). */
+export function applyRunEvent(state: LabState, event: RunEvent, now: number): LabState {
+  switch (event.type) {
+    case 'stage':
+      return { ...state, runId: event.runId };
+    case 'progress': {
+      const previous = state.progress;
+      const stepsPerBatch = state.recipe.model.blockSize * batchSizeOf(state.recipe, event.stage);
+      let tokensPerSecond: number | null = previous?.tokensPerSecond ?? null;
+      if (previous && previous.done < event.done) {
+        const seconds = (now - previous.at) / 1000;
+        if (seconds > 0) tokensPerSecond = ((event.done - previous.done) * stepsPerBatch) / seconds;
+      }
+      const stageLosses = [...(state.losses[event.stage] ?? []), { step: event.step, loss: event.loss }];
+      return {
+        ...state,
+        runId: event.runId,
+        progress: {
+          stage: event.stage,
+          step: event.step,
+          steps: event.steps,
+          done: event.done,
+          total: event.total,
+          loss: event.loss,
+          etaSeconds: event.etaSeconds,
+          tokensPerSecond,
+          at: now,
+        },
+        losses: { ...state.losses, [event.stage]: stageLosses },
+      };
+    }
+    case 'metrics': {
+      const list = [...(state.evalLosses[event.stage] ?? [])];
+      list.push({ step: event.step, trainLoss: event.trainLoss, valLoss: event.valLoss });
+      return { ...state, evalLosses: { ...state.evalLosses, [event.stage]: list } };
+    }
+    case 'probe':
+      return {
+        ...state,
+        evaluations: [
+          ...state.evaluations.filter((e) => !(e.stage === event.stage && e.step === event.step)),
+          { stage: event.stage, step: event.step, checkpoint: event.checkpoint, summary: event.summary },
+        ],
+      };
+    case 'sample':
+      return { ...state, samples: [...state.samples, event] };
+    case 'checkpoint':
+      return state;
+    case 'done':
+      return { ...state, results: event.results, status: 'idle', progress: null };
+    case 'error':
+      return { ...state, error: event.message };
+  }
+}
+
+function batchSizeOf(recipe: ExperimentRecipe, stage: string): number {
+  if (stage === 'pretrain') return recipe.pretrain.batchSize;
+  if (stage === 'select') return recipe.select.batchSize;
+  return recipe.finetune.batchSize;
+}
+
+/** Rebuilds the live view of a saved run from its results (after a reload). */
+export function stateFromResults(state: LabState, results: RunResults): LabState {
+  const evaluations: EvaluationRecord[] = [];
+  const losses: LabState['losses'] = {};
+  const evalLosses: LabState['evalLosses'] = {};
+  for (const stage of [results.pretrain, results.select, ...results.branches]) {
+    for (const e of stage.evaluations) evaluations.push({ stage: stage.id, ...e });
+    losses[stage.id] = stage.losses
+      .filter((l) => l.trainLoss !== null)
+      .map((l) => ({ step: l.step, loss: l.trainLoss! }));
+    evalLosses[stage.id] = stage.losses.map((l) => ({
+      step: l.step,
+      trainLoss: l.trainLoss ?? NaN,
+      valLoss: l.valLoss,
+    }));
+  }
+  return {
+    ...state,
+    runId: results.runId,
+    recipe: results.provenance.recipe,
+    evaluations,
+    losses,
+    evalLosses,
+    results,
+  };
+}
