@@ -12,7 +12,7 @@ import '../widgets/personaTraits.ts';
 import '../widgets/corpusDocuments.ts';
 import '../widgets/corpusStatsPanel.ts';
 
-const DOCUMENTS_PER_PERSONA = 3;
+const DOCUMENTS_PER_PERSONA = 2;
 
 @customElement('pl-corpus-view')
 export class CorpusView extends LitElement {
@@ -53,7 +53,7 @@ export class CorpusView extends LitElement {
     const c = this.state.corpus;
     if (!c) return nothing;
     const line = (pair: { prompt: string; answer: string } | undefined) =>
-      pair ? html`<div class="text">U: ${pair.prompt} AI: ${pair.answer}</div>` : nothing;
+      pair ? html`<pre class="text">${`U: ${pair.prompt}\nAI: ${pair.answer}`}</pre>` : nothing;
     return html`<div class="card wide">
       <h3>After pretraining: the Assistant's training sets</h3>
       <p class="note">

@@ -10,6 +10,7 @@ import type { StartFromDetail } from '../widgets/baseCheckpoint.ts';
 import { OKABE_ITO } from '../palette.ts';
 import { count, duration, rate, sig } from '../numberFormat.ts';
 import { stageTitle } from '../stageTitle.ts';
+import { candidateWords } from '../posteriorRows.ts';
 import { viewStyles } from './viewStyles.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/baseCheckpoint.ts';
@@ -85,7 +86,9 @@ export class PretrainView extends LitElement {
             : html`<button ?disabled=${!running} @click=${() => void this.lab.pause()}>Pause</button>`
         }
         <button ?disabled=${!running && !paused} @click=${() => void this.lab.stop()}>Stop</button>
-        <span class="note" role="status">Status: ${STATUS_WORDS[s.status]}</span>
+        <span class="note" role="status"
+          >Status: ${idle && s.results?.finished ? 'finished' : STATUS_WORDS[s.status]}</span
+        >
       </div>
       ${
         resumable
@@ -107,15 +110,29 @@ export class PretrainView extends LitElement {
     return html`<div class="card">
       <h3>Progress</h3>
       <label for="run-progress" class="note">
-        ${p ? `Whole run: ${count(p.done)} of ${count(p.total)} steps` : 'No run in progress'}
+        ${
+          p
+            ? `Whole run: ${count(p.done)} of ${count(p.total)} steps`
+            : this.state.results?.finished
+              ? `Run ${this.state.results.runId} finished`
+              : 'No run in progress'
+        }
       </label>
       <progress
         id="run-progress"
         style="width:100%;height:1rem"
         max="1"
-        .value=${overall}
+        .value=${p ? overall : this.state.results?.finished ? 1 : 0}
         aria-valuetext=${p ? `${Math.round(overall * 100)} percent` : 'not started'}
       ></progress>
+      ${
+        !p && this.state.results?.finished
+          ? html`<p class="note">
+              See who the model became on the <a href="#persona">Persona</a> tab, and the fine-tunes on the
+              <a href="#finetune">Fine-tune</a> tab.
+            </p>`
+          : nothing
+      }
       <div class="figures" style="margin-top:0.6rem">
         <div>
           <div class="name">stage</div>
@@ -156,11 +173,12 @@ export class PretrainView extends LitElement {
                 html`<div style="margin:0.6rem 0">
                   <div class="note">
                     ${stageTitle(s.stage)}, step
-                    ${count(s.step)}${s.label ? html` · resembles: <strong>${s.label}</strong>` : nothing}
+                    ${count(s.step)}${s.label ? html` · resembles: <strong>${candidateWords(s.label)}</strong>` : nothing}
                   </div>
-                  <div class="text" aria-label="Prompt and model output">
-                    <span style="color:#666">${s.prompt}</span>${s.text}
-                  </div>
+                  <pre
+                    class="text"
+                    aria-label="Prompt and model output"
+                  ><span style="color:#666">${s.prompt}</span>${s.text}</pre>
                 </div>`,
             )
       }

@@ -100,7 +100,7 @@ export class CorpusStatsPanel extends LitElement {
         ${stats.cooccurrence.map(
           (c) =>
             html`<div class="co ${c.id === HEADLINE ? 'headline' : ''}" role="listitem">
-              <span>${c.label}</span>
+              <span>${c.label.replace('->', '→')}</span>
               <div class="track" aria-hidden="true">
                 <div
                   class="fill"

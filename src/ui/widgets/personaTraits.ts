@@ -86,7 +86,7 @@ export class PersonaTraits extends LitElement {
     }
     .sliders {
       display: grid;
-      grid-template-columns: minmax(12rem, 1fr) 9rem 3rem;
+      grid-template-columns: minmax(10rem, 20rem) minmax(8rem, 18rem) 3rem;
       gap: 0.3rem 0.6rem;
       align-items: center;
       margin-top: 0.5rem;
