@@ -6,7 +6,23 @@ import tseslint from 'typescript-eslint';
 const mathsDirs = ['src/corpus/**', 'src/model/**', 'src/train/**', 'src/eval/**', 'src/experiment/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'bench/out', 'coverage', 'bin'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'bench/out',
+      'coverage',
+      'bin',
+      'runs',
+      '.scratch',
+      '.vitest-attachments',
+      'scratch-*',
+    ],
+  },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
