@@ -3,7 +3,7 @@
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
 
-/** 'pretrain', 'select', or 'finetune/<condition>/s<seed>'. */
+/** 'pretrain', 'select', or 'finetune-<condition>-s<seed>' (see branchId). */
 export type StageId = string;
 
 export type RunEvent =
