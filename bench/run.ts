@@ -4,7 +4,8 @@
 //   --node | --browser   only that side          --tiny       tiny config only
 //   --steps N            measured steps (default 3; slow cases use fewer, see stepsFor)
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
-//   --backends a,b       only these backends
+//   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
+// Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,7 +31,7 @@ function casesFor(backend: string): BenchCase[] {
   for (const configName of flag('--tiny') ? (['tiny'] as const) : (['tiny', 'reference'] as const)) {
     const slow = configName === 'reference' && backend !== 'wasm';
     if (slow && flag('--skip-slow')) continue;
-    for (const ops of ['fast', 'reference'] as const) {
+    for (const ops of flag('--fast-only') ? (['fast'] as const) : (['fast', 'reference'] as const)) {
       cases.push({
         configName,
         ops,
@@ -71,13 +72,23 @@ async function runBrowser(): Promise<BenchResult[]> {
       // A fresh page per backend: each starts its own tfjs engine.
       const page = await browser.newPage();
       page.setDefaultTimeout(0);
-      await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
-      await page.waitForFunction(() => typeof window.runBrowserBench === 'function');
+      const open = async () => {
+        await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
+        await page.waitForFunction(() => typeof window.runBrowserBench === 'function');
+      };
+      const runCase = (bench: BenchCase) =>
+        page.evaluate(([b, c]) => window.runBrowserBench(b, [c]), [backend, bench] as const);
+      await open();
       for (const bench of casesFor(backend)) {
-        const out = await page.evaluate(([b, c]) => window.runBrowserBench(b, [c]), [
-          backend,
-          bench,
-        ] as const);
+        let out;
+        try {
+          out = await runCase(bench);
+        } catch (error) {
+          // Vite reloads the page once when it discovers a dependency to pre-bundle: retry once.
+          if (!String(error).includes('Execution context was destroyed')) throw error;
+          await open();
+          out = await runCase(bench);
+        }
         if ('error' in out) {
           console.log(`browser ${backend}: ${out.error}`);
           break;
@@ -144,7 +155,10 @@ function table(results: BenchResult[]): string {
 function machine(): string {
   const cpuInfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /model name\s*:\s*(.*)/.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  return `${cpus().length} cores (nproc), ${model}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
+  const threads = process.env.PERSONA_LAB_WASM_THREADS;
+  return `${cpus().length} cores (nproc), ${model}, Node ${process.version}, tfjs ${tf.version.tfjs}${
+    threads ? `, Node wasm threads requested: ${threads}` : ''
+  }`;
 }
 
 const results: BenchResult[] = [];

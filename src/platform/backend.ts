@@ -99,7 +99,10 @@ async function tryWasm(): Promise<{ failure: string } | { wasm: WasmReport }> {
   } catch (error) {
     return { failure: `could not load @tensorflow/tfjs-backend-wasm: ${String(error)}` };
   }
-  const failure = await setBackendCapturingWarnings('wasm');
+  // Node: opt-in WASM threads (PERSONA_LAB_WASM_THREADS=N), see wasmThreads.ts (performance work).
+  const failure = isNode
+    ? await (await import('./wasmThreads.ts')).startNodeWasm(() => setBackendCapturingWarnings('wasm'))
+    : await setBackendCapturingWarnings('wasm');
   if (failure) return { failure };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
