@@ -26,9 +26,13 @@ export interface LabPage {
   errors: string[];
 }
 
-/** A fresh context (its own IndexedDB and localStorage) at 1280x800, clipboard allowed. */
-export async function openLab(browser: Browser, url: string): Promise<LabPage> {
+/**
+ * A fresh context (its own IndexedDB and localStorage) at 1280x800, clipboard allowed; `initScript` runs
+ * in every page of it before the app's own scripts.
+ */
+export async function openLab(browser: Browser, url: string, initScript?: () => void): Promise<LabPage> {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  if (initScript) await context.addInitScript(initScript);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -61,4 +65,31 @@ export function labState<T = Record<string, unknown>>(page: Page): Promise<T> {
     const app = document.querySelector('pl-app') as unknown as { lab: { state: unknown } };
     return JSON.parse(JSON.stringify(app.lab.state)) as never;
   });
+}
+
+interface RunView {
+  status: string;
+  error: string | null;
+  results: { finished: boolean } | null;
+  progress: { stage: string; step: number; steps: number; done: number; total: number } | null;
+}
+
+/** Waits until the page's run is idle again with results, printing where it is every 15 s. */
+export async function waitForRunEnd(page: Page, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastLog = Date.now();
+  for (;;) {
+    const s = await labState<RunView>(page);
+    if (s.status === 'idle' && (s.results !== null || s.error !== null)) return;
+    if (Date.now() - lastLog > 15_000) {
+      const p = s.progress;
+      console.log(
+        `  run ${s.status}: ${p ? `${p.stage} ${p.step}/${p.steps}, run ${p.done}/${p.total}` : 'no progress yet'}`,
+      );
+      lastLog = Date.now();
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the run did not end in ${timeoutMs / 1000} s (${JSON.stringify(s.progress)})`);
+    await page.waitForTimeout(500);
+  }
 }
