@@ -31,20 +31,21 @@ function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
   return { batch, time, width, heads, headSize: width / heads };
 }
 
-const keyOf = (d: Dims) => `${d.time}_${d.width}_${d.heads}`;
+// The sequence length is a uniform, not a constant: sampling grows it one token at a time, and a
+// constant would compile new pipelines for every length.
+const keyOf = (d: Dims) => `${d.width}_${d.heads}`;
 
 /**
  * Shared WGSL: the row an invocation owns (flat index over [B, H, T]) and the offsets of its head's
  * q, k, v in packed qkv [B, T, 3C] and of its slice of [B, T, C] tensors.
  */
 const prelude = (d: Dims, withScore = true) => `
-const T = ${d.time};
 const C = ${d.width};
 const H = ${d.heads};
 const D = ${d.headSize};
 const SCALE = ${1 / Math.sqrt(d.headSize)};
-fn qkvAt(b : i32, t : i32, h : i32) -> i32 { return (b * T + t) * 3 * C + h * D; }
-fn headAt(b : i32, t : i32, h : i32) -> i32 { return (b * T + t) * C + h * D; }
+fn qkvAt(b : i32, t : i32, h : i32) -> i32 { return (b * uniforms.time + t) * 3 * C + h * D; }
+fn headAt(b : i32, t : i32, h : i32) -> i32 { return (b * uniforms.time + t) * C + h * D; }
 ${withScore ? scoreCode : ''}`;
 
 /** The scaled score of the query at qkv offset qo and the key of the row at offset ko. */
@@ -57,6 +58,7 @@ fn score(qo : i32, ko : i32) -> f32 {
 
 const rowHeader = `
   if (index >= uniforms.rows) { return; }
+  let T = uniforms.time;
   let i = index % T;
   let bh = index / T;
   let h = bh % H;
@@ -150,7 +152,7 @@ function attention(
   const qkv = inputs.qkv!;
   const d = dimsOf(qkv, attrs);
   const rows = d.batch * d.heads * d.time;
-  const common = { threads: rows, ints: { rows } };
+  const common = { threads: rows, ints: { rows, time: d.time } };
   const lse = runProgram(backend, {
     ...common,
     key: `attnLse_${keyOf(d)}`,
@@ -177,7 +179,7 @@ function attentionGrad(
   const { dy, qkv, y, lse } = inputs as { dy: Info; qkv: Info; y: Info; lse: Info };
   const d = dimsOf(qkv, attrs);
   const rows = d.batch * d.heads * d.time;
-  const common = { threads: rows, ints: { rows } };
+  const common = { threads: rows, ints: { rows, time: d.time } };
   const delta = runProgram(backend, {
     ...common,
     key: `attnDelta_${keyOf(d)}`,
