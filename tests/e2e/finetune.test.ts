@@ -157,5 +157,15 @@ describe('fine-tune bench on webgpu', () => {
       await page.waitForTimeout(1500);
       await page.screenshot({ path: join(dir, `${view}.png`) });
     }
+    // Below the fold: the fine-tune bench's chart and table, and an open guided lab.
+    await page.locator('#tab-finetune').click();
+    await page.locator('pl-finetune-view pl-line-chart').first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(dir, 'finetune-shift.png') });
+    await page.locator('#tab-labs').click();
+    await page.getByTestId('lab-card-lab3-shift').click();
+    await page.getByTestId('lab-open').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(dir, 'labs-open.png') });
   });
 });
