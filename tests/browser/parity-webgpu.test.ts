@@ -1,10 +1,11 @@
 // Parity of the WebGPU fused kernels (gpuOps, fused AdamW) with the stock-op reference on the cpu
-// backend, in Chromium (WebGPU on SwiftShader): every op's values and gradients, and 50 training steps
-// of a tiny model. Fails, never skips, when webgpu does not start.
+// backend, in Chromium (WebGPU on SwiftShader): every op's values and gradients, the AdamW kernel's
+// norms, moments and weights, and 50 training steps of a tiny model. Fails, never skips, when webgpu
+// does not start.
 //
 // Tolerances. Ops: |gpu - ref| <= 1e-4 + 1e-3 * max|ref| per tensor: both sides are float32 but sum
 // in different orders and use different exp/log/tanh; a wrong index or a missing mask term shows up
-// as 1e-2 or more. Training: every step's loss within 2e-3 of the reference's over 50 AdamW steps
+// as 1e-2 or more. AdamW: norms within 1e-4 relative, moments and weights within 1e-6 + 1e-3 * max|ref|. Training: every step's loss within 2e-3 of the reference's over 50 AdamW steps
 // (observed 2.4e-7 on SwiftShader: float32 rounding differences compound slowly through AdamW; the losses fall by more than 1.5).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,49 @@ async function trainLosses(ops: ModelOps, fusedKernel: boolean, steps: number): 
   model.dispose();
   return losses;
 }
+
+/** Three clipped AdamW updates of a tiny model's weights with fixed gradients; the state afterwards. */
+async function adamWState(fusedKernel: boolean) {
+  const model = GPT.create(tiny, 9, referenceOps);
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel });
+  const norms: number[] = [];
+  for (let step = 0; step < 3; step++) {
+    const grads: tf.NamedTensorMap = {}; // seeds from 1000: tf.randomNormal treats seed 0 as unseeded
+    model.specs.forEach((spec, i) => (grads[spec.name] = rnd(spec.shape, 1000 + 100 * step + i)));
+    const norm = optimizer.applyClipped(grads, 1e-2, step === 0 ? 1e3 : 1); // unclipped, then clipped
+    norms.push((await norm.data())[0]!);
+    tf.dispose([norm, ...Object.values(grads)]);
+  }
+  const state = await optimizer.getState();
+  const weights = await model.getWeights();
+  optimizer.dispose();
+  model.dispose();
+  return { norms, state, weights };
+}
+
+describe('the fused WebGPU AdamW matches the stock-op AdamW on cpu', () => {
+  it('gradient norms, moments (getState) and weights after 3 clipped updates', async () => {
+    await use('cpu');
+    const ref = await adamWState(false);
+    await use('webgpu');
+    const got = await adamWState(true);
+    expect(got.state.step).toBe(3);
+    got.norms.forEach((n, i) =>
+      expect(Math.abs(n - ref.norms[i]!)).toBeLessThanOrEqual(1e-4 * ref.norms[i]!),
+    );
+    for (const [name, values] of ref.weights) {
+      for (const [label, a, b] of [
+        ['weights', got.weights.get(name)!, values],
+        ['m', got.state.m.get(name)!, ref.state.m.get(name)!],
+        ['v', got.state.v.get(name)!, ref.state.v.get(name)!],
+      ] as const) {
+        expect(maxAbsDiff(a, b), `${label} of ${name}`).toBeLessThanOrEqual(
+          OP_ATOL * 1e-2 + OP_RTOL * maxAbs(b),
+        );
+      }
+    }
+  });
+});
 
 describe('training on WebGPU with the fused kernels matches the reference on cpu', () => {
   it(`the tiny preset: 50 steps of losses within ${LOSS_TOL}`, async () => {
