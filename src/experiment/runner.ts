@@ -200,7 +200,9 @@ async function stageInput(
     const config = { ...ctx.recipe.model, vocabSize: ctx.inputs.tokenizer.size };
     return GPT.create(config, record.seed, ctx.ops);
   }
-  if (previous.status === 'skipped') {
+  // A skipped stage saved its input as its checkpoint; only a replaced stage whose checkpoint was never
+  // saved (a resume without the replacing file) has nothing to hand on.
+  if (previous.status === 'skipped' && previous.checkpoint === null) {
     throw new Error(
       `stage ${previous.id} was replaced by ${previous.startedFrom}: pass that checkpoint again to resume`,
     );

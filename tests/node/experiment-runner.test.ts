@@ -21,8 +21,9 @@ const inputs = corpusInputs(recipe);
 describe('runExperiment (tiny preset, cpu)', () => {
   it('resumes to the same results as an uninterrupted run', async () => {
     const events: RunEvent[] = [];
+    const wholeStore = new MemoryRunStore();
     const whole = await runExperiment(recipe, {
-      store: new MemoryRunStore(),
+      store: wholeStore,
       backend: 'cpu',
       runId: 'r',
       inputs,
@@ -76,6 +77,27 @@ describe('runExperiment (tiny preset, cpu)', () => {
       'pretrain',
       'select',
     ]);
+  });
+
+  it('fine-tunes from a given selected checkpoint exactly as the run that made it', async () => {
+    const wholeStore = new MemoryRunStore();
+    const whole = await runExperiment(recipe, { store: wholeStore, backend: 'cpu', runId: 'w', inputs });
+    const bytes = (await wholeStore.loadCheckpoint('select'))!;
+    const fromBase = await runExperiment(recipe, {
+      store: new MemoryRunStore(),
+      backend: 'cpu',
+      runId: 'b',
+      inputs,
+      startFrom: { stage: 'finetune', name: 'select.ckpt', bytes },
+    });
+    expect(fromBase.pretrain.status).toBe('skipped');
+    expect(fromBase.select.startedFrom).toBe('select.ckpt');
+    expect(fromBase.baseline!.summary).toEqual(whole.baseline!.summary);
+    // Same numbers at every step; only the name of the step-0 model differs (the given file's).
+    const numbers = (r: typeof whole) =>
+      r.branches.map((b) => b.trajectory.map(({ checkpoint: _, ...p }) => p));
+    expect(numbers(fromBase)).toEqual(numbers(whole));
+    expect(fromBase.branches[0]!.trajectory[0]!.checkpoint).toBe('select.ckpt');
   });
 
   it('refuses to resume a store that holds another recipe', async () => {
