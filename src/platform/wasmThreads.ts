@@ -60,7 +60,10 @@ export async function startNodeWasm<T>(start: () => Promise<T>): Promise<T> {
   const { wasmWorkerContents } = require(
     path.join(packageDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js'),
   ) as { wasmWorkerContents: string };
-  const workerFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'persona-lab-wasm-')), 'worker.cjs');
+  const workerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'persona-lab-wasm-'));
+  // Later workers (beyond emscripten's preallocated pool) load the same file: remove it only at exit.
+  process.once('exit', () => fs.rmSync(workerDir, { recursive: true, force: true }));
+  const workerFile = path.join(workerDir, 'worker.cjs');
   // The package's worker source holds escaped newlines inside string literals: keep them escaped (as
   // tfjs does before making its Blob).
   fs.writeFileSync(
