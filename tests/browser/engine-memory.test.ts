@@ -36,8 +36,10 @@ it('numTensors is the same after step 5 and after step 50 on webgpu', async () =
   console.log(`numTensors at steps 5..50: ${counts.join(' ')}`);
   expect(counts).toHaveLength(10);
   expect(new Set(counts).size).toBe(1);
-  // Beyond the model and optimizer, only the cached causal mask stays once the run is over.
-  expect(tf.memory().numTensors).toBe(afterSetup + 1);
+  // Beyond the model and optimizer, at most a cached causal mask stays once the run is over (the fused
+  // WebGPU attention needs none; the stock ops cache one).
+  expect(tf.memory().numTensors - afterSetup).toBeGreaterThanOrEqual(0);
+  expect(tf.memory().numTensors - afterSetup).toBeLessThanOrEqual(1);
   trainer.optimizer.dispose();
   model.dispose();
 });
