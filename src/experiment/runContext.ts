@@ -1,11 +1,14 @@
 // What every stage of a run shares: the recipe, the prepared corpus, the store, the persisted state, the
 // event sink, the control and the pace (for the run-wide ETA). Also model <-> checkpoint helpers.
 import { summarize, evaluate, labelSample, type EvalSummary } from '../eval/index.ts';
+import * as tf from '@tensorflow/tfjs';
 import { GPT } from '../model/gpt.ts';
 import type { ModelOps } from '../model/modelOps.ts';
 import { sampleText } from '../model/sampling.ts';
 import type { AdamW } from '../train/adamW.ts';
+import { sweepBatches } from '../train/batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
+import { batchTensors } from '../train/trainStep.ts';
 import type { CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import type { RunControl } from './runControl.ts';
@@ -58,7 +61,36 @@ export async function checkpointBytes(
       codeVersion: ctx.state.codeVersion,
     },
   };
-  return encodeCheckpoint(ckpt);
+  const bytes = encodeCheckpoint(ckpt);
+  await verifyCheckpoint(ctx, model, bytes);
+  return bytes;
+}
+
+/**
+ * Rebuilds a model from checkpoint bytes and checks that it gives the live model's loss on a fixed batch:
+ * a checkpoint that would resume into a different model is refused before it replaces a good one.
+ */
+export async function verifyCheckpoint(ctx: RunContext, model: GPT, bytes: Uint8Array): Promise<void> {
+  const [batch] = sweepBatches(ctx.inputs.pretrain, 2, model.config.blockSize, 1);
+  if (!batch) return;
+  const saved = decodeCheckpoint(bytes);
+  const restored = GPT.fromWeights(saved.config, saved.weights, model.ops);
+  const { x, y, mask } = batchTensors(batch);
+  try {
+    const live = model.loss(x, y, mask);
+    const reloaded = restored.loss(x, y, mask);
+    const [a, b] = [(await live.data())[0]!, (await reloaded.data())[0]!];
+    tf.dispose([live, reloaded]);
+    if (!(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)))) {
+      throw new Error(
+        `checkpoint verification failed: the saved weights give loss ${b} where the live model gives ${a}; ` +
+          'the checkpoint was not written',
+      );
+    }
+  } finally {
+    tf.dispose([x, y, mask]);
+    restored.dispose();
+  }
 }
 
 /** A stored checkpoint of this run, decoded and checked against the run's vocabulary and model shape. */
