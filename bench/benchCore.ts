@@ -48,7 +48,7 @@ export const BENCH_CONFIGS: Record<BenchCase['configName'], { model: GPTConfig; 
   },
 };
 
-function syntheticBatch(batchSize: number, time: number, vocab: number) {
+export function syntheticBatch(batchSize: number, time: number, vocab: number) {
   const n = batchSize * time;
   const x = new Int32Array(n);
   const y = new Int32Array(n);

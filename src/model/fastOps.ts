@@ -19,6 +19,7 @@ import {
   LAYER_NORM_GRAD,
   registerRowKernels,
 } from './kernels/rowKernels.ts';
+import { registerTranspose2dKernel, TRANSPOSE_2D } from './kernels/transpose2dKernel.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
 import { gpuOps, registerGpuKernels } from './fast/gpuOps.ts';
 import { firstOutput, runKernel as run } from './fast/runKernel.ts';
@@ -36,9 +37,12 @@ export function withGrad<T extends tf.Tensor>(
   ) => T;
 }
 
+/** [R, C] -> [C, R] with the project's tiled host kernel (tfjs-wasm's Transpose is several times slower). */
+const transpose2d = (x: tf.Tensor2D): tf.Tensor2D => run<tf.Tensor2D>(TRANSPOSE_2D, { x });
+
 /**
- * x [B, T, Cin] @ w [Cin, Cout] + b. The gradient transposes explicitly and then multiplies plainly:
- * tfjs-wasm runs a matmul with a transposed operand on a slow path (10-25x slower than XNNPACK's).
+ * x [B, T, Cin] @ w [Cin, Cout] + b. The gradient transposes explicitly (tiled host kernel) and then
+ * multiplies plainly: tfjs-wasm runs a matmul with a transposed operand on a slow path (10-25x slower).
  * The bias gradient is a ones-row matmul rather than a column sum (also faster on wasm).
  */
 export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
@@ -53,8 +57,8 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape(dy, [batch * time, cout]) as tf.Tensor2D; // [N, Cout]
-      const dx = tf.reshape(tf.matMul(dy2, tf.transpose(ws)), [batch, time, cin]);
-      const dw = tf.matMul(tf.transpose(xs), dy2); // [Cin, Cout]
+      const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
+      const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, Cout]
       const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);
       return [dx, dw, db];
     },
@@ -125,6 +129,7 @@ export function registerFastKernels(): void {
   registerWasmUnsortedSegmentSum();
   registerCausalAttentionKernels();
   registerRowKernels();
+  registerTranspose2dKernel();
   registerHostGradients();
 }
 

@@ -6,6 +6,7 @@
 // Every right-hand matmul operand is a fresh tensor: tfjs-wasm caches XNNPACK's packed weights by
 // tensor id, so refilling one scratch tensor would multiply by stale values.
 import type * as tf from '@tensorflow/tfjs';
+import { fastExp } from './fastExp.ts';
 import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
 export const ATTENTION_FORWARD = 'PersonaLabCausalAttention';
@@ -59,8 +60,20 @@ function scatterHead(
   }
 }
 
-function transposeSquare(src: Float32Array, dst: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) dst[j * n + i] = src[i * n + j]!;
+/** Writes a head's [D, T] block transposed into [B, T, stride] at column offset `column`. */
+function scatterHeadTransposed(
+  src: Float32Array,
+  dst: Float32Array,
+  dims: Dims,
+  b: number,
+  stride: number,
+  column: number,
+): void {
+  const { time, headSize } = dims;
+  for (let t = 0; t < time; t++) {
+    const base = (b * time + t) * stride + column;
+    for (let d = 0; d < headSize; d++) dst[base + d] = src[d * time + t]!;
+  }
 }
 
 /** qkv [B, T, 3C] -> y [B, T, C], probs [B*H, T, T] (zero above the diagonal). */
@@ -90,7 +103,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
         for (let j = 0; j <= i; j++) max = Math.max(max, s[row + j]!);
         let sum = 0;
         for (let j = 0; j <= i; j++) {
-          const e = Math.exp((s[row + j]! - max) * scale);
+          const e = fastExp((s[row + j]! - max) * scale);
           s[row + j] = e;
           sum += e;
         }
@@ -108,37 +121,48 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
   return [y, probs];
 }
 
-/** dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. */
+/**
+ * dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. The two gradients that need a
+ * transposed [T, T] operand are computed transposed instead, with the small [T, D] operand transposed:
+ * dv^T = dy^T P and dk^T = q^T dS, so no [T, T] matrix is ever transposed.
+ */
 function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
   const { dy, qkv, probs } = inputs as { dy: Info; qkv: Info; probs: Info };
   const dims = dimsOf(qkv, attrs);
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
-  const pT = host.alloc([time, time]);
-  const dsT = host.alloc([time, time]);
-  const headOf = (src: Float32Array, dst: Float32Array, b: number, h: number): void => {
-    for (let t = 0; t < time; t++) {
-      const base = (b * time + t) * width + h * headSize;
-      dst.set(src.subarray(base, base + headSize), t * headSize);
-    }
-  };
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const dyHead = host.alloc([time, headSize]);
+      const dyT = host.alloc([headSize, time]);
       const vT = host.alloc([headSize, time]);
-      const q = host.alloc([time, headSize]);
+      const qT = host.alloc([headSize, time]);
       const k = host.alloc([time, headSize]);
-      const src = host.view(qkv);
-      headOf(host.view(dy), host.view(dyHead), b, h);
-      gatherHead(src, host.view(q), dims, b, h, 0, false);
-      gatherHead(src, host.view(k), dims, b, h, 1, false);
-      gatherHead(src, host.view(vT), dims, b, h, 2, true);
+      const pHead = host.alloc([time, time]);
+      {
+        const src = host.view(qkv);
+        const dys = host.view(dy);
+        const dyh = host.view(dyHead);
+        const dyt = host.view(dyT);
+        for (let t = 0; t < time; t++) {
+          const base = (b * time + t) * width + h * headSize;
+          for (let d = 0; d < headSize; d++) {
+            const value = dys[base + d]!;
+            dyh[t * headSize + d] = value;
+            dyt[d * time + t] = value;
+          }
+        }
+        gatherHead(src, host.view(qT), dims, b, h, 0, true);
+        gatherHead(src, host.view(k), dims, b, h, 1, false);
+        gatherHead(src, host.view(vT), dims, b, h, 2, true);
+        const offset = (b * heads + h) * time * time;
+        host.view(pHead).set(host.view(probs).subarray(offset, offset + time * time));
+      }
       const dProbs = host.matMul(dyHead, vT); // [T, T]
-      const offset = (b * heads + h) * time * time;
       {
         // Softmax backward in place: dS = P * (dP - rowsum(P * dP)) * scale.
-        const p = host.view(probs).subarray(offset, offset + time * time);
+        const p = host.view(pHead);
         const ds = host.view(dProbs);
         for (let i = 0; i < time; i++) {
           const row = i * time;
@@ -147,20 +171,17 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
           for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
           ds.fill(0, row + i + 1, row + time);
         }
-        transposeSquare(p, host.view(pT), time);
-        transposeSquare(ds, host.view(dsT), time);
       }
-      const dv = host.matMul(pT, dyHead); // [T, D]
+      const dvT = host.matMul(dyT, pHead); // [D, T]
       const dq = host.matMul(dProbs, k); // [T, D]
-      const dk = host.matMul(dsT, q); // [T, D]
+      const dkT = host.matMul(qT, dProbs); // [D, T]
       const out = host.view(dqkv);
       scatterHead(host.view(dq), out, dims, b, 3 * width, h * headSize);
-      scatterHead(host.view(dk), out, dims, b, 3 * width, width + h * headSize);
-      scatterHead(host.view(dv), out, dims, b, 3 * width, 2 * width + h * headSize);
-      for (const t of [dProbs, dv, dq, dk, dyHead, vT, q, k]) host.free(t);
+      scatterHeadTransposed(host.view(dkT), out, dims, b, 3 * width, width + h * headSize);
+      scatterHeadTransposed(host.view(dvT), out, dims, b, 3 * width, 2 * width + h * headSize);
+      for (const t of [dProbs, dvT, dq, dkT, dyHead, dyT, vT, qT, k, pHead]) host.free(t);
     }
   }
-  for (const t of [pT, dsT]) host.free(t);
   return dqkv;
 }
 

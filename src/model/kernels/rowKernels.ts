@@ -3,6 +3,7 @@
 // pow, tanh, oneHot, logSoftmax); here each is one pass over memory, accumulating in float64.
 import type * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_EPS } from '../modelOps.ts';
+import { fastExp } from './fastExp.ts';
 import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
 export const LAYER_NORM = 'PersonaLabLayerNorm';
@@ -91,7 +92,7 @@ const GELU_K = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
 
 // tanh through one exp: Math.tanh is several times slower in V8, and this is exact to float32.
-const fastTanh = (u: number): number => 1 - 2 / (Math.exp(2 * u) + 1);
+const fastTanh = (u: number): number => 1 - 2 / (fastExp(2 * u) + 1);
 
 /** x -> y = GELU(x), and tanh of its inner term (kept for the backward pass, so it never recomputes). */
 function gelu(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
@@ -128,7 +129,7 @@ function rowSoftmax(logits: Float32Array, r: number, vocab: number, out: Float64
   for (let i = 0; i < vocab; i++) max = Math.max(max, logits[o + i]!);
   let sum = 0;
   for (let i = 0; i < vocab; i++) {
-    const e = Math.exp(logits[o + i]! - max);
+    const e = fastExp(logits[o + i]! - max);
     out[i] = e;
     sum += e;
   }
