@@ -2,6 +2,8 @@
 // Its moments are tf variables so a training step never leaves the device; `getState` reads them back
 // for checkpoints (resume gives the same next step as not stopping).
 import * as tf from '@tensorflow/tfjs';
+import { HOST_ADAMW, registerHostAdamW } from '../model/kernels/hostAdamW.ts';
+import { isHostBackend } from '../model/kernels/kernelHost.ts';
 import { GPU_ADAMW, registerWebGpuAdamW, type GpuAdamWAttrs } from '../model/kernels/webgpuAdamW.ts';
 import type { ParameterSpec } from '../model/parameterSpecs.ts';
 
@@ -16,8 +18,8 @@ export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.95, eps: 1e-8, 
 
 export interface AdamWOptions {
   /**
-   * Use the backend's fused AdamW kernel where the project has one (webgpu: one kernel instead of ~30
-   * stock ones). Default true; the benchmark's stock-op reference turns it off.
+   * Use the backend's fused AdamW kernel where the project has one (webgpu, wasm, cpu: one kernel
+   * instead of ~30 stock ones). Default true; the benchmark's stock-op reference turns it off.
    */
   fusedKernel?: boolean;
 }
@@ -89,8 +91,9 @@ export class AdamW {
    * over the flattened gradients. Returns the norm before clipping (read it back only at log steps).
    */
   applyClipped(grads: tf.NamedTensorMap, lr: number, maxNorm: number): tf.Scalar {
-    if (this.options.fusedKernel !== false && tf.getBackend() === 'webgpu') {
-      return this.applyClippedFused(grads, lr, maxNorm);
+    const backend = tf.getBackend();
+    if (this.options.fusedKernel !== false && (backend === 'webgpu' || isHostBackend(backend))) {
+      return this.applyClippedFused(grads, lr, maxNorm, backend === 'webgpu' ? GPU_ADAMW : HOST_ADAMW);
     }
     return tf.tidy(() => {
       const flat = this.flatGrads(grads); // [P]
@@ -101,9 +104,15 @@ export class AdamW {
     });
   }
 
-  /** applyClipped as one kernel (norm, moments, every parameter): see model/kernels/webgpuAdamW.ts. */
-  private applyClippedFused(grads: tf.NamedTensorMap, lr: number, maxNorm: number): tf.Scalar {
-    registerWebGpuAdamW();
+  /** applyClipped as one kernel (norm, moments, every parameter): model/kernels/{webgpu,host}AdamW.ts. */
+  private applyClippedFused(
+    grads: tf.NamedTensorMap,
+    lr: number,
+    maxNorm: number,
+    kernel: string,
+  ): tf.Scalar {
+    if (kernel === GPU_ADAMW) registerWebGpuAdamW();
+    else registerHostAdamW();
     this.step += 1;
     const { beta1, beta2, eps, weightDecay } = this.config;
     const attrs: GpuAdamWAttrs = {
@@ -126,7 +135,7 @@ export class AdamW {
       });
       const [norm, mNext, vNext, ...next] = tf
         .engine()
-        .runKernel(GPU_ADAMW, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        .runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       this.m.assign(mNext!);
       this.v.assign(vNext!);
       this.specs.forEach((spec, i) => this.params.get(spec.name)!.assign(next[i]!));

@@ -1,6 +1,7 @@
 // Parity of whole training with the fast ops against the stock-op reference on `cpu` and `wasm`:
 // one step's loss and every parameter gradient (|fast - ref| <= 1e-4 * max|ref| + 1e-6 per parameter),
-// and the tiny preset's losses over 50 AdamW steps (|fast - ref| <= 2e-3 at every step; float32
+// and the tiny preset's losses over 50 AdamW steps, the fast path with the fused host AdamW kernel and
+// the reference with the stock-op AdamW (|fast - ref| <= 2e-3 at every step; float32
 // rounding differences compound through the optimizer, observed ~1e-5).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -42,7 +43,8 @@ async function lossAndGrads(ops: ModelOps, data: TokenData) {
 
 async function trainLosses(ops: ModelOps, data: TokenData, steps: number): Promise<number[]> {
   const model = GPT.create(tiny, 5, ops);
-  const optimizer = new AdamW(model.params, model.specs);
+  // The reference is stock ops throughout, its optimizer too; the fast path uses the fused host AdamW.
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: ops !== referenceOps });
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
     const batch = getBatch(data, batchSize, tiny.blockSize, Rng.derive(11, `batch/${step}`));
