@@ -10,6 +10,7 @@ import { assistantPrompt, outsideVocabulary, probePrompts, questionOf } from '..
 import { parseBranchStage } from '../liveShift.ts';
 import { conditionTitle } from '../conditionInfo.ts';
 import { colorFor } from '../palette.ts';
+import { controlStyles } from './viewStyles.ts';
 
 interface Answer {
   /** The prompt it answered (the box may have changed since). */
@@ -37,107 +38,80 @@ export class CompareView extends LitElement {
   @state() private answers: [Answer, Answer] | null = null;
   @state() private busy = false;
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.6rem 1.2rem;
-      align-items: end;
-      margin-bottom: 0.7rem;
-    }
-    label {
-      display: flex;
-      flex-direction: column;
-      gap: 0.2rem;
-      font-size: 0.85rem;
-      color: #333;
-    }
-    input,
-    select,
-    textarea,
-    button {
-      font: inherit;
-      font-size: 0.9rem;
-    }
-    input[type='number'] {
-      width: 5.5rem;
-    }
-    .grow {
-      flex: 1;
-      min-width: 16rem;
-    }
-    textarea {
-      font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
-      font-size: 0.85rem;
-      width: 100%;
-      box-sizing: border-box;
-    }
-    button {
-      border: 1px solid #b9b9b2;
-      background: #fff;
-      border-radius: 6px;
-      padding: 0.35rem 0.8rem;
-      cursor: pointer;
-    }
-    button.primary {
-      background: #0072b2;
-      border-color: #0072b2;
-      color: #fff;
-      font-weight: 600;
-    }
-    button:disabled {
-      opacity: 0.5;
-    }
-    :is(button, input, select, textarea):focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    .pair {
-      display: grid;
-      grid-template-columns: 1fr 1fr;
-      gap: 1rem;
-    }
-    .answer {
-      border: 1px solid #d5d5cf;
-      border-top: 5px solid var(--accent);
-      border-radius: 8px;
-      padding: 0.6rem 0.8rem;
-      min-height: 5rem;
-      background: #fff;
-    }
-    .answer h3 {
-      margin: 0 0 0.4rem;
-      font-size: 0.95rem;
-    }
-    pre {
-      margin: 0;
-      white-space: pre-wrap;
-      word-break: break-word;
-      font-size: 0.9rem;
-    }
-    .prompt {
-      color: #777;
-    }
-    .out {
-      color: #000;
-      font-weight: 600;
-    }
-    .note {
-      font-size: 0.85rem;
-      color: #555;
-    }
-    .refusal {
-      color: #9a3b00;
-    }
-    @media (max-width: 900px) {
-      .pair {
-        grid-template-columns: 1fr;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
       }
-    }
-  `;
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem 1.2rem;
+        align-items: end;
+        margin-bottom: 0.7rem;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.2rem;
+        font-size: 0.85rem;
+        color: #333;
+      }
+      input[type='number'] {
+        width: 5.5rem;
+      }
+      .grow {
+        flex: 1;
+        min-width: 16rem;
+      }
+      textarea {
+        font: inherit;
+        font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
+        font-size: 0.85rem;
+        width: 100%;
+        box-sizing: border-box;
+      }
+      button.primary {
+        font-weight: 600;
+      }
+      .pair {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 1rem;
+      }
+      .answer {
+        border: 1px solid #d5d5cf;
+        border-top: 5px solid var(--accent);
+        border-radius: 8px;
+        padding: 0.6rem 0.8rem;
+        min-height: 5rem;
+        background: #fff;
+      }
+      .answer h3 {
+        margin: 0 0 0.4rem;
+        font-size: 0.95rem;
+      }
+      pre {
+        margin: 0;
+        white-space: pre-wrap;
+        word-break: break-word;
+        font-size: 0.9rem;
+      }
+      .prompt {
+        color: #777;
+      }
+      .out {
+        color: #000;
+        font-weight: 600;
+      }
+      @media (max-width: 900px) {
+        .pair {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
 
   override render() {
     const runs = this.state.savedRuns;

@@ -11,6 +11,7 @@ import { liveShift, shiftFromResults, type ConditionShift } from '../liveShift.t
 import { readShift } from '../shiftReading.ts';
 import { colorFor } from '../palette.ts';
 import { fileBytes } from '../download.ts';
+import { controlStyles } from './viewStyles.ts';
 import type { ChartSeries } from '../widgets/lineChart.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
@@ -37,108 +38,82 @@ export class FinetuneView extends LitElement {
   @state() private notice = '';
   private previewAsked = false;
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    h2 {
-      font-size: 1.1rem;
-      margin: 1.2rem 0 0.5rem;
-    }
-    h2:first-child {
-      margin-top: 0;
-    }
-    .cards {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
-      gap: 0.6rem;
-    }
-    .controls {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.6rem 1.2rem;
-      align-items: end;
-      margin: 0.8rem 0;
-      padding: 0.7rem 0.8rem;
-      background: #f4f6f8;
-      border-radius: 8px;
-    }
-    label {
-      display: flex;
-      flex-direction: column;
-      gap: 0.2rem;
-      font-size: 0.85rem;
-      color: #333;
-    }
-    input,
-    select,
-    button {
-      font: inherit;
-      font-size: 0.9rem;
-    }
-    input[type='text'] {
-      width: 8rem;
-    }
-    button {
-      border: 1px solid #b9b9b2;
-      background: #fff;
-      border-radius: 6px;
-      padding: 0.35rem 0.8rem;
-      cursor: pointer;
-    }
-    button.primary {
-      background: #0072b2;
-      border-color: #0072b2;
-      color: #fff;
-      font-weight: 600;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    :is(button, input, select):focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    .note {
-      font-size: 0.85rem;
-      color: #555;
-      margin: 0.3rem 0;
-    }
-    .refusal {
-      color: #9a3b00;
-    }
-    .charts {
-      display: grid;
-      grid-template-columns: 3fr 2fr;
-      gap: 1rem;
-    }
-    figure {
-      margin: 0;
-      min-width: 0;
-    }
-    figcaption {
-      font-size: 0.85rem;
-      color: #444;
-      margin-bottom: 0.3rem;
-    }
-    .reading {
-      background: #fbfaf5;
-      border: 1px solid #e4e1d2;
-      border-radius: 8px;
-      padding: 0.6rem 0.9rem;
-      margin-top: 0.8rem;
-      line-height: 1.45;
-    }
-    .reading p {
-      margin: 0.25rem 0;
-    }
-    @media (max-width: 900px) {
-      .charts {
-        grid-template-columns: 1fr;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
       }
-    }
-  `;
+      h2 {
+        font-size: 1.1rem;
+        margin: 1.2rem 0 0.5rem;
+      }
+      h2:first-child {
+        margin-top: 0;
+      }
+      .cards {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+        gap: 0.6rem;
+      }
+      .controls {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem 1.2rem;
+        align-items: end;
+        margin: 0.8rem 0;
+        padding: 0.7rem 0.8rem;
+        background: #f4f6f8;
+        border-radius: 8px;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.2rem;
+        font-size: 0.85rem;
+        color: #333;
+      }
+      input[type='text'] {
+        width: 8rem;
+      }
+      button.primary {
+        font-weight: 600;
+      }
+      .note {
+        margin: 0.3rem 0;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: 3fr 2fr;
+        gap: 1rem;
+      }
+      figure {
+        margin: 0;
+        min-width: 0;
+      }
+      figcaption {
+        font-size: 0.85rem;
+        color: #444;
+        margin-bottom: 0.3rem;
+      }
+      .reading {
+        background: #fbfaf5;
+        border: 1px solid #e4e1d2;
+        border-radius: 8px;
+        padding: 0.6rem 0.9rem;
+        margin-top: 0.8rem;
+        line-height: 1.45;
+      }
+      .reading p {
+        margin: 0.25rem 0;
+      }
+      @media (max-width: 900px) {
+        .charts {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
 
   protected override updated(_changed: PropertyValues<this>): void {
     // Example pairs come from the corpus preview; ask for it once the engine is up.

@@ -9,6 +9,7 @@ import type { LabState } from '../labState.ts';
 import type { RunResults, SavedRun } from '../../../workers/contract.ts';
 import { schemaErrors } from '../../experiment/resultsSchema.ts';
 import { downloadFile, fileBytes } from '../download.ts';
+import { controlStyles } from './viewStyles.ts';
 
 /** A results file's content if it is a lab results file; otherwise throws with the reason in plain words. */
 export function parseResultsFile(text: string): RunResults {
@@ -41,119 +42,103 @@ export class SavedView extends LitElement {
   @state() private message = '';
   @state() private refusal = '';
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    h2 {
-      font-size: 1.1rem;
-      margin: 1.2rem 0 0.5rem;
-    }
-    h2:first-child {
-      margin-top: 0;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 0.85rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.4rem 0.5rem;
-      border-bottom: 1px solid #e4e4de;
-      vertical-align: middle;
-    }
-    thead th {
-      border-bottom: 2px solid #c9c9c2;
-    }
-    .scroll {
-      overflow-x: auto;
-    }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.3rem;
-      align-items: center;
-    }
-    button,
-    select,
-    input {
-      font: inherit;
-      font-size: 0.85rem;
-    }
-    button {
-      border: 1px solid #b9b9b2;
-      background: #fff;
-      border-radius: 6px;
-      padding: 0.25rem 0.6rem;
-      cursor: pointer;
-    }
-    button.danger {
-      border-color: #d55e00;
-      color: #9a3b00;
-    }
-    button:disabled {
-      opacity: 0.5;
-    }
-    :is(button, input, select):focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    .badge {
-      border-radius: 999px;
-      padding: 0.05rem 0.5rem;
-      font-size: 0.75rem;
-      border: 1px solid;
-    }
-    .done {
-      border-color: #009e73;
-      color: #00684c;
-    }
-    .open {
-      border-color: #e69f00;
-      color: #8a5d00;
-    }
-    .current th {
-      color: #0072b2;
-    }
-    tbody th {
-      font-weight: 600;
-    }
-    .panels {
-      display: grid;
-      grid-template-columns: 1fr 1fr;
-      gap: 1rem;
-    }
-    .panel {
-      border: 1px solid #d5d5cf;
-      border-radius: 8px;
-      padding: 0.7rem 0.9rem;
-    }
-    .panel h3 {
-      margin: 0 0 0.4rem;
-      font-size: 0.95rem;
-    }
-    label {
-      display: flex;
-      flex-direction: column;
-      gap: 0.25rem;
-      font-size: 0.85rem;
-      margin: 0.4rem 0;
-    }
-    .note {
-      font-size: 0.85rem;
-      color: #555;
-    }
-    .refusal {
-      color: #9a3b00;
-    }
-    @media (max-width: 900px) {
-      .panels {
-        grid-template-columns: 1fr;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
       }
-    }
-  `;
+      h2 {
+        font-size: 1.1rem;
+        margin: 1.2rem 0 0.5rem;
+      }
+      h2:first-child {
+        margin-top: 0;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 0.85rem;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.4rem 0.5rem;
+        border-bottom: 1px solid #e4e4de;
+        vertical-align: middle;
+      }
+      thead th {
+        border-bottom: 2px solid #c9c9c2;
+      }
+      .scroll {
+        overflow-x: auto;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem;
+        align-items: center;
+      }
+      button,
+      select,
+      input {
+        font-size: 0.85rem;
+      }
+      button {
+        padding: 0.25rem 0.6rem;
+      }
+      button.danger {
+        border-color: #d55e00;
+        color: #9a3b00;
+      }
+      .badge {
+        border-radius: 999px;
+        padding: 0.05rem 0.5rem;
+        font-size: 0.75rem;
+        border: 1px solid;
+      }
+      .done {
+        border-color: #009e73;
+        color: #00684c;
+      }
+      .open {
+        border-color: #e69f00;
+        color: #8a5d00;
+      }
+      .current th {
+        color: #0072b2;
+      }
+      tbody th {
+        font-weight: 600;
+      }
+      .panels {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 1rem;
+      }
+      .panel {
+        border: 1px solid #d5d5cf;
+        border-radius: 8px;
+        padding: 0.7rem 0.9rem;
+      }
+      .panel h3 {
+        margin: 0 0 0.4rem;
+        font-size: 0.95rem;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.25rem;
+        font-size: 0.85rem;
+        margin: 0.4rem 0;
+      }
+      @media (max-width: 900px) {
+        .panels {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
 
   override render() {
     const s = this.state;

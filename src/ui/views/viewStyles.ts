@@ -2,7 +2,49 @@
 // stacks at tablet width, one button style, visible keyboard focus, and small explanatory text.
 import { css } from 'lit';
 
+/**
+ * The controls every view and widget shares: one button style (plain, primary, disabled), form fields in
+ * the page's font, visible keyboard focus, small explanatory notes and refusals. Views and widgets add
+ * their own size or weight on top.
+ */
+export const controlStyles = css`
+  button,
+  select,
+  input {
+    font: inherit;
+    font-size: 0.9rem;
+  }
+  button {
+    border: 1px solid #b9b9b2;
+    background: #fff;
+    border-radius: 6px;
+    padding: 0.35rem 0.8rem;
+    cursor: pointer;
+  }
+  button.primary {
+    background: #0072b2;
+    border-color: #0072b2;
+    color: #fff;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  :is(button, select, input, textarea, summary):focus-visible {
+    outline: 3px solid #0072b2;
+    outline-offset: 2px;
+  }
+  .note {
+    color: #555;
+    font-size: 0.85rem;
+  }
+  .refusal {
+    color: #9a3b00;
+  }
+`;
+
 export const viewStyles = css`
+  ${controlStyles}
   :host {
     display: block;
     color: #1d1d1f;
@@ -23,10 +65,6 @@ export const viewStyles = css`
     color: #3b3b3b;
     max-width: 60rem;
     margin-bottom: 1rem;
-  }
-  .note {
-    color: #555;
-    font-size: 0.85rem;
   }
   .grid {
     display: grid;
@@ -50,35 +88,7 @@ export const viewStyles = css`
     min-width: 0;
   }
   button {
-    font: inherit;
-    font-size: 0.9rem;
-    border: 1px solid #b9b9b2;
-    background: #fff;
-    border-radius: 6px;
-    padding: 0.35rem 0.8rem;
-    cursor: pointer;
     color: inherit;
-  }
-  button.primary {
-    background: #0072b2;
-    border-color: #0072b2;
-    color: #fff;
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
-  button:focus-visible,
-  select:focus-visible,
-  input:focus-visible,
-  summary:focus-visible {
-    outline: 3px solid #0072b2;
-    outline-offset: 2px;
-  }
-  select,
-  input {
-    font: inherit;
-    font-size: 0.9rem;
   }
   .row {
     display: flex;

@@ -6,6 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LabController } from '../labController.ts';
 import { count } from '../numberFormat.ts';
+import { controlStyles } from '../views/viewStyles.ts';
 
 /** Where the shipped pretrained base lives, relative to the page. */
 export const SHIPPED_BASE = 'models/classroom-base.ckpt';
@@ -38,67 +39,42 @@ export class BaseCheckpoint extends LitElement {
     args: () => [this.file] as const,
   });
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.92rem;
-    }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-      align-items: center;
-      margin: 0.4rem 0;
-    }
-    button {
-      font: inherit;
-      font-size: 0.9rem;
-      border: 1px solid #b9b9b2;
-      background: #fff;
-      border-radius: 6px;
-      padding: 0.35rem 0.8rem;
-      cursor: pointer;
-    }
-    button.primary {
-      background: #0072b2;
-      border-color: #0072b2;
-      color: #fff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    input {
-      font: inherit;
-      font-size: 0.85rem;
-    }
-    .message {
-      border-radius: 6px;
-      padding: 0.45rem 0.7rem;
-      margin: 0.4rem 0;
-    }
-    .warn {
-      background: #fff4d6;
-      border: 1px solid #e6c25c;
-    }
-    .bad {
-      background: #fde8e4;
-      border: 1px solid #d55e00;
-    }
-    .ok {
-      background: #e6f4ee;
-      border: 1px solid #009e73;
-    }
-    .note {
-      color: #555;
-      font-size: 0.85rem;
-    }
-  `;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.92rem;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin: 0.4rem 0;
+      }
+      input {
+        font-size: 0.85rem;
+      }
+      .message {
+        border-radius: 6px;
+        padding: 0.45rem 0.7rem;
+        margin: 0.4rem 0;
+      }
+      .warn {
+        background: #fff4d6;
+        border: 1px solid #e6c25c;
+      }
+      .bad {
+        background: #fde8e4;
+        border: 1px solid #d55e00;
+      }
+      .ok {
+        background: #e6f4ee;
+        border: 1px solid #009e73;
+      }
+    `,
+  ];
 
   private async onFile(e: Event) {
     const file = (e.target as HTMLInputElement).files?.[0];
