@@ -9,6 +9,7 @@ import {
   ATTENTION_BACKWARD,
   ATTENTION_FORWARD,
 } from './kernels/causalAttentionKernels.ts';
+import { EMBED, registerEmbedKernel } from './kernels/embedKernel.ts';
 import { isHostBackend } from './kernels/kernelHost.ts';
 import {
   CROSS_ENTROPY,
@@ -100,6 +101,21 @@ const gradients: tf.GradConfig[] = [
     },
   },
   {
+    kernelName: EMBED,
+    inputsToSave: ['ids'],
+    gradFunc: (dy, saved, attrs) => {
+      const [ids] = saved as [tf.Tensor2D];
+      const vocab = (attrs as { vocab: number }).vocab;
+      const width = (dy as tf.Tensor).shape[2]!;
+      return {
+        // table [V, C]: each position's dy summed into its id's row.
+        table: () =>
+          tf.unsortedSegmentSum(tf.reshape(dy as tf.Tensor, [-1, width]), tf.reshape(ids, [-1]), vocab),
+        ids: () => tf.zerosLike(ids),
+      };
+    },
+  },
+  {
     kernelName: CROSS_ENTROPY,
     inputsToSave: ['logits', 'targets', 'mask'],
     gradFunc: (dy, saved) => {
@@ -116,7 +132,7 @@ const gradients: tf.GradConfig[] = [
 /** Ops for the `wasm` and `cpu` backends: the project's JS kernels plus transpose-free linear layers. */
 export const hostOps: ModelOps = {
   name: 'fast-host',
-  embed: referenceOps.embed,
+  embed: (table, ids) => run<tf.Tensor3D>(EMBED, { table, ids }, { vocab: table.shape[0] }),
   layerNorm: (x, gamma, beta) => firstOutput(run(LAYER_NORM, { x, gamma, beta })),
   linear: (x, w, b) => linearTransposeFree(x, w, b),
   causalAttention: (qkv, nHead) => firstOutput(run(ATTENTION_FORWARD, { qkv }, { nHead })),
@@ -130,6 +146,7 @@ export function registerFastKernels(): void {
   registerCausalAttentionKernels();
   registerRowKernels();
   registerTranspose2dKernel();
+  registerEmbedKernel();
   registerHostGradients();
 }
 

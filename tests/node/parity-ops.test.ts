@@ -13,6 +13,19 @@ const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'flo
 
 const cases: OpCase[] = [
   {
+    name: 'embed',
+    inputs: () => [rnd([V, C], 10)],
+    apply: (ops, table) => {
+      // ids repeat (a table row gathers several positions' gradients) and skip some rows entirely
+      const ids = tf.tensor2d(
+        Int32Array.from({ length: B * T }, (_, i) => (i * 3) % (V - 2)),
+        [B, T],
+        'int32',
+      );
+      return ops.embed(table as tf.Tensor2D, ids);
+    },
+  },
+  {
     name: 'layerNorm',
     inputs: () => [rnd([B, T, C], 1), rnd([C], 2), rnd([C], 3)],
     apply: (ops, x, g, b) => ops.layerNorm(x as tf.Tensor3D, g as tf.Tensor1D, b as tf.Tensor1D),
