@@ -9,16 +9,19 @@
 // (observed 2.4e-7 on SwiftShader: float32 rounding differences compound slowly through AdamW; the losses fall by more than 1.5).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GPTConfig } from '../../src/model/config.ts';
 import { opsFor } from '../../src/model/fastOps.ts';
 import { GPT } from '../../src/model/gpt.ts';
-import { disposeCausalMasks, referenceOps, type ModelOps } from '../../src/model/modelOps.ts';
+import { disposeCausalMasks, referenceOps } from '../../src/model/modelOps.ts';
 import { selectBackend, type BackendName } from '../../src/platform/backend.ts';
 import { AdamW } from '../../src/train/adamW.ts';
-import { getBatch, type TokenData } from '../../src/train/batches.ts';
-import { trainStep } from '../../src/train/trainStep.ts';
-import { Rng } from '../../src/util/rng.ts';
-import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from '../node/parity-helpers.ts';
+import {
+  maxAbs,
+  maxAbsDiff,
+  tinyConfig,
+  trainLosses,
+  valueAndGrads,
+  type OpCase,
+} from '../node/parity-helpers.ts';
 
 const OP_ATOL = 1e-4;
 const OP_RTOL = 1e-3;
@@ -100,36 +103,9 @@ describe('WebGPU fused kernels match the stock-op reference on cpu', () => {
   });
 });
 
-const tiny: GPTConfig = { vocabSize: 13, nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 32, dropout: 0 };
-const batchSize = 8;
-
-/** A learnable toy corpus: a repeating pattern with some seeded noise (as the Node parity test). */
-function toyData(): TokenData {
-  const rng = Rng.derive(7, 'toy');
-  const tokens = new Int32Array(4000);
-  for (let i = 0; i < tokens.length; i++) tokens[i] = rng.next() < 0.1 ? Math.floor(rng.next() * 13) : i % 9;
-  return { tokens };
-}
-
-async function trainLosses(ops: ModelOps, fusedKernel: boolean, steps: number): Promise<number[]> {
-  const data = toyData();
-  const model = GPT.create(tiny, 5, ops);
-  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel });
-  const losses: number[] = [];
-  for (let step = 0; step < steps; step++) {
-    const batch = getBatch(data, batchSize, tiny.blockSize, Rng.derive(11, `batch/${step}`));
-    const { loss, gradNorm } = trainStep(model, optimizer, batch, 3e-3, 1, step);
-    losses.push((await loss.data())[0]!);
-    tf.dispose([loss, gradNorm]);
-  }
-  optimizer.dispose();
-  model.dispose();
-  return losses;
-}
-
 /** Three clipped AdamW updates of a tiny model's weights with fixed gradients; the state afterwards. */
 async function adamWState(fusedKernel: boolean) {
-  const model = GPT.create(tiny, 9, referenceOps);
+  const model = GPT.create(tinyConfig, 9, referenceOps);
   const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel });
   const norms: number[] = [];
   for (let step = 0; step < 3; step++) {
@@ -173,11 +149,11 @@ describe('the fused WebGPU AdamW matches the stock-op AdamW on cpu', () => {
 describe('training on WebGPU with the fused kernels matches the reference on cpu', () => {
   it(`the tiny preset: 50 steps of losses within ${LOSS_TOL}`, async () => {
     await use('cpu');
-    const ref = await trainLosses(referenceOps, false, 50);
+    const ref = await trainLosses(tinyConfig, referenceOps, 50, { fusedKernel: false });
     await use('webgpu');
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
     device.pushErrorScope('validation');
-    const fast = await trainLosses(opsFor('webgpu'), true, 50);
+    const fast = await trainLosses(tinyConfig, opsFor('webgpu'), 50, { fusedKernel: true });
     expect((await device.popErrorScope())?.message).toBeUndefined();
     expect(ref[49]!).toBeLessThan(ref[0]! - 0.5); // it learns, so the comparison means something
     const worst = maxAbsDiff(fast, ref);

@@ -1,6 +1,13 @@
-// Shared by the parity tests: run an op (or a loss) on both op sets and compare values and gradients.
+// Shared by the parity tests (Node and browser, so no Node-only imports): run an op (or a loss) on both
+// op sets and compare values and gradients; train a tiny model on a toy corpus and compare its losses.
 import * as tf from '@tensorflow/tfjs';
+import type { GPTConfig } from '../../src/model/config.ts';
+import { GPT } from '../../src/model/gpt.ts';
 import type { ModelOps } from '../../src/model/modelOps.ts';
+import { AdamW, type AdamWOptions } from '../../src/train/adamW.ts';
+import { getBatch, type TokenData } from '../../src/train/batches.ts';
+import { batchTensors, trainStep } from '../../src/train/trainStep.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 export interface OpCase {
   name: string;
@@ -40,4 +47,60 @@ export async function valueAndGrads(
   };
   tf.dispose([...inputs, out, weights, ...grads]);
   return result;
+}
+
+/** The tiny model the training parity tests compare (2 layers, 2 heads, width 32, context 32). */
+export const tinyConfig: GPTConfig = {
+  vocabSize: 13,
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 32,
+  blockSize: 32,
+  dropout: 0,
+};
+const batchSize = 8;
+
+/** A learnable toy corpus: a repeating pattern with some seeded noise. */
+export function toyData(): TokenData {
+  const rng = Rng.derive(7, 'toy');
+  const tokens = new Int32Array(4000);
+  for (let i = 0; i < tokens.length; i++) tokens[i] = rng.next() < 0.1 ? Math.floor(rng.next() * 13) : i % 9;
+  return { tokens };
+}
+
+/** One batch's loss and every parameter gradient of a fresh model (seed 3) with these ops. */
+export async function lossAndGrads(config: GPTConfig, ops: ModelOps | undefined) {
+  const model = GPT.create(config, 3, ops);
+  const { x, y, mask } = batchTensors(getBatch(toyData(), batchSize, config.blockSize, Rng.derive(1, 'b')));
+  const vars = model.specs.map((s) => model.params.get(s.name)!);
+  const { value, grads } = tf.variableGrads(() => model.loss(x, y, mask), vars);
+  const out = {
+    loss: (await value.data())[0]!,
+    grads: await Promise.all(vars.map(async (v) => (await grads[v.name]!.data()) as Float32Array)),
+  };
+  tf.dispose([x, y, mask, value, ...Object.values(grads)]);
+  model.dispose();
+  return out;
+}
+
+/** The losses of `steps` AdamW steps of a fresh model (seed 5) with these ops on the toy corpus. */
+export async function trainLosses(
+  config: GPTConfig,
+  ops: ModelOps | undefined,
+  steps: number,
+  options?: AdamWOptions,
+): Promise<number[]> {
+  const data = toyData();
+  const model = GPT.create(config, 5, ops);
+  const optimizer = new AdamW(model.params, model.specs, undefined, options);
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const batch = getBatch(data, batchSize, config.blockSize, Rng.derive(11, `batch/${step}`));
+    const { loss, gradNorm } = trainStep(model, optimizer, batch, 3e-3, 1, step);
+    losses.push((await loss.data())[0]!);
+    tf.dispose([loss, gradNorm]);
+  }
+  optimizer.dispose();
+  model.dispose();
+  return losses;
 }
