@@ -217,43 +217,20 @@ async function runOrSkip(
   job: () => Omit<Parameters<typeof runTrainStage>[1], 'record' | 'model'>,
 ): Promise<void> {
   const runId = ctx.state.runId;
+  const emitSkip = (step: number, detail: string) =>
+    ctx.emit({ type: 'stage', runId, stage: record.id, status: 'skip', step, steps: record.steps, detail });
   if (record.status === 'done') {
-    ctx.emit({
-      type: 'stage',
-      runId,
-      stage: record.id,
-      status: 'skip',
-      step: record.step,
-      steps: record.steps,
-      detail: 'already done',
-    });
+    emitSkip(record.step, 'already done');
     return;
   }
   if (record.status === 'skipped' && record.checkpoint !== null) {
-    ctx.emit({
-      type: 'stage',
-      runId,
-      stage: record.id,
-      status: 'skip',
-      step: 0,
-      steps: record.steps,
-      detail: 'already replaced',
-    });
+    emitSkip(0, 'already replaced');
     return;
   }
   if (record.status === 'skipped' || record.steps === 0) {
     // Nothing to train: the stage's result is its input model (a given checkpoint, or 0 steps).
     record.status = 'skipped';
-    const detail = record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps';
-    ctx.emit({
-      type: 'stage',
-      runId,
-      stage: record.id,
-      status: 'skip',
-      step: 0,
-      steps: record.steps,
-      detail,
-    });
+    emitSkip(0, record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps');
     if (record.evaluations.length === 0) {
       const summary = await evaluateModel(ctx, model);
       record.evaluations.push({ step: 0, checkpoint: record.startedFrom ?? record.id, summary });
