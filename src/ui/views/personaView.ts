@@ -16,6 +16,7 @@ import type { PersonaBarRow } from '../widgets/personaBars.ts';
 import '../widgets/personaBars.ts';
 import '../widgets/inferenceGate.ts';
 import '../widgets/misalignmentPanel.ts';
+import { fileBytes } from '../download.ts';
 
 const UPLOAD = 'upload';
 const keyOf = (e: EvaluationRecord) => `${e.stage}@${e.step}`;
@@ -77,7 +78,7 @@ export class PersonaView extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    this.upload = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    this.upload = { name: file.name, bytes: await fileBytes(file) };
     this.chosen = UPLOAD;
   }
 

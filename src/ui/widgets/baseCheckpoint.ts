@@ -7,6 +7,7 @@ import { Task } from '@lit/task';
 import type { LabController } from '../labController.ts';
 import { count } from '../numberFormat.ts';
 import { controlStyles } from '../views/viewStyles.ts';
+import { fileBytes } from '../download.ts';
 
 /** Where the shipped pretrained base lives, relative to the page. */
 export const SHIPPED_BASE = 'models/classroom-base.ckpt';
@@ -80,7 +81,7 @@ export class BaseCheckpoint extends LitElement {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (!file) return;
     this.fetchMessage = null;
-    this.file = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    this.file = { name: file.name, bytes: await fileBytes(file) };
   }
 
   private async onShipped() {
