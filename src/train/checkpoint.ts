@@ -190,8 +190,10 @@ export function decodeCheckpoint(input: Uint8Array | ArrayBuffer): Checkpoint {
   if (available < floats * 4)
     fail(`the file is truncated: ${available} of ${floats * 4} weight bytes present`);
   if (available > floats * 4) fail(`${available - floats * 4} unexpected bytes after the weights`);
-  // Copy into an aligned buffer: the data may start at any offset of the caller's buffer.
-  const dataBytes = bytes.slice(dataStart, dataStart + floats * 4);
+  // Copy into a buffer of its own (aligned, offset 0): the data may start anywhere in the caller's buffer,
+  // and `slice` on a Node Buffer would return a view of the whole file rather than a copy.
+  const dataBytes = new Uint8Array(floats * 4);
+  dataBytes.set(bytes.subarray(dataStart, dataStart + floats * 4));
   if (fingerprintBytes(dataBytes) !== header.checksum)
     fail('the weights do not match their checksum (the file is corrupt)');
   const data = new Float32Array(dataBytes.buffer);

@@ -65,6 +65,19 @@ describe('checkpoints', () => {
     restored.dispose();
   });
 
+  it('decodes from a view at any offset of a larger buffer (a Node Buffer read from a file)', async () => {
+    const model = GPT.create(config, 1);
+    const bytes = encodeCheckpoint(await snapshot(model, null, 7));
+    // Node's Buffer.slice returns a view, not a copy: the decoder must not assume either.
+    const pool = Buffer.alloc(bytes.length + 13);
+    pool.set(bytes, 13);
+    const decoded = decodeCheckpoint(pool.subarray(13));
+    const restored = GPT.fromWeights(decoded.config, decoded.weights);
+    expect(await logitsOf(restored)).toEqual(await logitsOf(model));
+    model.dispose();
+    restored.dispose();
+  });
+
   it('resumes training exactly: stop at step 4, reload, continue = never stopped', async () => {
     const straight = GPT.create(config, 5);
     const straightTrainer = new Trainer(straight, { tokens: tokenizer.encode(text) }, null, options(8));
