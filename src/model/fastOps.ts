@@ -52,14 +52,20 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const cout = w.shape[1];
   const x2 = tf.reshape(x, [batch * time, cin]); // [N, Cin]
   save([x2, w]);
-  const value = tf.reshape(tf.add(tf.matMul(x2, w), b), [batch, time, cout]) as tf.Tensor3D;
+  // The bias rides in the matmul (XNNPACK's fully-connected bias on wasm): no separate Add pass.
+  const value = tf.reshape(tf.fused.matMul({ a: x2, b: w, bias: b }), [batch, time, cout]) as tf.Tensor3D;
   return {
     value,
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape(dy, [batch * time, cout]) as tf.Tensor2D; // [N, Cout]
       const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
-      const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, Cout]
+      // dW = X^T dY. XNNPACK packs the right operand afresh each call, and the long-and-wide dY packs
+      // slowly: when Cout > Cin, (dY^T X)^T (the right operand the narrower X) is the faster order.
+      const dw =
+        cout > cin
+          ? transpose2d(tf.matMul(transpose2d(dy2), xs)) // [Cout, N] @ [N, Cin] -> [Cout, Cin] -> [Cin, Cout]
+          : tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
       const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);
       return [dx, dw, db];
     },

@@ -97,10 +97,11 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
       const s = host.view(scores);
       const p = host.view(probs);
       const offset = (b * heads + h) * time * time;
+      // Causal softmax of each row in place (scores stay the left operand of P V), copied into probs.
       for (let i = 0; i < time; i++) {
         const row = i * time;
         let max = -Infinity;
-        for (let j = 0; j <= i; j++) max = Math.max(max, s[row + j]!);
+        for (let j = 0; j <= i; j++) if (s[row + j]! > max) max = s[row + j]!;
         let sum = 0;
         for (let j = 0; j <= i; j++) {
           const e = fastExp((s[row + j]! - max) * scale);
@@ -108,9 +109,14 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
           sum += e;
         }
         const inv = 1 / sum;
-        for (let j = 0; j <= i; j++) s[row + j]! *= inv;
+        const out = offset + row;
+        for (let j = 0; j <= i; j++) {
+          const value = s[row + j]! * inv;
+          s[row + j] = value;
+          p[out + j] = value;
+        }
         s.fill(0, row + i + 1, row + time);
-        p.set(s.subarray(row, row + time), offset + row);
+        p.fill(0, out + i + 1, out + time);
       }
       const yHead = host.matMul(scores, v); // [T, D]
       scatterHead(host.view(yHead), host.view(y), dims, b, width, h * headSize);

@@ -60,6 +60,7 @@ function layerNormGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] 
   ];
   const accGamma = new Float64Array(c);
   const accBeta = new Float64Array(c);
+  const xhats = new Float64Array(c); // this row's normalised inputs, computed once
   for (let r = 0; r < rows; r++) {
     const o = r * c;
     const mean = st[2 * r]!;
@@ -69,6 +70,7 @@ function layerNormGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] 
     let sumDygXhat = 0;
     for (let i = 0; i < c; i++) {
       const xhat = (xs[o + i]! - mean) * rstd;
+      xhats[i] = xhat;
       const d = dys[o + i]!;
       const dyg = d * g[i]!;
       sumDyg += dyg;
@@ -78,10 +80,7 @@ function layerNormGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] 
     }
     const meanDyg = sumDyg / c;
     const meanDygXhat = sumDygXhat / c;
-    for (let i = 0; i < c; i++) {
-      const xhat = (xs[o + i]! - mean) * rstd;
-      dxs[o + i] = rstd * (dys[o + i]! * g[i]! - meanDyg - xhat * meanDygXhat);
-    }
+    for (let i = 0; i < c; i++) dxs[o + i] = rstd * (dys[o + i]! * g[i]! - meanDyg - xhats[i]! * meanDygXhat);
   }
   host.view(dGamma).set(accGamma);
   host.view(dBeta).set(accBeta);
