@@ -60,19 +60,23 @@ function scatterHead(
   }
 }
 
-/** Writes a head's [D, T] block transposed into [B, T, stride] at column offset `column`. */
-function scatterHeadTransposed(
-  src: Float32Array,
-  dst: Float32Array,
-  dims: Dims,
-  b: number,
-  stride: number,
-  column: number,
-): void {
-  const { time, headSize } = dims;
-  for (let t = 0; t < time; t++) {
-    const base = (b * time + t) * stride + column;
-    for (let d = 0; d < headSize; d++) dst[base + d] = src[d * time + t]!;
+const TILE = 32;
+
+/**
+ * dst [n, n] = src^T for a lower-triangular src (zeros above the diagonal): only src's lower tiles are
+ * read, in cache-sized tiles; the rest of dst is zero.
+ */
+export function transposeLowerInto(src: Float32Array, dst: Float32Array, n: number): void {
+  dst.fill(0, 0, n * n);
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, n);
+    for (let j0 = 0; j0 <= i0; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, n);
+      for (let j = j0; j < j1; j++) {
+        const out = j * n;
+        for (let i = Math.max(i0, j); i < i1; i++) dst[out + i] = src[i * n + j]!;
+      }
+    }
   }
 }
 
@@ -128,9 +132,9 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
 }
 
 /**
- * dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. The two gradients that need a
- * transposed [T, T] operand are computed transposed instead, with the small [T, D] operand transposed:
- * dv^T = dy^T P and dk^T = q^T dS, so no [T, T] matrix is ever transposed.
+ * dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. dv = P^T dy and dk = dS^T q take
+ * the [T, T] matrix as the left operand (transposed over its lower triangle here): as a right operand
+ * XNNPACK would repack all T x T of it on every call, which costs twice as much.
  */
 function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
   const { dy, qkv, probs } = inputs as { dy: Info; qkv: Info; probs: Info };
@@ -138,37 +142,32 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
+  const pT = host.alloc([time, time]);
+  const dsT = host.alloc([time, time]);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const dyHead = host.alloc([time, headSize]);
-      const dyT = host.alloc([headSize, time]);
       const vT = host.alloc([headSize, time]);
-      const qT = host.alloc([headSize, time]);
+      const q = host.alloc([time, headSize]);
       const k = host.alloc([time, headSize]);
-      const pHead = host.alloc([time, time]);
+      const offset = (b * heads + h) * time * time;
       {
         const src = host.view(qkv);
         const dys = host.view(dy);
         const dyh = host.view(dyHead);
-        const dyt = host.view(dyT);
         for (let t = 0; t < time; t++) {
           const base = (b * time + t) * width + h * headSize;
-          for (let d = 0; d < headSize; d++) {
-            const value = dys[base + d]!;
-            dyh[t * headSize + d] = value;
-            dyt[d * time + t] = value;
-          }
+          dyh.set(dys.subarray(base, base + headSize), t * headSize);
         }
-        gatherHead(src, host.view(qT), dims, b, h, 0, true);
+        gatherHead(src, host.view(q), dims, b, h, 0, false);
         gatherHead(src, host.view(k), dims, b, h, 1, false);
         gatherHead(src, host.view(vT), dims, b, h, 2, true);
-        const offset = (b * heads + h) * time * time;
-        host.view(pHead).set(host.view(probs).subarray(offset, offset + time * time));
+        transposeLowerInto(host.view(probs).subarray(offset, offset + time * time), host.view(pT), time);
       }
       const dProbs = host.matMul(dyHead, vT); // [T, T]
       {
         // Softmax backward in place: dS = P * (dP - rowsum(P * dP)) * scale.
-        const p = host.view(pHead);
+        const p = host.view(probs).subarray(offset, offset + time * time);
         const ds = host.view(dProbs);
         for (let i = 0; i < time; i++) {
           const row = i * time;
@@ -177,17 +176,19 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
           for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
           ds.fill(0, row + i + 1, row + time);
         }
+        transposeLowerInto(ds, host.view(dsT), time);
       }
-      const dvT = host.matMul(dyT, pHead); // [D, T]
+      const dv = host.matMul(pT, dyHead); // [T, D]
       const dq = host.matMul(dProbs, k); // [T, D]
-      const dkT = host.matMul(qT, dProbs); // [D, T]
+      const dk = host.matMul(dsT, q); // [T, D]
       const out = host.view(dqkv);
       scatterHead(host.view(dq), out, dims, b, 3 * width, h * headSize);
-      scatterHeadTransposed(host.view(dkT), out, dims, b, 3 * width, width + h * headSize);
-      scatterHeadTransposed(host.view(dvT), out, dims, b, 3 * width, 2 * width + h * headSize);
-      for (const t of [dProbs, dvT, dq, dkT, dyHead, dyT, vT, qT, k, pHead]) host.free(t);
+      scatterHead(host.view(dk), out, dims, b, 3 * width, width + h * headSize);
+      scatterHead(host.view(dv), out, dims, b, 3 * width, 2 * width + h * headSize);
+      for (const t of [dProbs, dv, dq, dk, dyHead, vT, q, k]) host.free(t);
     }
   }
+  for (const t of [pT, dsT]) host.free(t);
   return dqkv;
 }
 
