@@ -80,6 +80,45 @@ export function transposeLowerInto(src: Float32Array, dst: Float32Array, n: numb
   }
 }
 
+/**
+ * Causal softmax of scores s [T, T] (times `scale`) in place, the result also written into probs p at
+ * `offset`; zero above the diagonal in both. (The row loops are functions of their own, called per
+ * head, so that V8 optimises them within the first step.)
+ */
+function softmaxRows(s: Float32Array, p: Float32Array, offset: number, time: number, scale: number): void {
+  for (let i = 0; i < time; i++) {
+    const row = i * time;
+    let max = -Infinity;
+    for (let j = 0; j <= i; j++) if (s[row + j]! > max) max = s[row + j]!;
+    let sum = 0;
+    for (let j = 0; j <= i; j++) {
+      const e = fastExp((s[row + j]! - max) * scale);
+      s[row + j] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    const out = offset + row;
+    for (let j = 0; j <= i; j++) {
+      const value = s[row + j]! * inv;
+      s[row + j] = value;
+      p[out + j] = value;
+    }
+    s.fill(0, row + i + 1, row + time);
+    p.fill(0, out + i + 1, out + time);
+  }
+}
+
+/** Softmax backward in place: dP [T, T] becomes dS = P * (dP - rowsum(P * dP)) * scale. */
+function softmaxGradRows(p: Float32Array, ds: Float32Array, time: number, scale: number): void {
+  for (let i = 0; i < time; i++) {
+    const row = i * time;
+    let dot = 0;
+    for (let j = 0; j <= i; j++) dot += p[row + j]! * ds[row + j]!;
+    for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
+    ds.fill(0, row + i + 1, row + time);
+  }
+}
+
 /** qkv [B, T, 3C] -> y [B, T, C], probs [B*H, T, T] (zero above the diagonal). */
 function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info[] {
   const qkv = inputs.qkv!;
@@ -101,27 +140,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
       const s = host.view(scores);
       const p = host.view(probs);
       const offset = (b * heads + h) * time * time;
-      // Causal softmax of each row in place (scores stay the left operand of P V), copied into probs.
-      for (let i = 0; i < time; i++) {
-        const row = i * time;
-        let max = -Infinity;
-        for (let j = 0; j <= i; j++) if (s[row + j]! > max) max = s[row + j]!;
-        let sum = 0;
-        for (let j = 0; j <= i; j++) {
-          const e = fastExp((s[row + j]! - max) * scale);
-          s[row + j] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        const out = offset + row;
-        for (let j = 0; j <= i; j++) {
-          const value = s[row + j]! * inv;
-          s[row + j] = value;
-          p[out + j] = value;
-        }
-        s.fill(0, row + i + 1, row + time);
-        p.fill(0, out + i + 1, out + time);
-      }
+      softmaxRows(s, p, offset, time, scale);
       const yHead = host.matMul(scores, v); // [T, D]
       scatterHead(host.view(yHead), host.view(y), dims, b, width, h * headSize);
       for (const t of [scores, yHead, kT, v]) host.free(t);
@@ -166,16 +185,8 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
       }
       const dProbs = host.matMul(dyHead, vT); // [T, T]
       {
-        // Softmax backward in place: dS = P * (dP - rowsum(P * dP)) * scale.
-        const p = host.view(probs).subarray(offset, offset + time * time);
         const ds = host.view(dProbs);
-        for (let i = 0; i < time; i++) {
-          const row = i * time;
-          let dot = 0;
-          for (let j = 0; j <= i; j++) dot += p[row + j]! * ds[row + j]!;
-          for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
-          ds.fill(0, row + i + 1, row + time);
-        }
+        softmaxGradRows(host.view(probs).subarray(offset, offset + time * time), ds, time, scale);
         transposeLowerInto(ds, host.view(dsT), time);
       }
       const dv = host.matMul(pT, dyHead); // [T, D]
