@@ -26,8 +26,9 @@ async function step(i: number): Promise<number> {
 }
 
 const walls: number[] = [];
-for (let i = 0; i < 4; i++) walls.push(await step(i));
-const profile = await tf.profile(async () => void (await step(4)));
+const warmSteps = Number(process.env.PROFILE_STEPS ?? 4);
+for (let i = 0; i < warmSteps; i++) walls.push(await step(i));
+const profile = await tf.profile(async () => void (await step(warmSteps)));
 const byName = new Map<string, { ms: number; calls: number }>();
 for (const k of profile.kernels) {
   const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
