@@ -1,10 +1,13 @@
 // Backend choice for the Node CLI through src/platform: 'auto' means wasm, falling back to cpu (webgpu
 // and webgl do not exist in Node).
+import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, selectBackend, type BackendName } from '../platform/backend.ts';
 import type { RecipeBackend } from '../experiment/recipe.ts';
 import { CliError } from './cliErrors.ts';
 
 export async function startBackend(choice: RecipeBackend): Promise<BackendName> {
+  // Production mode: no tfjs debug checks, and no banner urging tfjs-node (which cannot install here).
+  tf.env().set('PROD', true);
   const order: BackendName[] = choice === 'auto' ? ['wasm', 'cpu'] : [choice];
   const reasons: string[] = [];
   for (const name of order) {
