@@ -24,6 +24,8 @@ export interface BenchResult extends BenchCase {
   backend: string;
   opsName: string;
   msPerStep: number;
+  /** Every measured step's time, in order (the median of these is msPerStep). */
+  stepMs: number[];
   tokensPerSecond: number;
   kernelsPerStep: number;
   /** tf.profile's kernels of one step, counted by name (where the dispatches go). */
@@ -125,6 +127,7 @@ export async function runBenchCase(
     backend,
     opsName: ops.name,
     msPerStep: median(times),
+    stepMs: times.map((t) => Math.round(t)),
     tokensPerSecond: (batchSize * config.blockSize) / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
     gpuProgramsPerStep: gpuPrograms,

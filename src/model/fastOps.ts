@@ -60,12 +60,7 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape(dy, [batch * time, cout]) as tf.Tensor2D; // [N, Cout]
       const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
-      // dW = X^T dY. XNNPACK packs the right operand afresh each call, and the long-and-wide dY packs
-      // slowly: when Cout > Cin, (dY^T X)^T (the right operand the narrower X) is the faster order.
-      const dw =
-        cout > cin
-          ? transpose2d(tf.matMul(transpose2d(dy2), xs)) // [Cout, N] @ [N, Cin] -> [Cout, Cin] -> [Cin, Cout]
-          : tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
+      const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
       const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);
       return [dx, dw, db];
     },
