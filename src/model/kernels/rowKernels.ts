@@ -34,7 +34,10 @@ function layerNorm(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
     for (let i = 0; i < c; i++) sum += xs[o + i]!;
     const mean = sum / c;
     let sq = 0;
-    for (let i = 0; i < c; i++) sq += (xs[o + i]! - mean) ** 2;
+    for (let i = 0; i < c; i++) {
+      const d = xs[o + i]! - mean;
+      sq += d * d;
+    }
     const rstd = 1 / Math.sqrt(sq / c + LAYER_NORM_EPS);
     for (let i = 0; i < c; i++) ys[o + i] = (xs[o + i]! - mean) * rstd * g[i]! + bt[i]!;
     st[2 * r] = mean;
