@@ -1,9 +1,7 @@
 // Parity of the host kernels' helpers that have no stock-op twin in the model: the polynomial exp
 // (relative error <= 2e-7 against Math.exp over the range the kernels use; float32 rounding is 6e-8),
-// the tiled 2-D transpose and the attention's lower-triangular transpose (exact, on ragged shapes that
-// are not multiples of the tile).
+// and the tiled 2-D transpose (exact, on ragged shapes that are not multiples of the tile).
 import { describe, expect, it } from 'vitest';
-import { transposeLowerInto } from '../../src/model/kernels/causalAttentionKernels.ts';
 import { fastExp } from '../../src/model/kernels/fastExp.ts';
 import { transposeInto } from '../../src/model/kernels/transpose2dKernel.ts';
 
@@ -33,16 +31,6 @@ describe('host kernel helpers', () => {
       transposeInto(src, dst, rows, cols);
       for (let r = 0; r < rows; r++)
         for (let c = 0; c < cols; c++) expect(dst[c * rows + r]).toBe(src[r * cols + c]);
-    }
-  });
-
-  it('transposeLowerInto transposes a lower-triangular matrix exactly and zeroes the rest', () => {
-    for (const n of [1, 7, 32, 33, 70, 224]) {
-      const src = new Float32Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) src[i * n + j] = i * 1000 + j + 1;
-      const dst = new Float32Array(n * n).fill(Number.NaN); // stale contents must not survive
-      transposeLowerInto(src, dst, n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(dst[j * n + i]).toBe(src[i * n + j]);
     }
   });
 });

@@ -60,26 +60,6 @@ function scatterHead(
   }
 }
 
-const TILE = 32;
-
-/**
- * dst [n, n] = src^T for a lower-triangular src (zeros above the diagonal): only src's lower tiles are
- * read, in cache-sized tiles; the rest of dst is zero.
- */
-export function transposeLowerInto(src: Float32Array, dst: Float32Array, n: number): void {
-  dst.fill(0, 0, n * n);
-  for (let i0 = 0; i0 < n; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, n);
-    for (let j0 = 0; j0 <= i0; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, n);
-      for (let j = j0; j < j1; j++) {
-        const out = j * n;
-        for (let i = Math.max(i0, j); i < i1; i++) dst[out + i] = src[i * n + j]!;
-      }
-    }
-  }
-}
-
 /**
  * Causal softmax of scores s [T, T] (times `scale`) in place, the result also written into probs p at
  * `offset`; zero above the diagonal in both. (The row loops are functions of their own, called per
@@ -108,13 +88,31 @@ function softmaxRows(s: Float32Array, p: Float32Array, offset: number, time: num
   }
 }
 
-/** Softmax backward in place: dP [T, T] becomes dS = P * (dP - rowsum(P * dP)) * scale. */
-function softmaxGradRows(p: Float32Array, ds: Float32Array, time: number, scale: number): void {
+/**
+ * Softmax backward in place: dP [T, T] becomes dS = P * (dP - rowsum(P * dP)) * scale, and the
+ * transposes P^T and dS^T are written on the way (row i of P is column i of P^T: the 224 rows of the
+ * transposes that a row touches stay in L1 from one row to the next). Only the upper triangle of pT
+ * and dsT is written; their strictly lower triangle must already be zero.
+ */
+function softmaxGradRows(
+  p: Float32Array,
+  ds: Float32Array,
+  pT: Float32Array,
+  dsT: Float32Array,
+  time: number,
+  scale: number,
+): void {
   for (let i = 0; i < time; i++) {
     const row = i * time;
     let dot = 0;
     for (let j = 0; j <= i; j++) dot += p[row + j]! * ds[row + j]!;
-    for (let j = 0; j <= i; j++) ds[row + j] = p[row + j]! * (ds[row + j]! - dot) * scale;
+    for (let j = 0; j <= i; j++) {
+      const pv = p[row + j]!;
+      const v = pv * (ds[row + j]! - dot) * scale;
+      ds[row + j] = v;
+      dsT[j * time + i] = v;
+      pT[j * time + i] = pv;
+    }
     ds.fill(0, row + i + 1, row + time);
   }
 }
@@ -161,8 +159,11 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
+  // Left operands reused by every head: only their upper triangles are rewritten, so zero them once.
   const pT = host.alloc([time, time]);
   const dsT = host.alloc([time, time]);
+  host.view(pT).fill(0);
+  host.view(dsT).fill(0);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const dyHead = host.alloc([time, headSize]);
@@ -181,13 +182,12 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
         gatherHead(src, host.view(q), dims, b, h, 0, false);
         gatherHead(src, host.view(k), dims, b, h, 1, false);
         gatherHead(src, host.view(vT), dims, b, h, 2, true);
-        transposeLowerInto(host.view(probs).subarray(offset, offset + time * time), host.view(pT), time);
       }
       const dProbs = host.matMul(dyHead, vT); // [T, T]
       {
         const ds = host.view(dProbs);
-        softmaxGradRows(host.view(probs).subarray(offset, offset + time * time), ds, time, scale);
-        transposeLowerInto(ds, host.view(dsT), time);
+        const p = host.view(probs).subarray(offset, offset + time * time);
+        softmaxGradRows(p, ds, host.view(pT), host.view(dsT), time, scale);
       }
       const dv = host.matMul(pT, dyHead); // [T, D]
       const dq = host.matMul(dProbs, k); // [T, D]
