@@ -2,7 +2,8 @@
 // tfjs-wasm runs batched matmuls ([B, H, T, D] operands) about 8x slower than plain 2-D ones, and
 // the stock attention also needs transposes, a mask broadcast and a softmax chain. Here each head is a
 // pair of 2-D matmuls on the backend's fast kernel; head gathering, the masked softmax and its
-// gradient are plain loops over the tensors' memory. The forward keeps the probabilities for backward.
+// gradient are plain loops over the tensors' memory. The forward keeps the probabilities
+// for backward, as packed lower triangles.
 // Every right-hand matmul operand is a fresh tensor: tfjs-wasm caches XNNPACK's packed weights by
 // tensor id, so refilling one scratch tensor would multiply by stale values.
 import type * as tf from '@tensorflow/tfjs';
@@ -60,10 +61,13 @@ function scatterHead(
   }
 }
 
+/** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
+const triangleRow = (i: number): number => (i * (i + 1)) / 2;
+
 /**
- * Causal softmax of scores s [T, T] (times `scale`) in place, the result also written into probs p at
- * `offset`; zero above the diagonal in both. (The row loops are functions of their own, called per
- * head, so that V8 optimises them within the first step.)
+ * Causal softmax of scores s [T, T] (times `scale`) in place (zero above the diagonal), the result
+ * also written into probs p at `offset` as a packed lower triangle (row i: i + 1 values). The row
+ * loops are functions of their own, called per head, so that V8 optimises them within the first step.
  */
 function softmaxRows(s: Float32Array, p: Float32Array, offset: number, time: number, scale: number): void {
   for (let i = 0; i < time; i++) {
@@ -77,19 +81,19 @@ function softmaxRows(s: Float32Array, p: Float32Array, offset: number, time: num
       sum += e;
     }
     const inv = 1 / sum;
-    const out = offset + row;
+    const out = offset + triangleRow(i);
     for (let j = 0; j <= i; j++) {
       const value = s[row + j]! * inv;
       s[row + j] = value;
       p[out + j] = value;
     }
     s.fill(0, row + i + 1, row + time);
-    p.fill(0, out + i + 1, out + time);
   }
 }
 
 /**
- * Softmax backward in place: dP [T, T] becomes dS = P * (dP - rowsum(P * dP)) * scale, and the
+ * Softmax backward in place: dP [T, T] becomes dS = P * (dP - rowsum(P * dP)) * scale (P a packed
+ * lower triangle, as softmaxRows writes it), and the
  * transposes P^T and dS^T are written on the way (row i of P is column i of P^T: the 224 rows of the
  * transposes that a row touches stay in L1 from one row to the next). Only the upper triangle of pT
  * and dsT is written; their strictly lower triangle must already be zero.
@@ -104,10 +108,11 @@ function softmaxGradRows(
 ): void {
   for (let i = 0; i < time; i++) {
     const row = i * time;
+    const pRow = triangleRow(i);
     let dot = 0;
-    for (let j = 0; j <= i; j++) dot += p[row + j]! * ds[row + j]!;
+    for (let j = 0; j <= i; j++) dot += p[pRow + j]! * ds[row + j]!;
     for (let j = 0; j <= i; j++) {
-      const pv = p[row + j]!;
+      const pv = p[pRow + j]!;
       const v = pv * (ds[row + j]! - dot) * scale;
       ds[row + j] = v;
       dsT[j * time + i] = v;
@@ -117,14 +122,17 @@ function softmaxGradRows(
   }
 }
 
-/** qkv [B, T, 3C] -> y [B, T, C], probs [B*H, T, T] (zero above the diagonal). */
+/**
+ * qkv [B, T, 3C] -> y [B, T, C], probs [B*H, T(T+1)/2] (each head's probabilities as a packed lower
+ * triangle: half the memory, and half the copy when the tape saves it).
+ */
 function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info[] {
   const qkv = inputs.qkv!;
   const dims = dimsOf(qkv, attrs);
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const y = host.alloc([batch, time, width]);
-  const probs = host.alloc([batch * heads, time, time]);
+  const probs = host.alloc([batch * heads, triangleRow(time)]);
   const q = host.alloc([time, headSize]);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
@@ -137,8 +145,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
       const scores = host.matMul(q, kT); // [T, T]
       const s = host.view(scores);
       const p = host.view(probs);
-      const offset = (b * heads + h) * time * time;
-      softmaxRows(s, p, offset, time, scale);
+      softmaxRows(s, p, (b * heads + h) * triangleRow(time), time, scale);
       const yHead = host.matMul(scores, v); // [T, D]
       scatterHead(host.view(yHead), host.view(y), dims, b, width, h * headSize);
       for (const t of [scores, yHead, kT, v]) host.free(t);
@@ -149,7 +156,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
 }
 
 /**
- * dy [B, T, C], qkv [B, T, 3C], probs [B*H, T, T] -> dqkv [B, T, 3C]. dv = P^T dy and dk = dS^T q take
+ * dy [B, T, C], qkv [B, T, 3C], probs [B*H, T(T+1)/2] -> dqkv [B, T, 3C]. dv = P^T dy and dk = dS^T q take
  * the [T, T] matrix as the left operand (transposed over its lower triangle here): as a right operand
  * XNNPACK would repack all T x T of it on every call, which costs twice as much.
  */
@@ -170,7 +177,7 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
       const vT = host.alloc([headSize, time]);
       const q = host.alloc([time, headSize]);
       const k = host.alloc([time, headSize]);
-      const offset = (b * heads + h) * time * time;
+      const offset = (b * heads + h) * triangleRow(time);
       {
         const src = host.view(qkv);
         const dys = host.view(dy);
@@ -186,7 +193,7 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
       const dProbs = host.matMul(dyHead, vT); // [T, T]
       {
         const ds = host.view(dProbs);
-        const p = host.view(probs).subarray(offset, offset + time * time);
+        const p = host.view(probs).subarray(offset, offset + triangleRow(time));
         softmaxGradRows(p, ds, host.view(pT), host.view(dsT), time, scale);
       }
       const dv = host.matMul(pT, dyHead); // [T, D]
