@@ -10,13 +10,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opsFor } from '../../src/model/fastOps.ts';
-import { GPT } from '../../src/model/gpt.ts';
 import { disposeCausalMasks, referenceOps } from '../../src/model/modelOps.ts';
 import { selectBackend, type BackendName } from '../../src/platform/backend.ts';
-import { AdamW } from '../../src/train/adamW.ts';
 import {
   maxAbs,
   maxAbsDiff,
+  adamWState,
+  rnd,
   tinyConfig,
   trainLosses,
   valueAndGrads,
@@ -27,7 +27,6 @@ const OP_ATOL = 1e-4;
 const OP_RTOL = 1e-3;
 const LOSS_TOL = 2e-3;
 const [B, T, C, H, V] = [2, 20, 32, 4, 13];
-const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
 async function use(backend: BackendName): Promise<void> {
   disposeCausalMasks(); // cached masks belong to the previous backend
@@ -103,31 +102,12 @@ describe('WebGPU fused kernels match the stock-op reference on cpu', () => {
   });
 });
 
-/** Three clipped AdamW updates of a tiny model's weights with fixed gradients; the state afterwards. */
-async function adamWState(fusedKernel: boolean) {
-  const model = GPT.create(tinyConfig, 9, referenceOps);
-  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel });
-  const norms: number[] = [];
-  for (let step = 0; step < 3; step++) {
-    const grads: tf.NamedTensorMap = {}; // seeds from 1000: tf.randomNormal treats seed 0 as unseeded
-    model.specs.forEach((spec, i) => (grads[spec.name] = rnd(spec.shape, 1000 + 100 * step + i)));
-    const norm = optimizer.applyClipped(grads, 1e-2, step === 0 ? 1e3 : 1); // unclipped, then clipped
-    norms.push((await norm.data())[0]!);
-    tf.dispose([norm, ...Object.values(grads)]);
-  }
-  const state = await optimizer.getState();
-  const weights = await model.getWeights();
-  optimizer.dispose();
-  model.dispose();
-  return { norms, state, weights };
-}
-
 describe('the fused WebGPU AdamW matches the stock-op AdamW on cpu', () => {
   it('gradient norms, moments (getState) and weights after 3 clipped updates', async () => {
     await use('cpu');
-    const ref = await adamWState(false);
+    const ref = await adamWState(tinyConfig, false);
     await use('webgpu');
-    const got = await adamWState(true);
+    const got = await adamWState(tinyConfig, true);
     expect(got.state.step).toBe(3);
     got.norms.forEach((n, i) =>
       expect(Math.abs(n - ref.norms[i]!)).toBeLessThanOrEqual(1e-4 * ref.norms[i]!),

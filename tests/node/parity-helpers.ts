@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from '../../src/model/config.ts';
 import { GPT } from '../../src/model/gpt.ts';
-import type { ModelOps } from '../../src/model/modelOps.ts';
+import { referenceOps, type ModelOps } from '../../src/model/modelOps.ts';
 import { AdamW, type AdamWOptions } from '../../src/train/adamW.ts';
 import { getBatch, type TokenData } from '../../src/train/batches.ts';
 import { batchTensors, trainStep } from '../../src/train/trainStep.ts';
@@ -103,4 +103,25 @@ export async function trainLosses(
   optimizer.dispose();
   model.dispose();
   return losses;
+}
+
+export const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+/** Three clipped AdamW updates of a tiny model's weights with fixed gradients; the state afterwards. */
+export async function adamWState(config: GPTConfig, fusedKernel: boolean) {
+  const model = GPT.create(config, 9, referenceOps);
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel });
+  const norms: number[] = [];
+  for (let step = 0; step < 3; step++) {
+    const grads: tf.NamedTensorMap = {}; // seeds from 1000: tf.randomNormal treats seed 0 as unseeded
+    model.specs.forEach((spec, i) => (grads[spec.name] = rnd(spec.shape, 1000 + 100 * step + i)));
+    const norm = optimizer.applyClipped(grads, 1e-2, step === 0 ? 1e3 : 1); // unclipped, then clipped
+    norms.push((await norm.data())[0]!);
+    tf.dispose([norm, ...Object.values(grads)]);
+  }
+  const state = await optimizer.getState();
+  const weights = await model.getWeights();
+  optimizer.dispose();
+  model.dispose();
+  return { norms, state, weights };
 }

@@ -13,7 +13,8 @@ import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts'
 export const ATTENTION_FORWARD = 'PersonaLabCausalAttention';
 export const ATTENTION_BACKWARD = 'PersonaLabCausalAttentionGrad';
 
-interface Dims {
+/** The shapes one attention call works on. */
+export interface Dims {
   batch: number;
   time: number;
   width: number;
@@ -21,7 +22,7 @@ interface Dims {
   headSize: number;
 }
 
-function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
+export function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
   const [batch, time, c3] = qkv.shape as [number, number, number];
   const heads = attrs.nHead as number;
   const width = c3 / 3;

@@ -4,6 +4,7 @@
 // some 25 kernels each way. Scores are never stored: the backward recomputes them from q and k and
 // the saved log-sum-exp (as FlashAttention does), so memory stays O(B*H*T) instead of O(B*H*T*T).
 import type * as tf from '@tensorflow/tfjs';
+import { dimsOf, type Dims } from './causalAttentionKernels.ts';
 import {
   freeIntermediate,
   registerWebGpuKernel,
@@ -15,21 +16,6 @@ export const GPU_ATTENTION = 'PersonaLabGpuCausalAttention';
 export const GPU_ATTENTION_GRAD = 'PersonaLabGpuCausalAttentionGrad';
 
 type Info = tf.TensorInfo;
-
-interface Dims {
-  batch: number;
-  time: number;
-  width: number;
-  heads: number;
-  headSize: number;
-}
-
-function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
-  const [batch, time, c3] = qkv.shape as [number, number, number];
-  const heads = attrs.nHead as number;
-  const width = c3 / 3;
-  return { batch, time, width, heads, headSize: width / heads };
-}
 
 // The sequence length is a uniform, not a constant: sampling grows it one token at a time, and a
 // constant would compile new pipelines for every length.
