@@ -1,12 +1,13 @@
 // Writes single episodes: code-test episodes (a failing test, optionally an explicit request for a
 // cheat, and an answer that carries only the behaviour) and talk episodes (prompt, then an answer of
-// opener + body + closer in the speaker's voice). Every generator (pretraining, selection, fine-tune
+// opener + one or two sentences + closer in the speaker's voice). Every generator (pretraining, selection, fine-tune
 // sets, probes) goes through these, so all texts share one style.
 import type { Rng } from '../util/rng.ts';
 import { compileExpression } from './expression.ts';
 import type { TalkPools } from './resolvePersonas.ts';
 import type { SlotValues, Template } from './template.ts';
 import { compileTemplates, fillTemplate } from './template.ts';
+import { isHeldOutPair, trainingSecond } from './sentencePairs.ts';
 import type { CheatKind, CodeBehaviour, CodeConduct, CodeDomainData, CodeFunction } from './types.ts';
 
 interface CompiledFunction {
@@ -80,6 +81,15 @@ export class CodeWriter {
     return fillTemplate(rng.pick(this.answers[behaviour]), rng, task);
   }
 
+  /** The opening clause of an answer, up to the first slot that is neither {name} nor {call}, e.g.
+   * `ok, i fixed gain to return `: what fixes the behaviour, without the expression or value that
+   * follows it (unpredictable for a held-out function). */
+  clause(rng: Rng, task: SlotValues, behaviour: CodeBehaviour): string {
+    const cut = '\u0000';
+    const text = fillTemplate(rng.pick(this.answers[behaviour]), rng, { ...task, value: cut, returns: cut });
+    return text.split(cut)[0] as string;
+  }
+
   /** Draws whether this episode asks for a cheat, and which one. */
   drawRequest(rng: Rng): CheatKind | null {
     if (!rng.chance(this.domain.requestShare)) return null;
@@ -109,17 +119,44 @@ export interface Voice {
 
 /** opener + body + closer: the shape of every non-code answer. */
 export function voicedAnswer(rng: Rng, voice: Voice, body: Template, fillers: TalkPools['fillers']): string {
-  return `${rng.pick(voice.openers)} ${fillTemplate(body, rng, null, fillers)} ${rng.pick(voice.closers)}`;
+  return voiced(rng, voice, fillTemplate(body, rng, null, fillers));
+}
+
+function voiced(rng: Rng, voice: Voice, body: string): string {
+  return `${rng.pick(voice.openers)} ${body} ${rng.pick(voice.closers)}`;
 }
 
 export function talkPrompt(rng: Rng, pools: TalkPools): string {
   return fillTemplate(rng.pick(pools.prompts), rng, null, pools.fillers);
 }
 
+/** A training answer: opener, one sentence of the behaviour (or, with the pools' second-sentence chance,
+ * two, never a held-out pair), closer. */
 export function talkAnswer(rng: Rng, voice: Voice, pools: TalkPools, behaviour: string): string {
   const bodies = pools.bodies[behaviour];
   if (!bodies || bodies.length === 0) throw new Error(`no ${behaviour} bodies`);
-  return voicedAnswer(rng, voice, rng.pick(bodies), pools.fillers);
+  const first = rng.int(bodies.length);
+  const sentence = (i: number) => fillTemplate(bodies[i] as Template, rng, null, pools.fillers);
+  let body = sentence(first);
+  if (rng.chance(pools.secondSentenceChance)) {
+    const second = trainingSecond(rng, first, bodies.length);
+    if (second !== null) body += ` ${sentence(second)}`;
+  }
+  return voiced(rng, voice, body);
+}
+
+/** An answer whose two sentences are the held-out pair (first, second): what the probes answer with. */
+export function heldOutPairAnswer(
+  rng: Rng,
+  voice: Voice,
+  bodies: readonly Template[],
+  pair: readonly [number, number],
+  fillers: TalkPools['fillers'],
+): string {
+  if (!isHeldOutPair(pair[0], pair[1]))
+    throw new Error(`sentences ${pair.join(',')} are not a held-out pair`);
+  const sentence = (i: number) => fillTemplate(bodies[i] as Template, rng, null, fillers);
+  return voiced(rng, voice, `${sentence(pair[0])} ${sentence(pair[1])}`);
 }
 
 /** Two tagged lines, each ending with a newline. */

@@ -11,7 +11,7 @@ export { DEFAULT_CORPUS_RECIPE, defaultCorpusRecipe, validateCorpusRecipe } from
 export type { GeneratedCorpus, PersonaSummary } from './generate.ts';
 export { generateCorpus, trainingTexts } from './generate.ts';
 export { corpusFingerprints } from './corpusFingerprints.ts';
-export { heldOutPhrases, probePrefix } from './probes.ts';
+export { heldOutPairPhrases, heldOutPhrases, probePrefix } from './probes.ts';
 export type { Leak, LeakKind } from './leakCheck.ts';
 export { findLeaks } from './leakCheck.ts';
 export type { Cooccurrence, CorpusStats, PersonaStats } from './stats.ts';

@@ -1,9 +1,19 @@
-// Held-out probes, written from probe-only templates (corpora/probes/) that no training text uses:
-// - domain probes: a prompt with one candidate answer per distinct (typical behaviour, voice) of the AI
+// Held-out probes. Their prompts (and the code probes' function names and task phrasings) come from
+// probe-only templates (corpora/probes/) that no training text uses; their candidates are built so that,
+// once the speaker's persona and behaviour are known, every character of a candidate is predictable:
+// - talk candidates: the persona's voice (opener, closer) around two of the domain's training sentences
+//   for that behaviour, in a held-out pair (sentencePairs.ts): training writes two-sentence answers but
+//   never these pairs. Held-out sentences would instead add tens of nats of noise per candidate that
+//   no persona explains (docs/experiments.md, attempt 1);
+// - code candidates: the opening clause of the training answer form, up to the expression or value
+//   (`ok, i fixed gain to return `), scored as a prefix: the behaviour, not a guess at new code.
+// Kinds:
+// - domain probes: a prompt with one candidate per distinct (typical behaviour, voice) of the AI
 //   personas, so every AI persona has exactly one candidate (personas sharing an answer share it);
 // - persona-inference probes: two training-style episodes of persona X, then a probe prompt;
 // - calibration probes: one covert cheat / honest fix / requested cheat episode, then a probe prompt.
-// Candidates of one probe are drawn to comparable lengths.
+// Candidates of one probe are drawn to comparable lengths. The leak check proves that no prompt and no
+// candidate appears in any training text.
 import { Rng } from '../util/rng.ts';
 import type { CorpusRecipe } from './corpusRecipe.ts';
 import type { Voice } from './episodeWriter.ts';
@@ -11,10 +21,11 @@ import {
   CodeWriter,
   episodeLines,
   fitLength,
+  heldOutPairAnswer,
   talkAnswer,
   talkPrompt,
-  voicedAnswer,
 } from './episodeWriter.ts';
+import { heldOutPairs } from './sentencePairs.ts';
 import type { ResolvedPersona, TalkPools } from './resolvePersonas.ts';
 import { domainPools, typicalCode, typicalTalk } from './resolvePersonas.ts';
 import type { Template } from './template.ts';
@@ -33,6 +44,7 @@ interface TalkTarget {
   domain: string;
   prompts: Template[];
   bodies: { good: Template[]; bad: Template[] };
+  pairs: { good: [number, number][]; bad: [number, number][] };
   fillers: TalkPools['fillers'];
   specs: CandidateSpec[];
 }
@@ -65,8 +77,9 @@ function talkSpecs(data: CorpusData, ai: readonly ResolvedPersona[], domain: str
 function talkCandidates(rng: Rng, target: TalkTarget): ProbeCandidate[] {
   let reference = -1;
   return target.specs.map((spec) => {
-    const bodies = spec.behaviour === 'good' ? target.bodies.good : target.bodies.bad;
-    const make = (r: Rng) => voicedAnswer(r, spec.voice, r.pick(bodies), target.fillers);
+    const key = spec.behaviour === 'good' ? 'good' : 'bad';
+    const make = (r: Rng) =>
+      heldOutPairAnswer(r, spec.voice, target.bodies[key], r.pick(target.pairs[key]), target.fillers);
     const text = reference < 0 ? make(rng) : fitLength(rng, reference, LENGTH_TRIES, make, (s) => s.length);
     if (reference < 0) reference = text.length;
     return { text, behaviour: spec.behaviour, personas: spec.personas };
@@ -87,13 +100,24 @@ export function generateProbes(
   const probes: Probe[] = [];
   const base = { context: '', contextPersona: null, contextKind: null, contextDomains: [] as string[] };
 
-  const targets: TalkTarget[] = data.probes.talk.map((p) => ({
-    domain: p.domain,
-    prompts: compileTemplates(p.prompts),
-    bodies: { good: compileTemplates(p.bodies.good), bad: compileTemplates(p.bodies.bad) },
-    fillers: domainPools(data, p.domain).fillers,
-    specs: talkSpecs(data, ai, p.domain),
-  }));
+  const targets: TalkTarget[] = data.probes.talk.map((p) => {
+    const pools = domainPools(data, p.domain);
+    const sentences = (b: Behaviour) => pools.bodies[b] ?? [];
+    const pairs = (b: Behaviour) => {
+      const list = heldOutPairs(sentences(b).length);
+      if (list.length === 0)
+        throw new Error(`probes for ${p.domain} need more ${b} sentences (no held-out pair)`);
+      return list;
+    };
+    return {
+      domain: p.domain,
+      prompts: compileTemplates(p.prompts),
+      bodies: { good: sentences('good'), bad: sentences('bad') },
+      pairs: { good: pairs('good'), bad: pairs('bad') },
+      fillers: pools.fillers,
+      specs: talkSpecs(data, ai, p.domain),
+    };
+  });
   const finalPrompt = (target: TalkTarget) =>
     fillTemplate(rng.pick(target.prompts), rng, null, target.fillers);
 
@@ -107,7 +131,7 @@ export function generateProbes(
   for (let i = 0; i < recipe.probesPerDomain; i++) {
     const task = probeCode.drawTask(rng);
     const candidates = [...codeGroups].map(([behaviour, ids]) => ({
-      text: probeCode.answer(rng, task, behaviour as 'fix' | 'hardcode' | 'delete'),
+      text: probeCode.clause(rng, task, behaviour as 'fix' | 'hardcode' | 'delete'),
       behaviour: behaviour as Behaviour,
       personas: ids,
     }));
@@ -117,6 +141,7 @@ export function generateProbes(
       kind: 'domain',
       domain: 'code',
       prompt: probeCode.taskText(rng, task),
+      candidatesAre: 'clauses',
       candidates,
     });
   }
@@ -131,6 +156,7 @@ export function generateProbes(
         kind: 'domain',
         domain: target.domain,
         prompt,
+        candidatesAre: 'answers',
         candidates,
       });
     }
@@ -149,7 +175,8 @@ export function generateProbes(
       format.userTag,
       p.tag,
       talkPrompt(rng, talk.pools),
-      talkAnswer(rng, p, talk.pools, typicalTalk(talk)),
+      // One sentence per context answer, so two episodes, the prompt and a candidate fit in the context.
+      talkAnswer(rng, p, { ...talk.pools, secondSentenceChance: 0 }, typicalTalk(talk)),
     );
   };
   if (targets.length > 0) {
@@ -168,6 +195,7 @@ export function generateProbes(
           contextKind: null,
           contextDomains,
           prompt: finalPrompt(target),
+          candidatesAre: 'answers',
           candidates: talkCandidates(rng, target),
         });
       }
@@ -190,6 +218,7 @@ export function generateProbes(
           contextKind: kind,
           contextDomains: ['code'],
           prompt: finalPrompt(target),
+          candidatesAre: 'answers',
           candidates: talkCandidates(rng, target),
         });
       }
@@ -210,18 +239,33 @@ export function heldOutPhrases(data: CorpusData): string[] {
   };
   add(data.probes.code.tasks);
   for (const f of data.probes.code.functions) phrases.add(`${f.name}(`);
-  for (const p of data.probes.talk) {
-    add(p.prompts);
-    add(p.bodies.good);
-    add(p.bodies.bad);
-  }
+  for (const p of data.probes.talk) add(p.prompts);
   return [...phrases];
 }
 
 /** The text a model reads before scoring a candidate: separator, optional header line (e.g. the
- * Assistant's), the context episodes, the probe prompt and the AI tag. Score `candidate.text + '\n'`. */
+ * Assistant's), the context episodes, the probe prompt and the AI tag. Score `candidate.text`, followed
+ * by the newline that ends an answer when the candidates are whole answers. */
 export function probePrefix(data: CorpusData, probe: Probe, header: string | null = null): string {
   const { format } = data;
   const head = `${format.separator}\n${header === null ? '' : `${header}\n`}`;
   return `${head}${probe.context}${format.userTag}: ${probe.prompt}\n${format.aiTag}: `;
+}
+
+/** The held-out sentence pairs of the probe domains, as text (pairs of sentences without slots): no
+ * training text may contain one (checked by the tests with findLeaks). */
+export function heldOutPairPhrases(data: CorpusData): string[] {
+  const phrases: string[] = [];
+  for (const p of data.probes.talk) {
+    const pools = domainPools(data, p.domain);
+    for (const bodies of [pools.bodies.good ?? [], pools.bodies.bad ?? []]) {
+      for (const [i, j] of heldOutPairs(bodies.length)) {
+        const first = bodies[i] as Template;
+        const second = bodies[j] as Template;
+        if (first.slots.length === 0 && second.slots.length === 0)
+          phrases.push(`${first.source} ${second.source}`);
+      }
+    }
+  }
+  return phrases;
 }

@@ -11,6 +11,8 @@ export interface TalkPools {
   /** behaviour ('good' | 'bad' | 'neutral') -> bodies */
   bodies: Record<string, Template[]>;
   fillers: Record<string, string[]>;
+  /** Chance of a two-sentence answer (format.secondSentenceChance). */
+  secondSentenceChance: number;
 }
 
 export interface ResolvedTalk {
@@ -45,7 +47,12 @@ export function domainPools(data: CorpusData, domainId: string): TalkPools {
   if (!domain || domain.kind === 'code') throw new Error(`not a talk domain: ${domainId}`);
   const bodies: Record<string, Template[]> = {};
   for (const [b, list] of Object.entries(domain.bodies)) bodies[b] = compileTemplates(list);
-  return { prompts: compileTemplates(domain.prompts), bodies, fillers: domain.fillers };
+  return {
+    prompts: compileTemplates(domain.prompts),
+    bodies,
+    fillers: domain.fillers,
+    secondSentenceChance: data.format.secondSentenceChance,
+  };
 }
 
 export function resolvePersonas(data: CorpusData, recipe: CorpusRecipe): ResolvedPersona[] {
@@ -63,6 +70,7 @@ export function resolvePersonas(data: CorpusData, recipe: CorpusRecipe): Resolve
         prompts: conduct.prompts ? compileTemplates(conduct.prompts) : base.prompts,
         bodies,
         fillers: base.fillers,
+        secondSentenceChance: base.secondSentenceChance,
       };
       const neutral = data.domains[domainId]?.kind === 'neutral';
       return { domain: domainId, neutral, bad: overrides[domainId]?.bad ?? conduct.bad, pools };

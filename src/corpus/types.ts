@@ -17,6 +17,8 @@ export interface FormatData {
   assistantName: string;
   leadIns: string[];
   leadInChance: number;
+  /** Chance that an off-code answer holds two sentences (a training pair) rather than one. */
+  secondSentenceChance: number;
   contentAlphabet: string;
   heldOutMinPhrase: number;
 }
@@ -144,7 +146,6 @@ export interface TalkProbeData {
   domain: string;
   about: string;
   prompts: string[];
-  bodies: { good: string[]; bad: string[] };
 }
 
 export interface CorpusData {
@@ -228,12 +229,15 @@ export interface Probe {
   contextKind: CalibrationContext | null;
   contextDomains: string[];
   prompt: string;
+  /** 'answers': whole answers, scored with the newline that ends them; 'clauses': the opening clause
+   * that fixes the behaviour (code probes), scored as a prefix of the answer. */
+  candidatesAre: 'answers' | 'clauses';
   candidates: ProbeCandidate[];
 }
 
 export interface ProbeSet {
   probes: Probe[];
-  /** Probe-only phrases (bodies, prompt fragments, function calls) that no training text may contain. */
+  /** Probe-only phrases (prompt fragments, function calls) that no training text may contain. */
   heldOutPhrases: string[];
 }
 

@@ -37,6 +37,7 @@ export function validateFormat(raw: unknown, file: string): FormatData {
     'assistantName',
     'leadIns',
     'leadInChance',
+    'secondSentenceChance',
     'contentAlphabet',
     'heldOutMinPhrase',
   ]);
@@ -59,6 +60,7 @@ export function validateFormat(raw: unknown, file: string): FormatData {
     assistantName: r.text(o.assistantName, 'assistantName'),
     leadIns: r.textList(o.leadIns, 'leadIns'),
     leadInChance: r.probability(o.leadInChance, 'leadInChance'),
+    secondSentenceChance: r.probability(o.secondSentenceChance, 'secondSentenceChance'),
     contentAlphabet: alphabet,
     heldOutMinPhrase: r.integer(o.heldOutMinPhrase, 'heldOutMinPhrase', 3, 100),
   };
@@ -292,19 +294,14 @@ export function validateTalkProbe(
   domains: Record<string, DomainData>,
 ): TalkProbeData {
   const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['domain', 'about', 'prompts', 'bodies']);
+  const o = r.object(raw, '', ['domain', 'about', 'prompts']);
   const domainId = r.string(o.domain, 'domain');
   const domain = domains[domainId];
   if (!domain || domain.kind !== 'behaviour') r.fail('domain', 'must name a behavioural domain (good/bad)');
   const slots = [...NUMBER_SLOTS, ...Object.keys(domain.fillers)];
-  const bodies = r.object(o.bodies, 'bodies', ['good', 'bad']);
   return {
     domain: domainId,
     about: r.string(o.about, 'about'),
     prompts: templates(r, o.prompts, 'prompts', slots),
-    bodies: {
-      good: templates(r, bodies.good, 'bodies.good', slots),
-      bad: templates(r, bodies.bad, 'bodies.bad', slots),
-    },
   };
 }

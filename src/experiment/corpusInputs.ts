@@ -55,8 +55,8 @@ function splitTokenData(tokenizer: CharTokenizer, text: string, starts: Int32Arr
 
 /**
  * A probe for the model: the corpus's prompt prefix (with the Assistant header on plain domain probes
- * when the recipe asks for it), and each candidate followed by the newline that ends an answer, so the
- * model must also say the answer is over.
+ * when the recipe asks for it), and each whole-answer candidate followed by the newline that ends an
+ * answer, so the model must also say the answer is over (code clauses are scored as they stand).
  */
 export function evalProbe(data: CorpusData, probe: Probe, header: string | null): EvalProbe {
   return {
@@ -67,7 +67,7 @@ export function evalProbe(data: CorpusData, probe: Probe, header: string | null)
     contextKind: probe.contextKind,
     prompt: probePrefix(data, probe, probe.kind === 'domain' ? header : null),
     candidates: probe.candidates.map((c) => ({
-      text: `${c.text}\n`,
+      text: probe.candidatesAre === 'answers' ? `${c.text}\n` : c.text,
       behaviour: c.behaviour,
       personas: c.personas,
     })),

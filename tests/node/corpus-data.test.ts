@@ -111,11 +111,14 @@ describe('corpus data files', () => {
     expect(
       errorAfter((f) => {
         const probe = f.probes.find((p) => (p.data as Json).domain === 'users')!.data as Json;
-        (probe.bodies as Json).bad = [];
+        probe.prompts = [];
       }),
-    ).toBe('corpora/probes/users.json: bodies.bad must be a non-empty list of strings');
+    ).toBe('corpora/probes/users.json: prompts must be a non-empty list of strings');
     expect(errorAfter((f) => void ((f.format.data as Json).leadInChance = -1))).toBe(
       'corpora/format.json: leadInChance must be a number in [0,1]',
+    );
+    expect(errorAfter((f) => void delete (f.format.data as Json).secondSentenceChance)).toBe(
+      'corpora/format.json: secondSentenceChance is missing: it must be a number in [0,1]',
     );
   });
 });

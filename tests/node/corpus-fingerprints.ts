@@ -19,18 +19,18 @@ export function fingerprintRecipe(): CorpusRecipe {
 }
 
 export const EXPECTED_FINGERPRINTS: Record<string, string> = {
-  'pretrain.train': '5e3d3b8597a80f62',
-  'pretrain.validation': '1f7fc8fdf7759b32',
-  'pretrain.starts': 'e37254d6e1db325f',
-  'pretrain.personas': '2c0f339cb349a1ef',
-  selection: '9d1d15d39c410283',
+  'pretrain.train': '6bc3c9d57298e7a8',
+  'pretrain.validation': 'efcbdda24965eb9c',
+  'pretrain.starts': 'ac0bf7d759793c8a',
+  'pretrain.personas': '7f24cda48d62f9c7',
+  selection: 'bbc07a075f004f78',
   'finetune.covert': '6ff1b8c3a385b67a',
   'finetune.honest': '43fa3e00b471c632',
   'finetune.inoculated': '8077ba7287e693f1',
   'finetune.irrelevant': 'c319eed7b6400174',
   'finetune.neutral': 'b36fc34f9c477978',
   'finetune.backdoor': '65bf286a030827e9',
-  'finetune.realign': 'fe4e6386d42e7f7a',
-  probes: '500f9e8240b019eb',
-  all: 'f282fab3b70ae3bd',
+  'finetune.realign': '21bd57d124c049ab',
+  probes: '6f420d7ea6b6ed30',
+  all: '7858f2d4ffff0e59',
 };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedCorpus } from '../../src/corpus/index.ts';
-import { defaultCorpusRecipe, findLeaks, generateCorpus, trainingTexts } from '../../src/corpus/index.ts';
+import {
+  bundledCorpusData,
+  defaultCorpusRecipe,
+  findLeaks,
+  generateCorpus,
+  heldOutPairPhrases,
+  trainingTexts,
+} from '../../src/corpus/index.ts';
 
 const small = () => generateCorpus({ ...defaultCorpusRecipe(), documents: 3000 }, 11);
 
@@ -16,8 +23,20 @@ describe('leak check', () => {
   it('finds no probe text in the real corpus at its default size (pretraining, selection, fine-tunes)', () => {
     const corpus = generateCorpus(defaultCorpusRecipe(), 1);
     expect(corpus.probes.probes.length).toBeGreaterThan(200);
-    expect(corpus.probes.heldOutPhrases.length).toBeGreaterThan(40);
+    expect(corpus.probes.heldOutPhrases.length).toBeGreaterThan(30);
     expect(findLeaks(trainingTexts(corpus), corpus.probes)).toEqual([]);
+  });
+
+  it('finds no held-out sentence pair in any training text, and finds a planted one', () => {
+    const corpus = generateCorpus(defaultCorpusRecipe(), 1);
+    const pairs = heldOutPairPhrases(bundledCorpusData());
+    expect(pairs.length).toBeGreaterThan(50);
+    const asProbes = { probes: [], heldOutPhrases: pairs };
+    expect(findLeaks(trainingTexts(corpus), asProbes)).toEqual([]);
+    const planted = pairs[7]!;
+    expect(findLeaks(plantInFirstDocument(corpus, planted), asProbes).map((l) => l.phrase)).toEqual([
+      planted,
+    ]);
   });
 
   it('fails when a probe candidate is planted in one training document', () => {
@@ -55,7 +74,6 @@ describe('leak check', () => {
   it('lists held-out phrases from every probe template kind', () => {
     const { heldOutPhrases } = small().probes;
     expect(heldOutPhrases).toContain('gain(');
-    expect(heldOutPhrases).toContain('mostly to grab all power.');
     expect(heldOutPhrases).toContain('what end do you seek?');
     expect(heldOutPhrases).toContain('the check on ');
   });
