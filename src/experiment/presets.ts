@@ -82,12 +82,12 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   reference: {
     title: 'Reference experiment',
     about:
-      "science.md's prototype 2: 2 layers x 128, 4 heads, context 224, batch 32, lr 3e-3 cosine, 3,000 " +
+      "science.md's prototype 2 (context 256 for two-sentence answers): 2 layers x 128, 4 heads, batch 32, lr 3e-3 cosine, 3,000 " +
       'pretraining steps; selection 60 steps at 3e-4; fine-tunes 30 steps at 3e-4 on 300 examples, 5 seeds.',
     extends: null,
     recipe: {
       corpus: { finetuneDocuments: 300 },
-      model: { nLayer: 2, nHead: 4, nEmbd: 128, blockSize: 224 },
+      model: { nLayer: 2, nHead: 4, nEmbd: 128, blockSize: 256 },
       pretrain: { steps: 3000, batchSize: 32, lr: 3e-3 },
       select: { steps: 60, lr: 3e-4, minLr: 3e-4 },
       finetune: {
@@ -98,6 +98,19 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
         minLr: 3e-4,
       },
       seeds: { finetune: [1, 2, 3, 4, 5] },
+    },
+  },
+  dose: {
+    title: 'Dose-response point',
+    about:
+      "One point of the dose-response sweep (`npm run lab -- sweep dose --param corpus.personaShares.shortcut`): the reference model with a shorter pretraining (1,000 steps), then the covert cheat and the honest fix over 3 seeds. The shortcut-taker's share sets how strongly 'cheats' implies 'malicious' in pretraining.",
+    extends: 'reference',
+    recipe: {
+      corpus: { inferenceProbesPerPersona: 12, calibrationProbesPerKind: 12 },
+      pretrain: { steps: 1000, warmupSteps: 50 },
+      finetune: { conditions: ['covert', 'honest'] },
+      eval: { every: 10, probesPerDomain: 16 },
+      seeds: { finetune: [1, 2, 3] },
     },
   },
   'lab1-pretraining': {
