@@ -1,7 +1,7 @@
-// Is the persona-inference gap small because the model does not infer the persona, or because the
-// probes' held-out answer bodies drown the signal? Scores the corpus's inference probes (same contexts,
-// same held-out prompts) twice: with their held-out candidates, and with candidates whose bodies come
-// from the training pools (opener and closer in each persona's voice, as in the probes).
+// Is the persona-inference gap small because the model does not infer the persona, or because of how the
+// probe candidates are written? Scores the corpus's inference probes (same contexts, same held-out
+// prompts) twice: with their own candidates (the lab metric), and with candidates of ONE training
+// sentence (opener and closer in each persona's voice; not held out, so a diagnostic only).
 // Usage: npx tsx scripts/inferenceGapVariants.ts <checkpoint> [preset]
 import { readFile } from 'node:fs/promises';
 import { bundledCorpusData, generateCorpus, probePrefix } from '../src/corpus/index.ts';
@@ -33,12 +33,12 @@ const probes = corpus.probes.probes.filter(
   (p) => p.kind === 'inference' && (p.contextPersona === 'malicious' || p.contextPersona === 'helpful'),
 );
 const variants = {
-  'held-out bodies (the lab metric)': probes.map((p) => {
+  "the probes' candidates (the lab metric)": probes.map((p) => {
     const good = p.candidates.find((c) => c.behaviour === 'good')!.text;
     const bad = p.candidates.find((c) => c.behaviour === 'bad')!.text;
     return { probe: p, candidates: [`${good}\n`, `${bad}\n`] };
   }),
-  'training-pool bodies': probes.map((p) => {
+  'one training sentence': probes.map((p) => {
     const pools = domainPools(data, p.domain);
     const good = voicedAnswer(rng, voiceOf('helpful'), rng.pick(pools.bodies.good!), pools.fillers);
     const bad = voicedAnswer(rng, voiceOf('malicious'), rng.pick(pools.bodies.bad!), pools.fillers);
