@@ -192,6 +192,17 @@ export interface SavedRun {
 
 export type RunEventSink = (event: RunEvent) => void | Promise<void>;
 
+/** What a checkpoint file holds, as far as starting a run from it goes. */
+export interface CheckpointInspection {
+  /** Optimizer steps behind its weights. */
+  step: number;
+  parameterCount: number;
+  /** The stage it was saved after (`pretrain`, `select`, ...), when it says. */
+  stage: string | null;
+  /** The recipe that produced it, when it embeds one that this lab reads; else null. */
+  recipe: ExperimentRecipe | null;
+}
+
 export interface LabApi {
   /** Generates the corpus of a recipe and summarises it (no model involved). */
   corpusPreview(recipe: ExperimentRecipe, documentsPerPersona: number): Promise<CorpusPreview>;
@@ -206,9 +217,7 @@ export interface LabApi {
   /** A stored checkpoint's bytes (to download), transferred. */
   exportCheckpoint(runId: string, name: string): Promise<Uint8Array>;
   /** Checks a file before it is used as a run's start (throws a clear message if refused). */
-  inspectCheckpoint(
-    bytes: Uint8Array,
-  ): Promise<{ step: number; parameterCount: number; stage: string | null }>;
+  inspectCheckpoint(bytes: Uint8Array): Promise<CheckpointInspection>;
   /** Evaluates a stored checkpoint (or given bytes) on the recipe's probes. */
   evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary>;
   /** Samples from a stored checkpoint (or given bytes), for side-by-side comparison. */

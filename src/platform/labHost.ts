@@ -19,6 +19,7 @@ import { sampleText, type SampleOptions, type SampleResult } from '../model/samp
 import { CharTokenizer } from '../model/tokenizer.ts';
 import { decodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
 import type {
+  CheckpointInspection,
   CheckpointSource,
   CorpusPreview,
   LabApi,
@@ -186,12 +187,10 @@ export class LabHost extends EngineHost implements LabApi {
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   }
 
-  async inspectCheckpoint(
-    bytes: Uint8Array,
-  ): Promise<{ step: number; parameterCount: number; stage: string | null }> {
+  async inspectCheckpoint(bytes: Uint8Array): Promise<CheckpointInspection> {
     const ckpt = decodeOrThrow(bytes);
     const stage = typeof ckpt.info.stage === 'string' ? ckpt.info.stage : null;
-    return { step: ckpt.step, parameterCount: parameterCount(ckpt.config), stage };
+    return { step: ckpt.step, parameterCount: parameterCount(ckpt.config), stage, recipe: recipeOf(ckpt) };
   }
 
   async evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary> {
@@ -243,6 +242,15 @@ function checkedRecipe(recipe: ExperimentRecipe): ExperimentRecipe {
     return validateRecipe(recipe);
   } catch (error) {
     throw toEngineError(error, 'invalid-input');
+  }
+}
+
+/** The checkpoint's embedded recipe if this lab reads it (an older or foreign one gives null). */
+function recipeOf(ckpt: Checkpoint): ExperimentRecipe | null {
+  try {
+    return validateRecipe(ckpt.recipe);
+  } catch {
+    return null;
   }
 }
 

@@ -2,6 +2,7 @@
 // worker calls and worker events into state. Components read `state` and call these methods; they never
 // talk to the worker themselves.
 import { proxy } from 'comlink';
+import { adoptBaseRecipe } from '../experiment/adoptBase.ts';
 import { encodeRecipeParams, decodeRecipeParams } from '../experiment/urlCodec.ts';
 import { PRESETS, presetRecipe } from '../experiment/presets.ts';
 import { defaultRecipe } from '../experiment/recipe.ts';
@@ -23,6 +24,9 @@ import { applyRunEvent, initialState, stateFromResults, type LabState } from './
 
 const ACTIVE_RUN = 'activeRun';
 
+/** A run's start from a base checkpoint. */
+export type CheckpointStart = Extract<RunStart, { kind: 'checkpoint' }>;
+
 /** URL parameters that are not recipe fields. */
 export const PAGE_PARAMS = ['preset', 'lab', 'locked', 'view'] as const;
 
@@ -30,7 +34,11 @@ export class LabController extends EventTarget {
   state: LabState;
   private engine: EngineHandle | null = null;
 
-  constructor(search = typeof location === 'undefined' ? '' : location.search) {
+  /** `makeEngine` starts the engine worker; tests pass a stand-in. */
+  constructor(
+    search = typeof location === 'undefined' ? '' : location.search,
+    private readonly makeEngine: () => EngineHandle = createEngine,
+  ) {
     super();
     this.state = initialState(defaultRecipe());
     this.readUrl(search);
@@ -83,7 +91,7 @@ export class LabController extends EventTarget {
 
   async start(backend: BackendChoice = this.state.recipe.backend): Promise<void> {
     this.engine?.terminate();
-    this.engine = createEngine();
+    this.engine = this.makeEngine();
     const engine = this.engine;
     try {
       const report = await Promise.race([
@@ -156,6 +164,22 @@ export class LabController extends EventTarget {
       this.set({ status: 'idle', error: messageOf(error) });
     }
     await this.refreshSavedRuns();
+  }
+
+  /**
+   * Runs from a base checkpoint. A base fixes its corpus (vocabulary, probes), model shape and corpus
+   * seed, so when it embeds a recipe those are taken from it first (the recipe becomes a custom one) and
+   * the run, its saved state and its results carry them; the current selection, fine-tune, evaluation,
+   * backend and other seeds stay. Without a recipe the runner's compatibility check has the last word.
+   */
+  async runFromBase(start: CheckpointStart, baseRecipe: ExperimentRecipe | null): Promise<void> {
+    if (this.state.status !== 'idle') return;
+    if (baseRecipe) {
+      const { recipe, changed } = adoptBaseRecipe(this.state.recipe, baseRecipe);
+      // Not a settings edit (so a locked lab takes it too): the base's weights leave no other choice.
+      if (changed.length > 0) this.set({ recipe, presetId: null, recipeNotice: null });
+    }
+    await this.run(start);
   }
 
   async pause(): Promise<void> {

@@ -2,6 +2,7 @@
 // events, saved runs, previews). Components read it; only LabController writes it.
 import type {
   BackendReport,
+  CheckpointInspection,
   CorpusPreview,
   EvalSummary,
   ExperimentRecipe,
@@ -37,7 +38,7 @@ export interface EvaluationRecord {
 export interface UploadedBase {
   name: string;
   bytes: Uint8Array;
-  info: { step: number; parameterCount: number; stage: string | null };
+  info: CheckpointInspection;
 }
 
 export interface LabState {

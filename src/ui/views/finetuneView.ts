@@ -17,6 +17,8 @@ import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
 import '../widgets/shiftTable.ts';
 import type { ConditionId } from '../../corpus/types.ts';
+import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
+import type { ExperimentRecipe } from '../../../workers/contract.ts';
 
 /** Parses `1, 2, 3` into distinct non-negative integer seeds; null when the text is not such a list. */
 export function parseSeeds(text: string): number[] | null {
@@ -252,7 +254,28 @@ export class FinetuneView extends LitElement {
             : `${s.recipe.finetune.conditions.length} conditions × ${s.recipe.seeds.finetune.length} seeds, ${s.recipe.finetune.steps} steps each.`
         }
       </p>
+      ${this.renderAdoption(key)}
       ${this.notice ? html`<p class="note refusal" role="alert">${this.notice}</p>` : nothing}`;
+  }
+
+  /** What starting from the chosen base changes in the current recipe (its corpus and model). */
+  private renderAdoption(key: string) {
+    const base = this.baseRecipe(key);
+    if (!base || this.state.status !== 'idle') return nothing;
+    const { changed } = adoptBaseRecipe(this.state.recipe, base);
+    if (changed.length === 0) return nothing;
+    return html`<p class="note adoption" role="status">
+      This base was trained with a different corpus or model; the run will use its corpus and model settings:
+      ${changed.join('; ')}.
+    </p>`;
+  }
+
+  /** The recipe the chosen base was trained with, when known. */
+  private baseRecipe(key: string): ExperimentRecipe | null {
+    if (key === 'upload') return this.state.uploadedBase?.info.recipe ?? null;
+    if (key.startsWith('run:'))
+      return this.state.savedRuns.find((r) => r.runId === key.slice(4))?.recipe ?? null;
+    return null;
   }
 
   /** The numbers shown: the worker's final results when idle, the live aggregation while running. */
@@ -350,11 +373,13 @@ export class FinetuneView extends LitElement {
       if (key === 'upload' && up) {
         // A pretrained (not yet selected) base still needs the selection stage before the fine-tunes.
         const stage = up.info.stage === 'pretrain' ? 'select' : 'finetune';
-        await this.lab.run({ kind: 'checkpoint', stage, name: up.name, bytes: up.bytes.slice() });
+        const start = { kind: 'checkpoint', stage, name: up.name, bytes: up.bytes.slice() } as const;
+        await this.lab.runFromBase(start, up.info.recipe);
       } else if (key.startsWith('run:')) {
         const runId = key.slice(4);
         const bytes = await this.lab.checkpointBytes(runId, 'select');
-        await this.lab.run({ kind: 'checkpoint', stage: 'finetune', name: `select of ${runId}`, bytes });
+        const start = { kind: 'checkpoint', stage: 'finetune', name: `select of ${runId}`, bytes } as const;
+        await this.lab.runFromBase(start, this.baseRecipe(key));
       }
     } catch (error) {
       this.notice = messageOf(error);

@@ -33,8 +33,8 @@ export class PretrainView extends LitElement {
   static override styles = viewStyles;
 
   private onStartFrom = (e: CustomEvent<StartFromDetail>) => {
-    const { stage, name, bytes } = e.detail;
-    void this.lab.run({ kind: 'checkpoint', stage, name, bytes });
+    const { stage, name, bytes, recipe } = e.detail;
+    void this.lab.runFromBase({ kind: 'checkpoint', stage, name, bytes }, recipe);
   };
 
   /** A saved run of this page that did not finish, which can continue where it stopped. */
@@ -229,6 +229,7 @@ export class PretrainView extends LitElement {
           </p>
           <pl-base-checkpoint
             .lab=${this.lab}
+            .recipe=${s.recipe}
             ?disabled=${s.status !== 'idle' || !s.backend}
             @pl-start-from=${this.onStartFrom}
           ></pl-base-checkpoint>

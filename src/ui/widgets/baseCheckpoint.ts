@@ -1,10 +1,13 @@
 // <pl-base-checkpoint>: start from a trained base instead of pretraining: a .ckpt file or the shipped
 // classroom base (fetched next to the page when the build has one). The worker inspects the file first
-// (step, size, stage, or why it is refused); starting emits `pl-start-from` for the view to run.
+// (step, size, stage, or why it is refused) and says what of the current recipe the base's own recipe
+// replaces (its corpus and model); starting emits `pl-start-from` for the view to run.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LabController } from '../labController.ts';
+import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
+import type { ExperimentRecipe } from '../../../workers/contract.ts';
 import { count } from '../numberFormat.ts';
 import { controlStyles } from '../views/viewStyles.ts';
 import { fileBytes } from '../download.ts';
@@ -16,6 +19,8 @@ export interface StartFromDetail {
   stage: 'select' | 'finetune';
   name: string;
   bytes: Uint8Array;
+  /** The recipe embedded in the file (null when it has none this lab reads): the run adopts its corpus and model. */
+  recipe: ExperimentRecipe | null;
 }
 
 interface BaseFile {
@@ -29,6 +34,8 @@ export class BaseCheckpoint extends LitElement {
   @property({ attribute: false }) lab!: LabController;
   /** True while a run is going or settings are locked: nothing can start. */
   @property({ type: Boolean }) disabled = false;
+  /** The current recipe, to say what starting from the base changes. */
+  @property({ attribute: false }) recipe: ExperimentRecipe | null = null;
 
   @state() private file: BaseFile | null = null;
   @state() private fetchMessage: string | null = null;
@@ -74,6 +81,10 @@ export class BaseCheckpoint extends LitElement {
         background: #e6f4ee;
         border: 1px solid #009e73;
       }
+      .adoption ul {
+        margin: 0.3rem 0 0;
+        padding-left: 1.2rem;
+      }
     `,
   ];
 
@@ -103,11 +114,11 @@ export class BaseCheckpoint extends LitElement {
     }
   }
 
-  private start(stage: StartFromDetail['stage']) {
+  private start(stage: StartFromDetail['stage'], recipe: ExperimentRecipe | null) {
     if (!this.file) return;
     this.dispatchEvent(
       new CustomEvent<StartFromDetail>('pl-start-from', {
-        detail: { stage, name: this.file.name, bytes: this.file.bytes },
+        detail: { stage, name: this.file.name, bytes: this.file.bytes, recipe },
         bubbles: true,
         composed: true,
       }),
@@ -133,14 +144,14 @@ export class BaseCheckpoint extends LitElement {
             <button
               class=${pretrainedOnly ? 'primary' : ''}
               ?disabled=${this.disabled}
-              @click=${() => this.start('select')}
+              @click=${() => this.start('select', info.recipe)}
             >
               Select the Assistant, then fine-tune
             </button>
             <button
               class=${pretrainedOnly ? '' : 'primary'}
               ?disabled=${this.disabled}
-              @click=${() => this.start('finetune')}
+              @click=${() => this.start('finetune', info.recipe)}
             >
               Fine-tune from this base
             </button>
@@ -152,9 +163,24 @@ export class BaseCheckpoint extends LitElement {
                 : 'This model already went through selection: its fine-tunes can start right away.'
             }
             Both use the current recipe's selection and fine-tune settings.
-          </p>`;
+          </p>
+          ${this.renderAdoption(info.recipe)}`;
       },
     });
+  }
+
+  /** What of the current recipe the base's recipe replaces, as a list (nothing when nothing changes). */
+  private renderAdoption(base: ExperimentRecipe | null) {
+    if (!base || !this.recipe) return nothing;
+    const { changed } = adoptBaseRecipe(this.recipe, base);
+    if (changed.length === 0) return nothing;
+    return html`<div class="message warn adoption" role="status">
+      This base was trained with a different corpus or model from the current recipe; the run will use its
+      corpus and model settings:
+      <ul>
+        ${changed.map((line) => html`<li>${line}</li>`)}
+      </ul>
+    </div>`;
   }
 
   override render() {
