@@ -1,5 +1,5 @@
-// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, score, sample,
-// corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
+// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, score,
+// sample, corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
 // (Ctrl-C, after saving a checkpoint) with 130.
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cliErrors.ts';
@@ -7,10 +7,13 @@ import { corpusCommand } from './corpusCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { sampleCommand } from './sampleCommand.ts';
 import { scoreCommand } from './scoreCommand.ts';
+import { sweepCommand } from './sweepCommand.ts';
 
 const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
   run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu] [--quiet]
                                   [--from CHECKPOINT --from-stage select|finetune]
+  sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
+                                  [--backend auto|wasm|cpu] [--quiet]
   score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu]
   sample <checkpoint> --prompt TEXT [--temperature T] [--top-k K] [--seed S] [--max-chars N]
   corpus <recipe.json|preset> --print`;
@@ -22,6 +25,8 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   from: { type: 'string' },
   'from-stage': { type: 'string' },
+  param: { type: 'string' },
+  values: { type: 'string' },
   prompt: { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
@@ -58,6 +63,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         backend: v.backend,
         from: v.from,
         fromStage: v['from-stage'],
+        quiet: v.quiet === true,
+      });
+    case 'sweep':
+      only(1);
+      return sweepCommand({
+        recipe: rest[0],
+        param: v.param,
+        values: v.values,
+        out: v.out,
+        backend: v.backend,
         quiet: v.quiet === true,
       });
     case 'score':

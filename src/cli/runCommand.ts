@@ -9,14 +9,15 @@ import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { runExperiment } from '../experiment/runner.ts';
 import { resultsCsv } from '../experiment/resultsCsv.ts';
-import type { RecipeBackend } from '../experiment/recipe.ts';
+import type { ExperimentRecipe, RecipeBackend } from '../experiment/recipe.ts';
 import { startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile, readInputFile } from './cliErrors.ts';
 import { FileRunStore, STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
 import { loadRecipeArg } from './recipeArg.ts';
 
 export interface RunArgs {
-  recipe: string | undefined;
+  /** A recipe file or preset name, or a recipe already built and validated (one point of `sweep`). */
+  recipe: string | ExperimentRecipe | undefined;
   out: string | undefined;
   force: boolean;
   backend: string | undefined;
@@ -37,7 +38,7 @@ async function setAside(dir: string): Promise<string> {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  const recipe = await loadRecipeArg(args.recipe);
+  const recipe = typeof args.recipe === 'object' ? args.recipe : await loadRecipeArg(args.recipe);
   if (!args.out) throw new CliError('--out DIR is required: the folder for checkpoints and results');
   const dir = args.out;
   if (existsSync(join(dir, 'results.json'))) {

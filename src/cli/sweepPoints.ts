@@ -1,0 +1,109 @@
+// The points of `sweep`: the --values list parsed, and per value the base recipe with one numeric field
+// (a dot-path such as corpus.personaShares.shortcut) set, validated like any recipe. Pure: bad input is
+// refused with a CliError (exit code 2) before any folder is touched.
+import type { ExperimentRecipe } from '../experiment/recipe.ts';
+import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
+import { CliError } from './cliErrors.ts';
+
+export interface SweepValue {
+  value: number;
+  /** The value as the user wrote it: it names the point's folder, so `0.10` stays `0.10`. */
+  label: string;
+}
+
+export interface SweepPoint extends SweepValue {
+  /** `<last path segment>=<label>`, e.g. `shortcut=0.15`: the point's folder and recipe file name. */
+  name: string;
+  recipe: ExperimentRecipe;
+}
+
+// Plain decimal numbers only: Number() would also take '', '0x10' and 'Infinity', none of which is a
+// sensible dose, and the text becomes part of a folder name.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function parseSweepValues(text: string | undefined): SweepValue[] {
+  if (text === undefined)
+    throw new CliError('--values V1,V2,... is required: the values the field takes, one run each');
+  const out: SweepValue[] = [];
+  const items = text.split(',').map((s) => s.trim());
+  if (items.length === 1 && items[0] === '') throw new CliError('--values is empty: give at least one value');
+  for (const [i, label] of items.entries()) {
+    if (label === '') throw new CliError(`--values has an empty item (number ${i + 1} of ${items.length})`);
+    const value = Number(label);
+    if (!DECIMAL.test(label) || !Number.isFinite(value))
+      throw new CliError(`--values: ${JSON.stringify(label)} is not a number`);
+    const twin = out.find((v) => v.value === value);
+    if (twin)
+      throw new CliError(
+        `--values: ${label} repeats ${twin.label}: each value names one point, give it once`,
+      );
+    out.push({ value, label });
+  }
+  return out;
+}
+
+/** A copy of `recipe` with the number at `path` replaced; the path must exist and hold a number. */
+export function setNumberAt<T>(recipe: T, path: string, value: number): T {
+  const keys = path.split('.');
+  if (path === '' || keys.some((k) => k === ''))
+    throw new CliError(
+      `--param ${JSON.stringify(path)} is not a dot-path such as corpus.personaShares.shortcut`,
+    );
+  const copy = structuredClone(recipe);
+  let node: unknown = copy;
+  for (const [i, key] of keys.entries()) {
+    const here = keys.slice(0, i + 1).join('.');
+    // Own properties only: a path never reaches a prototype (`__proto__`, `constructor`).
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key))
+      throw new CliError(`--param ${path}: the recipe has no field ${here}`);
+    const record = node as Record<string, unknown>;
+    if (i < keys.length - 1) {
+      node = record[key];
+    } else if (typeof record[key] !== 'number') {
+      throw new CliError(
+        `--param ${path}: the recipe's ${here} is ${describe(record[key])}, not a number: sweep a numeric field`,
+      );
+    } else {
+      record[key] = value;
+    }
+  }
+  return copy;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a section';
+  return JSON.stringify(value);
+}
+
+export interface SweepOptions {
+  param: string | undefined;
+  values: string | undefined;
+  /** Written into every point's recipe.backend when given (auto, wasm or cpu). */
+  backend: string | undefined;
+}
+
+export function sweepPoints(base: ExperimentRecipe, options: SweepOptions): SweepPoint[] {
+  const { param } = options;
+  if (param === undefined)
+    throw new CliError(
+      '--param DOT.PATH is required: the recipe field to sweep, e.g. corpus.personaShares.shortcut',
+    );
+  const values = parseSweepValues(options.values);
+  if (options.backend !== undefined && !['auto', 'wasm', 'cpu'].includes(options.backend))
+    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${options.backend}`);
+  const last = param.split('.').at(-1)!;
+  return values.map(({ value, label }) => {
+    const edited = setNumberAt(base, param, value);
+    if (options.backend !== undefined) (edited as { backend: string }).backend = options.backend;
+    const name = `${last}=${label}`;
+    let recipe;
+    try {
+      recipe = validateRecipe(edited);
+    } catch (error) {
+      if (error instanceof RecipeError) throw new CliError(`point ${name}: ${error.message}`);
+      throw error;
+    }
+    return { value, label, name, recipe };
+  });
+}

@@ -1,0 +1,120 @@
+// The sweep summary from hand-made results (each point's final ΔMI interval, attainment and transfer
+// ratio per condition), and the recipe difference that names why a stored run is another recipe's.
+import { describe, expect, it } from 'vitest';
+import { recipeDifference } from '../../src/experiment/recipeDifference.ts';
+import type { Interval, RunResults } from '../../src/experiment/results.ts';
+import { sweepSummary } from '../../src/experiment/sweepSummary.ts';
+
+const interval = (mean: number | null, low: number | null, high: number | null, n: number): Interval => ({
+  mean,
+  low,
+  high,
+  n,
+  excludesZero: n >= 2 && low !== null && high !== null && (low > 0 || high < 0),
+});
+
+/** Only the fields the summary reads; the rest of a results file does not matter here. */
+function results(
+  runId: string,
+  conditions: { condition: string; deltaMI: Interval; attainment: number | null; ratio: number | null }[],
+): RunResults {
+  return {
+    runId,
+    provenance: { codeVersion: 'persona-lab@0.1.0', backend: 'cpu', corpusHash: `hash-${runId}` },
+    conditions: conditions.map((c) => ({
+      condition: c.condition,
+      seeds: [1, 2, 3],
+      trajectory: [],
+      final: {
+        deltaMI: c.deltaMI,
+        deltaMICode: interval(1, 0.5, 1.5, 3),
+        attainment: interval(c.attainment, null, null, 3),
+        transferRatio: interval(c.ratio, null, null, 3),
+      },
+    })),
+  } as unknown as RunResults;
+}
+
+describe('sweepSummary', () => {
+  it('makes one row per value and condition with the final interval, attainment and transfer ratio', () => {
+    const summary = sweepSummary('corpus.personaShares.shortcut', [
+      {
+        value: 0,
+        label: '0',
+        results: results('a', [
+          { condition: 'covert', deltaMI: interval(2.5, 1, 4, 3), attainment: 0.9, ratio: 1.1 },
+          { condition: 'honest', deltaMI: interval(-0.2, -1, 0.6, 3), attainment: 0.1, ratio: null },
+        ]),
+      },
+      {
+        value: 0.15,
+        label: '0.15',
+        results: results('b', [
+          { condition: 'covert', deltaMI: interval(null, null, null, 0), attainment: null, ratio: null },
+        ]),
+      },
+    ]);
+    expect(summary.schema).toBe('persona-lab-sweep');
+    expect(summary.param).toBe('corpus.personaShares.shortcut');
+    expect(summary.values).toEqual([0, 0.15]);
+    expect(summary.conditions).toEqual(['covert', 'honest']);
+    expect(summary.points.map((p) => [p.label, p.runId, p.corpusHash])).toEqual([
+      ['0', 'a', 'hash-a'],
+      ['0.15', 'b', 'hash-b'],
+    ]);
+    expect(summary.rows).toEqual([
+      {
+        value: 0,
+        label: '0',
+        condition: 'covert',
+        seeds: 3,
+        deltaMI: 2.5,
+        deltaMILow: 1,
+        deltaMIHigh: 4,
+        excludesZero: true,
+        attainment: 0.9,
+        transferRatio: 1.1,
+      },
+      {
+        value: 0,
+        label: '0',
+        condition: 'honest',
+        seeds: 3,
+        deltaMI: -0.2,
+        deltaMILow: -1,
+        deltaMIHigh: 0.6,
+        excludesZero: false,
+        attainment: 0.1,
+        transferRatio: null,
+      },
+      {
+        value: 0.15,
+        label: '0.15',
+        condition: 'covert',
+        seeds: 0,
+        deltaMI: null,
+        deltaMILow: null,
+        deltaMIHigh: null,
+        excludesZero: false,
+        attainment: null,
+        transferRatio: null,
+      },
+    ]);
+  });
+});
+
+describe('recipeDifference', () => {
+  it('is null for equal values whatever the key order', () => {
+    expect(recipeDifference({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 })).toBeNull();
+  });
+
+  it('names the first differing dot-path with both values', () => {
+    expect(recipeDifference({ backend: 'wasm' }, { backend: 'auto' })).toBe(
+      'backend: "wasm" there, "auto" here',
+    );
+    expect(recipeDifference({ s: { f: [1, 2] } }, { s: { f: [1, 3] } })).toBe('s.f.1: 2 there, 3 here');
+    expect(recipeDifference({ s: { f: [1] } }, { s: { f: [1, 2] } })).toBe('s.f: [1] there, [1,2] here');
+    expect(recipeDifference({ a: 1 }, { a: 1, b: 2 })).toBe('b: missing there, present here');
+    expect(recipeDifference(undefined, { a: 1 })).toMatch(/^\(the whole recipe\): /);
+  });
+});
