@@ -33,7 +33,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
         inferenceProbesPerPersona: 1,
         calibrationProbesPerKind: 1,
       },
-      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 64 },
+      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 96 },
       pretrain: { steps: 12, batchSize: 4, warmupSteps: 2, logEvery: 3, checkpointEvery: 6, evalBatches: 1 },
       select: { steps: 4, batchSize: 4, logEvery: 2, evalBatches: 1 },
       finetune: {
