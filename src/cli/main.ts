@@ -1,9 +1,11 @@
-// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, score,
-// sample, corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
+// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, gates,
+// eval, score, sample, corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
 // (Ctrl-C, after saving a checkpoint) with 130.
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cliErrors.ts';
 import { corpusCommand } from './corpusCommand.ts';
+import { evalCommand } from './evalCommand.ts';
+import { gatesCommand } from './gatesCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { sampleCommand } from './sampleCommand.ts';
 import { scoreCommand } from './scoreCommand.ts';
@@ -14,6 +16,8 @@ const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
                                   [--from CHECKPOINT --from-stage select|finetune]
   sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
                                   [--backend auto|wasm|cpu] [--quiet]
+  gates <results.json> [--json]
+  eval <checkpoint> [recipe.json|preset] [--backend auto|wasm|cpu] [--json]
   score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu]
   sample <checkpoint> --prompt TEXT [--temperature T] [--top-k K] [--seed S] [--max-chars N]
   corpus <recipe.json|preset> --print`;
@@ -33,6 +37,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'max-chars': { type: 'string' },
   print: { type: 'boolean' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,6 +80,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         backend: v.backend,
         quiet: v.quiet === true,
       });
+    case 'gates':
+      only(1);
+      return gatesCommand(rest[0], v.json === true);
+    case 'eval':
+      only(2);
+      return evalCommand(rest[0], rest[1], v.backend, v.json === true);
     case 'score':
       only(2);
       return scoreCommand(rest[0], rest[1], v.backend);

@@ -40,6 +40,26 @@ describe('persona-lab CLI', () => {
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
   });
 
+  it('re-evaluates a checkpoint exactly as the run did, and judges the gates from the results', () => {
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const e = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'cpu', '--json');
+    expect(e.code).toBe(0);
+    const { summary, gateOne } = JSON.parse(e.stdout);
+    const recorded = results.baseline.summary;
+    expect(summary.probes).toBe(recorded.probes);
+    expect(summary.mi).toBeCloseTo(recorded.mi, 4);
+    expect(summary.attainment).toBeCloseTo(recorded.attainment, 4);
+    expect(gateOne.prior).toBeCloseTo(0.35, 10);
+    const g = lab('gates', join(out, 'results.json'));
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(/^gate 1 \(pretrained base\): (HOLDS|FAILS)$/m);
+    expect(g.stdout).toMatch(/^gate 2 .*: (HOLDS|FAILS)$/m);
+    expect(g.stdout).toMatch(/^gate 3 \(the shift\): (HOLDS|FAILS)$/m);
+    const bad = lab('gates', join(out, 'run-state.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is not a results file/);
+  });
+
   it('scores a probes file and samples from a checkpoint', () => {
     const probes = join(dir, 'probes.jsonl');
     writeFileSync(

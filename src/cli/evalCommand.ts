@@ -1,0 +1,46 @@
+// `eval <checkpoint> [recipe.json|preset]`: scores a saved model on a recipe's probes (by default the
+// recipe the checkpoint was trained with) and prints the evaluation and gate 1; `--json` prints both.
+import { bundledCorpusData } from '../corpus/index.ts';
+import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
+import { gateOne } from '../experiment/gates.ts';
+import type { RecipeBackend } from '../experiment/recipe.ts';
+import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
+import { startBackend } from './cliBackend.ts';
+import { CliError, EXIT, readCheckpointFile } from './cliErrors.ts';
+import { gateOneLines, summaryLines } from './gatesReport.ts';
+import { loadRecipeArg } from './recipeArg.ts';
+
+export async function evalCommand(
+  checkpointPath: string | undefined,
+  recipeArg: string | undefined,
+  backendArg: string | undefined,
+  json: boolean,
+): Promise<number> {
+  if (!checkpointPath) throw new CliError('usage: eval <checkpoint> [recipe.json|preset] [--json]');
+  const ckpt = await readCheckpointFile(checkpointPath);
+  let recipe;
+  if (recipeArg !== undefined) recipe = await loadRecipeArg(recipeArg);
+  else {
+    try {
+      recipe = validateRecipe(ckpt.recipe);
+    } catch (error) {
+      if (!(error instanceof RecipeError)) throw error;
+      throw new CliError(`${checkpointPath} carries no usable recipe (${error.message}): name one`);
+    }
+  }
+  await startBackend((backendArg ?? 'auto') as RecipeBackend);
+  let summary;
+  try {
+    summary = await evaluateCheckpoint(ckpt, recipe);
+  } catch (error) {
+    throw new CliError(`${checkpointPath}: ${(error as Error).message}`);
+  }
+  const data = bundledCorpusData();
+  const one = gateOne(summary, recipe, data);
+  if (json) console.log(JSON.stringify({ summary, gateOne: one }, null, 2));
+  else
+    console.log(
+      [`${checkpointPath} (step ${ckpt.step})`, ...summaryLines(summary), ...gateOneLines(one)].join('\n'),
+    );
+  return EXIT.ok;
+}

@@ -1,0 +1,38 @@
+// Evaluates a saved model on a recipe's probes, outside any run: what `persona-lab eval` prints and what
+// the shipped base's regression test checks. The probes are generated from the recipe exactly as a run
+// generates them, so the numbers are comparable with the run's own evaluations.
+import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
+import { evaluate, summarize, type EvalSummary, type ProbeKind } from '../eval/index.ts';
+import { GPT } from '../model/gpt.ts';
+import type { Checkpoint } from '../train/checkpoint.ts';
+import { corpusInputs } from './corpusInputs.ts';
+import type { ExperimentRecipe } from './recipe.ts';
+
+export interface EvaluateOptions {
+  /** Probe kinds to score (default: all). Gate 1 needs only 'inference' and 'calibration'. */
+  kinds?: readonly ProbeKind[];
+  data?: CorpusData;
+}
+
+export async function evaluateCheckpoint(
+  ckpt: Checkpoint,
+  recipe: ExperimentRecipe,
+  options: EvaluateOptions = {},
+): Promise<EvalSummary> {
+  const inputs = corpusInputs(recipe, options.data ?? bundledCorpusData());
+  if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
+    throw new Error("the checkpoint's vocabulary differs from the recipe's corpus");
+  }
+  const kinds = options.kinds;
+  const probes = kinds ? inputs.probes.filter((p) => kinds.includes(p.kind)) : inputs.probes;
+  const model = GPT.fromWeights(ckpt.config, ckpt.weights);
+  try {
+    const scores = await evaluate(model, inputs.tokenizer, probes);
+    return summarize(scores, {
+      malicious: recipe.eval.maliciousPersona,
+      helpful: recipe.eval.helpfulPersona,
+    });
+  } finally {
+    model.dispose();
+  }
+}
