@@ -167,7 +167,7 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'pretrain',
-        do: 'Start the run (pretrain and select), or load a base checkpoint to skip straight to fine-tuning.',
+        do: 'Start the run (pretrain and select), or press “Use the shipped base” (the reference run’s selected Assistant; the run takes its corpus and model settings) to skip straight to fine-tuning.',
       },
       {
         view: 'finetune',
@@ -229,7 +229,7 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'pretrain',
-        do: 'Start the run (pretrain and select), or load a base checkpoint.',
+        do: 'Start the run (pretrain and select), or press “Use the shipped base” to start from the reference run’s selected Assistant.',
       },
       {
         view: 'finetune',
