@@ -1,6 +1,7 @@
 // <pl-finetune-view>: the fine-tune bench. Choose conditions and seeds, run them as branches from one
 // selected checkpoint (of a saved run, or an uploaded file), and watch the whole persona move: ΔMI against
-// fine-tune step with a 95% band over seeds, attainment against ΔMI, a results table and a plain reading.
+// fine-tune step with a 95% band over seeds, attainment against ΔMI, a results table and a plain reading,
+// then (once results exist) the reference experiment's three gates judged from them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LabController } from '../labController.ts';
@@ -16,6 +17,7 @@ import type { ChartSeries } from '../widgets/lineChart.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
 import '../widgets/shiftTable.ts';
+import '../widgets/gatesPanel.ts';
 import type { ConditionId } from '../../corpus/types.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
@@ -180,6 +182,12 @@ export class FinetuneView extends LitElement {
       <div class="reading" aria-live="polite" aria-label="What the numbers say">
         ${readShift(shifts, conditionTitle).map((line) => html`<p>${line}</p>`)}
       </div>
+      ${
+        s.results && s.status === 'idle'
+          ? html`<h2>The three gates of the reference experiment</h2>
+              <pl-gates .results=${s.results}></pl-gates>`
+          : nothing
+      }
     `;
   }
 
