@@ -23,9 +23,9 @@ describe('the shipped base', () => {
     await expect
       .poll(() => widget.locator('[role=status]').allInnerTexts(), { timeout: 60_000 })
       .toContainEqual(expect.stringMatching(/parameters, trained 60 steps, saved after the select stage/));
-    const text = await widget.innerText();
-    expect(text).toMatch(/the run will use its corpus and model settings/);
-    expect(text).toMatch(/model: 2x48, context 160 -> 2x128, context 256/);
+    // Text inside the widget's shadow root (locators pierce it; the host's innerText does not).
+    await widget.getByText(/the run will use its\s+corpus and model settings/).waitFor();
+    await widget.getByText('model: 2x48, context 160 -> 2x128, context 256').waitFor();
     expect(lab.errors).toEqual([]);
     await lab.context.close();
   });

@@ -24,7 +24,7 @@ describe('validateRecipe', () => {
       nLayer: 2,
       nEmbd: 128,
       nHead: 4,
-      blockSize: 224,
+      blockSize: 256,
     });
   });
   it('names the bad field', () => {
