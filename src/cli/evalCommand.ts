@@ -28,6 +28,9 @@ export async function evalCommand(
       throw new CliError(`${checkpointPath} carries no usable recipe (${error.message}): name one`);
     }
   }
+  if (backendArg !== undefined && !['auto', 'wasm', 'cpu'].includes(backendArg)) {
+    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${backendArg}`);
+  }
   await startBackend((backendArg ?? 'auto') as RecipeBackend);
   let summary;
   try {

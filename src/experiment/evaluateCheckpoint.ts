@@ -4,14 +4,16 @@
 import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
 import { evaluate, summarize, type EvalSummary, type ProbeKind } from '../eval/index.ts';
 import { GPT } from '../model/gpt.ts';
-import type { Checkpoint } from '../train/checkpoint.ts';
-import { corpusInputs } from './corpusInputs.ts';
+import { CheckpointError, type Checkpoint } from '../train/checkpoint.ts';
+import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 
 export interface EvaluateOptions {
   /** Probe kinds to score (default: all). Gate 1 needs only 'inference' and 'calibration'. */
   kinds?: readonly ProbeKind[];
   data?: CorpusData;
+  /** The recipe's corpus inputs when the caller already holds them (they take a few hundred ms). */
+  inputs?: CorpusInputs;
 }
 
 export async function evaluateCheckpoint(
@@ -19,9 +21,9 @@ export async function evaluateCheckpoint(
   recipe: ExperimentRecipe,
   options: EvaluateOptions = {},
 ): Promise<EvalSummary> {
-  const inputs = corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
   if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
-    throw new Error("the checkpoint's vocabulary differs from the recipe's corpus");
+    throw new CheckpointError("its vocabulary differs from the recipe's corpus");
   }
   const kinds = options.kinds;
   const probes = kinds ? inputs.probes.filter((p) => kinds.includes(p.kind)) : inputs.probes;

@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { transfer } from 'comlink';
 import { corpusStats, generateCorpus, corpusFingerprints } from '../corpus/index.ts';
-import { evaluate, summarize, type EvalSummary } from '../eval/index.ts';
+import type { EvalSummary } from '../eval/index.ts';
 import { corpusInputs, type CorpusInputs } from '../experiment/corpusInputs.ts';
+import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { buildResults, type RunResults } from '../experiment/results.ts';
 import { RunControl } from '../experiment/runControl.ts';
@@ -195,20 +196,11 @@ export class LabHost extends EngineHost implements LabApi {
 
   async evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary> {
     const checked = checkedRecipe(recipe);
-    const inputs = this.inputsFor(checked);
     const ckpt = await this.checkpointOf(source);
-    if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
-      throw new EngineError('checkpoint', "this checkpoint's vocabulary differs from the recipe's corpus");
-    }
-    const model = GPT.fromWeights(ckpt.config, ckpt.weights);
     try {
-      const scores = await evaluate(model, inputs.tokenizer, inputs.probes);
-      return summarize(scores, {
-        malicious: checked.eval.maliciousPersona,
-        helpful: checked.eval.helpfulPersona,
-      });
-    } finally {
-      model.dispose();
+      return await evaluateCheckpoint(ckpt, checked, { inputs: this.inputsFor(checked) });
+    } catch (error) {
+      throw toEngineError(error, 'internal');
     }
   }
 

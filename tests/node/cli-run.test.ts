@@ -55,6 +55,9 @@ describe('persona-lab CLI', () => {
     expect(g.stdout).toMatch(/^gate 1 \(pretrained base\): (HOLDS|FAILS)$/m);
     expect(g.stdout).toMatch(/^gate 2 .*: (HOLDS|FAILS)$/m);
     expect(g.stdout).toMatch(/^gate 3 \(the shift\): (HOLDS|FAILS)$/m);
+    const badBackend = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'webgpu');
+    expect(badBackend.code).toBe(2);
+    expect(badBackend.stderr).toMatch(/--backend must be auto, wasm or cpu/);
     const bad = lab('gates', join(out, 'run-state.json'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a results file/);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledCorpusData } from '../../src/corpus/index.ts';
+import { corpusInputs } from '../../src/experiment/corpusInputs.ts';
 import { evaluateCheckpoint } from '../../src/experiment/evaluateCheckpoint.ts';
 import { gateOne, gateTwo } from '../../src/experiment/gates.ts';
 import type { RunResults } from '../../src/experiment/results.ts';
@@ -19,6 +20,7 @@ const pretrained = decodeCheckpoint(readFileSync('public/models/classroom-pretra
 const selected = decodeCheckpoint(readFileSync('public/models/classroom-base.ckpt'));
 const recordedPretrained = results.pretrain.evaluations.at(-1)!.summary;
 const recordedSelected = results.baseline!.summary;
+const inputs = corpusInputs(recipe, data);
 
 describe('the shipped classroom base', () => {
   beforeAll(async () => {
@@ -48,7 +50,7 @@ describe('the shipped classroom base', () => {
   });
 
   it('is selected as recorded: gate 2 within tolerance', { timeout: 120_000 }, async () => {
-    const summary = await evaluateCheckpoint(selected, recipe, { kinds: ['domain'], data });
+    const summary = await evaluateCheckpoint(selected, recipe, { kinds: ['domain'], inputs });
     const now = gateTwo(recordedPretrained, summary, data.selection.domains);
     const recorded = gateTwo(recordedPretrained, recordedSelected, data.selection.domains);
     expect(now.holds).toBe(recorded.holds);

@@ -10,7 +10,7 @@ import { assistantPrompt, outsideVocabulary, probePrompts, questionOf } from '..
 import { parseBranchStage } from '../liveShift.ts';
 import { conditionTitle } from '../conditionInfo.ts';
 import { colorFor } from '../palette.ts';
-import { controlStyles } from './viewStyles.ts';
+import { controlStyles, stackedLabelStyles } from './viewStyles.ts';
 
 interface Answer {
   /** The prompt it answered (the box may have changed since). */
@@ -40,6 +40,7 @@ export class CompareView extends LitElement {
 
   static override styles = [
     controlStyles,
+    stackedLabelStyles,
     css`
       :host {
         display: block;
@@ -50,13 +51,6 @@ export class CompareView extends LitElement {
         gap: 0.6rem 1.2rem;
         align-items: end;
         margin-bottom: 0.7rem;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-        font-size: 0.85rem;
-        color: #333;
       }
       input[type='number'] {
         width: 5.5rem;

@@ -12,7 +12,7 @@ import { liveShift, shiftFromResults, type ConditionShift } from '../liveShift.t
 import { readShift } from '../shiftReading.ts';
 import { colorFor } from '../palette.ts';
 import { fileBytes } from '../download.ts';
-import { controlStyles } from './viewStyles.ts';
+import { benchStyles, controlStyles, stackedLabelStyles } from './viewStyles.ts';
 import type { ChartSeries } from '../widgets/lineChart.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
@@ -44,17 +44,9 @@ export class FinetuneView extends LitElement {
 
   static override styles = [
     controlStyles,
+    benchStyles,
+    stackedLabelStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        font-size: 1.1rem;
-        margin: 1.2rem 0 0.5rem;
-      }
-      h2:first-child {
-        margin-top: 0;
-      }
       .cards {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
@@ -69,13 +61,6 @@ export class FinetuneView extends LitElement {
         padding: 0.7rem 0.8rem;
         background: #f4f6f8;
         border-radius: 8px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-        font-size: 0.85rem;
-        color: #333;
       }
       input[type='text'] {
         width: 8rem;

@@ -9,7 +9,7 @@ import type { LabState } from '../labState.ts';
 import type { RunResults, SavedRun } from '../../../workers/contract.ts';
 import { schemaErrors } from '../../experiment/resultsSchema.ts';
 import { downloadFile, fileBytes } from '../download.ts';
-import { controlStyles } from './viewStyles.ts';
+import { benchStyles, controlStyles } from './viewStyles.ts';
 
 /** A results file's content if it is a lab results file; otherwise throws with the reason in plain words. */
 export function parseResultsFile(text: string): RunResults {
@@ -44,17 +44,8 @@ export class SavedView extends LitElement {
 
   static override styles = [
     controlStyles,
+    benchStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        font-size: 1.1rem;
-        margin: 1.2rem 0 0.5rem;
-      }
-      h2:first-child {
-        margin-top: 0;
-      }
       table {
         border-collapse: collapse;
         width: 100%;

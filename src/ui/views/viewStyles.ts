@@ -43,6 +43,31 @@ export const controlStyles = css`
   }
 `;
 
+/** The bench views' own page shape: sections headed by h2, the first one flush with the top. */
+export const benchStyles = css`
+  :host {
+    display: block;
+  }
+  h2 {
+    font-size: 1.1rem;
+    margin: 1.2rem 0 0.5rem;
+  }
+  h2:first-child {
+    margin-top: 0;
+  }
+`;
+
+/** A label stacked over its field, for the bench views' small forms. */
+export const stackedLabelStyles = css`
+  label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.2rem;
+    font-size: 0.85rem;
+    color: #333;
+  }
+`;
+
 export const viewStyles = css`
   ${controlStyles}
   :host {
