@@ -4,6 +4,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
+import { gitCommitLabel } from './src/experiment/codeVersion.ts';
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -25,6 +26,8 @@ export default defineConfig({
   base: './',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
+  // The commit every result and checkpoint records (src/experiment/codeVersion.ts).
+  define: { __PERSONA_LAB_COMMIT__: JSON.stringify(gitCommitLabel(import.meta.dirname)) },
   worker: { format: 'es' },
   optimizeDeps: { include: tfjsDeps },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },
