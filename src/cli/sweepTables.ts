@@ -2,12 +2,7 @@
 // sweep.md (a value x condition table of ΔMI off-code [95% interval] and attainment, the form the
 // README's results tables use). Pure.
 import type { SweepRow, SweepSummary } from '../experiment/sweepSummary.ts';
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvRow } from '../util/csv.ts';
 
 const CSV_COLUMNS = [
   'value',
@@ -23,8 +18,7 @@ const CSV_COLUMNS = [
 
 export function sweepCsv(summary: SweepSummary): string {
   const lines = [['param', ...CSV_COLUMNS].join(',')];
-  for (const row of summary.rows)
-    lines.push([summary.param, ...CSV_COLUMNS.map((k) => row[k])].map(cell).join(','));
+  for (const row of summary.rows) lines.push(csvRow([summary.param, ...CSV_COLUMNS.map((k) => row[k])]));
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,12 +2,7 @@
 // fine-tune branch step), with the provenance columns repeated so that a row stands on its own.
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvRow } from '../util/csv.ts';
 
 export function resultsCsv(results: RunResults): string {
   const domains = new Set<string>();
@@ -86,7 +81,7 @@ export function resultsCsv(results: RunResults): string {
       delta.transferRatio,
       ...domainList.map((d) => summary.miPerDomain[d]),
     ];
-    lines.push(values.map(cell).join(','));
+    lines.push(csvRow(values));
   }
   return `${lines.join('\n')}\n`;
 }
