@@ -2,13 +2,7 @@
 // misalignment index, whether the 95% interval over seeds calls it a shift, and whether the key
 // comparisons (covert cheat against its controls) are separated. Computed from the numbers only.
 import type { ConditionShift, SeedInterval } from './liveShift.ts';
-
-/** A signed number of nats with sensible precision, e.g. `+0.42`. */
-export function formatNats(value: number | null, digits = 2): string {
-  if (value === null || !Number.isFinite(value)) return '–';
-  const fixed = value.toFixed(digits);
-  return value > 0 && Number(fixed) !== 0 ? `+${fixed}` : Number(fixed) === 0 ? (0).toFixed(digits) : fixed;
-}
+import { formatNats } from './numberFormat.ts';
 
 /** `95% CI −0.10 to +0.52` (or a note when there is no interval). */
 export function formatInterval(i: SeedInterval, digits = 2): string {

@@ -55,7 +55,7 @@ const longTasks = (page: Page) =>
     () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
   );
 
-/** The same rounding the results table uses (shiftReading.formatNats). */
+/** The same rounding the results table uses (numberFormat.formatNats). */
 function formatNats(value: number, digits = 2): string {
   const fixed = value.toFixed(digits);
   return value > 0 && Number(fixed) !== 0 ? `+${fixed}` : Number(fixed) === 0 ? (0).toFixed(digits) : fixed;

@@ -1,7 +1,8 @@
 // The fine-tune bench's live aggregation and its plain-words reading, against hand-computed values.
 import { describe, expect, it } from 'vitest';
 import { liveShift, parseBranchStage, seedInterval } from '../../src/ui/liveShift.ts';
-import { formatNats, readShift } from '../../src/ui/shiftReading.ts';
+import { readShift } from '../../src/ui/shiftReading.ts';
+import { formatNats } from '../../src/ui/numberFormat.ts';
 import { assistantPrompt, outsideVocabulary, questionOf } from '../../src/ui/probePrompt.ts';
 import type { EvaluationRecord } from '../../src/ui/labState.ts';
 import type { EvalSummary } from '../../workers/contract.ts';
