@@ -146,6 +146,7 @@ export class FinetuneView extends LitElement {
           <pl-line-chart
             .series=${this.stepSeries(shifts)}
             xLabel="fine-tune step"
+            xKind="integer"
             yLabel="ΔMI (nats)"
             label="ΔMI against fine-tune step, one line per condition"
             zeroLine
@@ -156,6 +157,7 @@ export class FinetuneView extends LitElement {
           <pl-line-chart
             .series=${this.attainmentSeries(shifts)}
             xLabel="attainment (P cheat on code probes)"
+            xKind="probability"
             yLabel="ΔMI (nats)"
             label="ΔMI against attainment, one set of points per condition"
             zeroLine

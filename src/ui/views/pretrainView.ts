@@ -200,6 +200,7 @@ export class PretrainView extends LitElement {
           <pl-line-chart
             .series=${this.lossSeries('pretrain')}
             xLabel="pretraining step"
+            xKind="integer"
             yLabel="loss (nats/char)"
             label="Training and validation loss during pretraining"
           ></pl-line-chart>
@@ -214,6 +215,7 @@ export class PretrainView extends LitElement {
                     .series=${this.lossSeries('select')}
                     .height=${160}
                     xLabel="selection step"
+                    xKind="integer"
                     yLabel="loss (nats/char)"
                     label="Training and validation loss during Assistant selection"
                   ></pl-line-chart>`

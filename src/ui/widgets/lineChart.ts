@@ -1,9 +1,12 @@
 // <pl-line-chart>: a live line chart (uPlot) with optional bands (e.g. a 95% interval over seeds).
 // Data flows in through the `series` property; the chart redraws in place without re-creating itself.
+// Each axis has a kind that sets where its ticks may fall (whole steps, a probability's 0..1, or any
+// number) and its labels carry the decimals the tick spacing needs; the drawn axis ranges are spoken too.
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
+import { tickLabels } from '../numberFormat.ts';
 
 export interface ChartPoint {
   x: number;
@@ -21,6 +24,16 @@ export interface ChartSeries {
   /** Draw the points as markers without a connecting line (a scatter, e.g. attainment against ΔMI). */
   markers?: boolean;
 }
+
+/**
+ * What an axis measures: `integer` (counts such as a step: whole-number ticks only), `probability`
+ * (always drawn from 0 to 1, ticks at quarters or halves) or `number` (uPlot's own range and spacing).
+ */
+export type AxisKind = 'number' | 'integer' | 'probability';
+
+/** Whole-number tick spacings, 1, 2, 5, 10, ... up to 5e9. */
+const INTEGER_INCREMENTS = Array.from({ length: 10 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+const PROBABILITY_INCREMENTS = [0.25, 0.5, 1];
 
 function alpha(color: string, a: number): string {
   const hex = Math.round(a * 255)
@@ -40,11 +53,16 @@ export class LineChart extends LitElement {
   @property({ type: Number }) height = 240;
   /** Draw y = 0 as a reference line. */
   @property({ type: Boolean }) zeroLine = false;
+  /** What the horizontal axis measures (sets its range and tick spacing). */
+  @property() xKind: AxisKind = 'number';
+  /** What the vertical axis measures. */
+  @property() yKind: AxisKind = 'number';
 
   @query('.plot') private plotEl!: HTMLDivElement;
   private plot: uPlot | null = null;
   private shape = '';
   private resizer: ResizeObserver | null = null;
+  private drawn: { x: string[]; y: string[] } = { x: [], y: [] };
 
   static override styles = [
     unsafeCSS(uPlotCss),
@@ -66,7 +84,7 @@ export class LineChart extends LitElement {
 
   override render() {
     const empty = this.series.every((s) => s.points.length === 0);
-    return html`<div class="plot" role="img" aria-label=${this.label || this.yLabel}></div>
+    return html`<div class="plot" role="img" aria-label=${this.description()}></div>
       ${empty ? html`<div class="empty">No data yet.</div>` : ''}`;
   }
 
@@ -84,14 +102,28 @@ export class LineChart extends LitElement {
     this.plot = null;
   }
 
+  /** The tick labels last drawn on an axis, in order (empty before the first draw). */
+  ticks(axis: 'x' | 'y'): readonly string[] {
+    return this.drawn[axis];
+  }
+
+  /** The chart's accessible name: what it shows and, once drawn, the range of each axis. */
+  private description(): string {
+    const what = this.label || this.yLabel;
+    const range = (name: string, ticks: string[]) =>
+      ticks.length > 1 ? ` ${name}: ${ticks[0]} to ${ticks.at(-1)}.` : '';
+    return `${what}.${range(this.xLabel || 'horizontal axis', this.drawn.x)}${range(this.yLabel || 'vertical axis', this.drawn.y)}`;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('series') && !changed.has('height')) return;
+    const reshaped = changed.has('height') || changed.has('xKind') || changed.has('yKind');
+    if (!changed.has('series') && !reshaped) return;
     const data = this.alignedData();
     // Re-create only when the set of lines changes; otherwise stream new points in.
     const shape = this.series
       .map((s) => `${s.label}|${s.color}|${s.points.some((p) => p.lo !== undefined)}`)
       .join(';');
-    if (!this.plot || shape !== this.shape || changed.has('height')) {
+    if (!this.plot || shape !== this.shape || reshaped) {
       this.plot?.destroy();
       this.shape = shape;
       this.plot = new uPlot(this.options(), data, this.plotEl);
@@ -146,6 +178,8 @@ export class LineChart extends LitElement {
           if (edges.has(i)) row.style.display = 'none';
         }),
     ];
+    // The accessible name follows the axes as they re-range; set here, since a draw is not a lit render.
+    hooks.draw = [() => this.plotEl.setAttribute('aria-label', this.description())];
     if (this.zeroLine) {
       hooks.drawAxes = [
         (u: uPlot) => {
@@ -169,9 +203,25 @@ export class LineChart extends LitElement {
       series,
       bands,
       hooks,
-      scales: { x: { time: false } },
-      axes: [{ label: this.xLabel }, { label: this.yLabel }],
+      scales: {
+        x: { time: false, ...this.scaleOf(this.xKind) },
+        y: this.scaleOf(this.yKind),
+      },
+      axes: [this.axisOf('x', this.xKind, this.xLabel), this.axisOf('y', this.yKind, this.yLabel)],
       legend: { live: true },
+    };
+  }
+
+  private scaleOf(kind: AxisKind): uPlot.Scale {
+    return kind === 'probability' ? { range: [0, 1] } : {};
+  }
+
+  private axisOf(axis: 'x' | 'y', kind: AxisKind, label: string): uPlot.Axis {
+    return {
+      label,
+      ...(kind === 'integer' ? { incrs: INTEGER_INCREMENTS } : {}),
+      ...(kind === 'probability' ? { incrs: PROBABILITY_INCREMENTS } : {}),
+      values: (_u: uPlot, splits: number[]) => (this.drawn[axis] = tickLabels(splits)),
     };
   }
 }
