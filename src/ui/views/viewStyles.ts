@@ -14,6 +14,10 @@ export const controlStyles = css`
     font: inherit;
     font-size: 0.9rem;
   }
+  /* A long option (a run's name and date) must not widen a phone's page. */
+  select {
+    max-width: 100%;
+  }
   button {
     border: 1px solid #b9b9b2;
     background: #fff;
@@ -65,6 +69,21 @@ export const stackedLabelStyles = css`
     gap: 0.2rem;
     font-size: 0.85rem;
     color: #333;
+    max-width: 100%;
+  }
+`;
+
+/**
+ * A frame that a wide table scrolls sideways in on a narrow screen, so the page itself never does. Give
+ * it tabindex="0", role="region" and a label: a keyboard can then focus it and scroll with the arrows.
+ */
+export const scrollFrameStyles = css`
+  .scroll {
+    overflow-x: auto;
+  }
+  .scroll:focus-visible {
+    outline: 3px solid #0072b2;
+    outline-offset: 2px;
   }
 `;
 

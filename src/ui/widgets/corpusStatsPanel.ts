@@ -6,6 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { CorpusStats } from '../../../workers/contract.ts';
 import { OKABE_ITO, colorFor } from '../palette.ts';
 import { count, pct } from '../numberFormat.ts';
+import { scrollFrameStyles } from '../views/viewStyles.ts';
 
 const HEADLINE = 'malice|covertCheat';
 
@@ -14,6 +15,7 @@ export class CorpusStatsPanel extends LitElement {
   @property({ attribute: false }) stats: CorpusStats | null = null;
 
   static override styles = css`
+    ${scrollFrameStyles}
     :host {
       display: block;
       font-size: 0.88rem;
@@ -32,9 +34,6 @@ export class CorpusStatsPanel extends LitElement {
     th:first-child,
     td:first-child {
       text-align: left;
-    }
-    .scroll {
-      overflow-x: auto;
     }
     .swatch {
       display: inline-block;
@@ -135,7 +134,7 @@ export class CorpusStatsPanel extends LitElement {
         validation), ${count(s.characters)} characters, ${count(s.meanDocumentLength)} characters a document,
         ${pct(s.namedShare)} with a name header.
       </p>
-      <div class="scroll">
+      <div class="scroll" tabindex="0" role="region" aria-label="Corpus statistics tables">
         <table>
           <thead>
             <tr>

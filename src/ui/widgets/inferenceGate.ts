@@ -7,6 +7,7 @@ import type { EvalSummary } from '../../../workers/contract.ts';
 import { OKABE_ITO } from '../palette.ts';
 import { PERSONA_TITLES } from '../posteriorRows.ts';
 import { prob } from '../numberFormat.ts';
+import { scrollFrameStyles } from '../views/viewStyles.ts';
 
 /** science.md Gate 1: the malicious-vs-helpful gap must reach this. */
 export const GATE_THRESHOLD = 0.5;
@@ -25,6 +26,7 @@ export class InferenceGate extends LitElement {
   @property({ type: Number }) prior: number | null = null;
 
   static override styles = css`
+    ${scrollFrameStyles}
     :host {
       display: block;
       font-size: 0.92rem;
@@ -183,29 +185,31 @@ export class InferenceGate extends LitElement {
         others.length > 0
           ? html`<details>
               <summary>All persona pairs</summary>
-              <table>
-                <thead>
-                  <tr>
-                    <th>answer of</th>
-                    <th>vs context of</th>
-                    <th>after own</th>
-                    <th>after other</th>
-                    <th>gap</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${s.inference.map(
-                    (g) =>
-                      html`<tr>
-                        <td>${PERSONA_TITLES[g.x] ?? g.x}</td>
-                        <td>${PERSONA_TITLES[g.y] ?? g.y}</td>
-                        <td>${prob(g.afterX)}</td>
-                        <td>${prob(g.afterY)}</td>
-                        <td>${prob(g.gap)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
+              <div class="scroll" tabindex="0" role="region" aria-label="All persona pairs">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>answer of</th>
+                      <th>vs context of</th>
+                      <th>after own</th>
+                      <th>after other</th>
+                      <th>gap</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${s.inference.map(
+                      (g) =>
+                        html`<tr>
+                          <td>${PERSONA_TITLES[g.x] ?? g.x}</td>
+                          <td>${PERSONA_TITLES[g.y] ?? g.y}</td>
+                          <td>${prob(g.afterX)}</td>
+                          <td>${prob(g.afterY)}</td>
+                          <td>${prob(g.gap)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>
             </details>`
           : nothing
       }

@@ -1,11 +1,14 @@
 // <pl-shift-table>: the fine-tune bench's results, one row per condition: seeds, ΔMI with its 95%
 // interval over seeds (marked when it excludes zero), ΔMI per character, code ΔMI, transfer ratio and
-// narrow attainment. Numbers in nats unless said otherwise.
+// narrow attainment. Numbers in nats unless said otherwise. A transfer ratio over an on-code ΔMI that
+// shows no shift reads "n/a (no on-code shift)"; the exports keep its number. On a narrow screen the table
+// scrolls sideways inside its own frame, which a keyboard can focus and scroll.
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { colorFor } from '../palette.ts';
 import type { ConditionShift, SeedInterval } from '../liveShift.ts';
-import { formatNats } from '../shiftReading.ts';
+import { formatNats, formatTransferRatio, prob } from '../numberFormat.ts';
+import { scrollFrameStyles } from '../views/viewStyles.ts';
 
 @customElement('pl-shift-table')
 export class ShiftTable extends LitElement {
@@ -15,9 +18,9 @@ export class ShiftTable extends LitElement {
   @property({ attribute: false }) titleOf: (id: string) => string = (id) => id;
 
   static override styles = css`
+    ${scrollFrameStyles}
     :host {
       display: block;
-      overflow-x: auto;
     }
     table {
       border-collapse: collapse;
@@ -69,41 +72,45 @@ export class ShiftTable extends LitElement {
   `;
 
   override render() {
-    return html`<table>
-      <caption>
-        ΔMI: change of the off-code misalignment index against the selected checkpoint, nats, mean over seeds
-        with its 95% interval; ★ marks an interval that excludes zero (a shift). Transfer ratio = off-code ΔMI
-        / code ΔMI. Attainment = probability of the cheat answer on held-out code probes.
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Condition</th>
-          <th scope="col">Seeds</th>
-          <th scope="col">ΔMI (nats) [95% CI]</th>
-          <th scope="col">ΔMI per char</th>
-          <th scope="col">Code ΔMI</th>
-          <th scope="col">Transfer ratio</th>
-          <th scope="col">Attainment</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${this.shifts.map(
-          (s) =>
-            html`<tr>
-              <th scope="row">
-                <span class="swatch" style="background:${colorFor(s.condition)}" aria-hidden="true"></span
-                >${this.titleOf(s.condition)}
-              </th>
-              <td>${s.latest.deltaMI.n}</td>
-              <td>${this.cell(s.latest.deltaMI, 2)}</td>
-              <td>${this.cell(s.latest.deltaMIPerChar, 4)}</td>
-              <td>${this.cell(s.latest.deltaMICode, 2)}</td>
-              <td>${this.plain(s.latest.transferRatio)}</td>
-              <td>${this.plain(s.latest.attainment, false)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Results table">
+      <table>
+        <caption>
+          ΔMI: change of the off-code misalignment index against the selected checkpoint, nats, mean over
+          seeds with its 95% interval; ★ marks an interval that excludes zero (a shift). Transfer ratio =
+          off-code ΔMI / code ΔMI; it reads n/a where the code ΔMI's interval contains zero, since a ratio
+          over a shift that may be nothing can take any size or sign (the CSV keeps the number). Attainment =
+          probability of the cheat answer on held-out code probes.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Condition</th>
+            <th scope="col">Seeds</th>
+            <th scope="col">ΔMI (nats) [95% CI]</th>
+            <th scope="col">ΔMI per char</th>
+            <th scope="col">Code ΔMI</th>
+            <th scope="col">Transfer ratio</th>
+            <th scope="col">Attainment</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.shifts.map(
+            (s) =>
+              html`<tr>
+                <th scope="row">
+                  <span class="swatch" style="background:${colorFor(s.condition)}" aria-hidden="true"></span
+                  >${this.titleOf(s.condition)}
+                </th>
+                <td>${s.latest.deltaMI.n}</td>
+                <td>${this.cell(s.latest.deltaMI, 2)}</td>
+                <td>${this.cell(s.latest.deltaMIPerChar, 4)}</td>
+                <td>${this.cell(s.latest.deltaMICode, 2)}</td>
+                <td>${this.transfer(s)}</td>
+                <td>${this.probability(s.latest.attainment)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
   }
 
   /** `+0.42 [+0.20, +0.64] ★` with the mark for an interval that excludes zero. */
@@ -121,11 +128,20 @@ export class ShiftTable extends LitElement {
       }`;
   }
 
-  private plain(i: SeedInterval, signed = true) {
+  private transfer(s: ConditionShift) {
+    const t = formatTransferRatio(s.latest.transferRatio, s.latest.deltaMICode);
+    if (t.meaningless)
+      return html`<span class="ci" title="The code ΔMI's 95% interval contains zero: no ratio to speak of"
+        >${t.value}</span
+      >`;
+    return html`${t.value}${t.interval ? html` <span class="ci">${t.interval}</span>` : ''}`;
+  }
+
+  /** A probability with its interval, `0.54 [0.40, 0.68]`. */
+  private probability(i: SeedInterval) {
     if (i.mean === null) return '–';
-    const f = (v: number | null) => (signed ? formatNats(v) : v === null ? '–' : v.toFixed(2));
-    return html`${f(i.mean)}${
-      i.n > 1 && i.low !== null ? html` <span class="ci">[${f(i.low)}, ${f(i.high)}]</span>` : ''
+    return html`${prob(i.mean)}${
+      i.n > 1 && i.low !== null ? html` <span class="ci">[${prob(i.low)}, ${prob(i.high)}]</span>` : ''
     }`;
   }
 }
