@@ -5,6 +5,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { PRESETS } from '../experiment/presets.ts';
 import type { BackendChoice } from '../../workers/contract.ts';
 import { LabController } from './labController.ts';
+import { tabAfterKey } from './tabAfterKey.ts';
 import type { LabState } from './labState.ts';
 import './backendStatus.ts';
 import './views/corpusView.ts';
@@ -73,6 +74,11 @@ export class LabApp extends LitElement {
       font: inherit;
       font-size: 0.9rem;
     }
+    /* Long preset titles must not widen a phone's page: the select may shrink below its widest option. */
+    select {
+      max-width: 100%;
+      min-width: 0;
+    }
     button {
       border: 1px solid #b9b9b2;
       background: #fff;
@@ -82,7 +88,8 @@ export class LabApp extends LitElement {
     }
     button:focus-visible,
     select:focus-visible,
-    [role='tab']:focus-visible {
+    [role='tab']:focus-visible,
+    [role='tabpanel']:focus-visible {
       outline: 3px solid #0072b2;
       outline-offset: 2px;
     }
@@ -130,6 +137,20 @@ export class LabApp extends LitElement {
       font-size: 0.85rem;
       color: #444;
     }
+    .recipe label {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.3rem;
+      max-width: 100%;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
     .locked {
       font-size: 0.8rem;
       background: #e8f1f8;
@@ -170,16 +191,26 @@ export class LabApp extends LitElement {
     history.replaceState(null, '', `#${view}`);
   }
 
+  /**
+   * The WAI-ARIA tabs pattern with automatic activation: arrows, Home and End select another view and
+   * keep focus on the tabs (roving tabindex), so a keyboard user can keep moving along them.
+   */
   private onTabKey(e: KeyboardEvent) {
-    const index = VIEWS.findIndex((v) => v.id === this.view);
-    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
+    const current = VIEWS.findIndex((v) => v.id === this.view);
+    const index = tabAfterKey(current, e.key, VIEWS.length);
+    if (index === null) return;
     e.preventDefault();
-    const next = VIEWS[(index + step + VIEWS.length) % VIEWS.length]!;
+    const next = VIEWS[index]!;
     this.select(next.id);
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLElement>(`#tab-${next.id}`)?.focus(),
     );
+  }
+
+  /** A tab clicked (or pressed with Enter or Space): focus moves into the view, where the work is. */
+  private onTabClick(view: ViewId) {
+    this.select(view);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#panel')?.focus());
   }
 
   private async copyLink() {
@@ -216,58 +247,63 @@ export class LabApp extends LitElement {
           </select>
         </label>
       </header>
-      <div class="recipe" aria-label="Current recipe">
-        <label
-          >Recipe
-          <select
-            aria-label="Preset recipe"
-            ?disabled=${busy || s.locked}
-            @change=${(e: Event) => this.lab.choosePreset((e.target as HTMLSelectElement).value)}
-          >
-            ${s.presetId === null ? html`<option selected value="">custom</option>` : nothing}
-            ${Object.entries(PRESETS).map(
-              ([id, p]) => html`<option value=${id} ?selected=${id === s.presetId}>${p.title}</option>`,
-            )}
-          </select>
-        </label>
-        model ${m.nLayer}×${m.nEmbd} (${m.nHead} heads, context ${m.blockSize}) · pretrain
-        ${s.recipe.pretrain.steps} steps · select ${s.recipe.select.steps} · fine-tune
-        ${s.recipe.finetune.steps} steps × ${s.recipe.finetune.conditions.length} conditions ×
-        ${s.recipe.seeds.finetune.length} seeds
-        <button @click=${() => void this.copyLink()} aria-label="Copy a link that reproduces this recipe">
-          ${this.copied ? 'Link copied' : 'Share link'}
-        </button>
-        ${s.locked ? html`<span class="locked" title="Settings are fixed by the teacher's link">settings locked</span>` : nothing}
-      </div>
-      ${
-        s.recipeNotice
-          ? html`<div class="banner notice" role="status"><p>${s.recipeNotice}</p></div>`
-          : nothing
-      }
-      ${
-        s.error
-          ? html`<div class="banner error" role="alert">
-              <p>${s.error}</p>
-              <button @click=${() => this.lab.dismissError()}>Dismiss</button>
-            </div>`
-          : nothing
-      }
-      <nav role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
-        ${VIEWS.map(
-          (v) =>
-            html`<button
-              role="tab"
-              id="tab-${v.id}"
-              aria-selected=${v.id === this.view ? 'true' : 'false'}
-              aria-controls="panel"
-              tabindex=${v.id === this.view ? 0 : -1}
-              @click=${() => this.select(v.id)}
+      <main>
+        <div class="recipe" role="group" aria-label="Current recipe">
+          <label
+            >Recipe
+            <select
+              aria-label="Preset recipe"
+              ?disabled=${busy || s.locked}
+              @change=${(e: Event) => this.lab.choosePreset((e.target as HTMLSelectElement).value)}
             >
-              ${v.label}
-            </button>`,
-        )}
-      </nav>
-      <section id="panel" role="tabpanel" aria-labelledby="tab-${this.view}">${this.renderView()}</section>
+              ${s.presetId === null ? html`<option selected value="">custom</option>` : nothing}
+              ${Object.entries(PRESETS).map(
+                ([id, p]) => html`<option value=${id} ?selected=${id === s.presetId}>${p.title}</option>`,
+              )}
+            </select>
+          </label>
+          model ${m.nLayer}×${m.nEmbd} (${m.nHead} heads, context ${m.blockSize}) · pretrain
+          ${s.recipe.pretrain.steps} steps · select ${s.recipe.select.steps} · fine-tune
+          ${s.recipe.finetune.steps} steps × ${s.recipe.finetune.conditions.length} conditions ×
+          ${s.recipe.seeds.finetune.length} seeds
+          <button @click=${() => void this.copyLink()} title="Copy a link that reproduces this recipe">
+            ${this.copied ? 'Link copied' : 'Share link'}
+          </button>
+          ${s.locked ? html`<span class="locked" title="Settings are fixed by the teacher's link">settings locked</span>` : nothing}
+        </div>
+        ${
+          s.recipeNotice
+            ? html`<div class="banner notice" role="status"><p>${s.recipeNotice}</p></div>`
+            : nothing
+        }
+        ${
+          s.error
+            ? html`<div class="banner error" role="alert">
+                <p>${s.error}</p>
+                <button @click=${() => this.lab.dismissError()}>Dismiss</button>
+              </div>`
+            : nothing
+        }
+        <nav role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
+          ${VIEWS.map(
+            (v) =>
+              html`<button
+                role="tab"
+                id="tab-${v.id}"
+                aria-selected=${v.id === this.view ? 'true' : 'false'}
+                aria-controls="panel"
+                tabindex=${v.id === this.view ? 0 : -1}
+                @click=${() => this.onTabClick(v.id)}
+              >
+                ${v.label}
+              </button>`,
+          )}
+        </nav>
+        <section id="panel" role="tabpanel" tabindex="-1" aria-labelledby="tab-${this.view}">
+          <h2 class="visually-hidden">${VIEWS.find((v) => v.id === this.view)!.label}</h2>
+          ${this.renderView()}
+        </section>
+      </main>
     `;
   }
 

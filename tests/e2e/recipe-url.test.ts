@@ -20,7 +20,7 @@ describe('recipe in the URL', () => {
     const { page, context, errors } = await openLab(browser, appUrl());
     await page.getByLabel('Preset recipe').selectOption('lab3-shift');
     const summary = await recipeSummary(page);
-    await page.getByRole('button', { name: 'Copy a link that reproduces this recipe' }).click();
+    await page.getByRole('button', { name: 'Share link' }).click();
     await page.waitForURL(/lab=lab3-shift/);
     const link = page.url();
     const clipboard = await page.evaluate(() => navigator.clipboard.readText());
@@ -46,7 +46,7 @@ describe('recipe in the URL', () => {
     );
     expect(state.recipe.finetune.steps).toBe(3);
     expect(state.recipe.seeds.finetune).toEqual([7]);
-    await page.getByRole('button', { name: 'Copy a link that reproduces this recipe' }).click();
+    await page.getByRole('button', { name: 'Share link' }).click();
     await page.waitForURL(/finetune\.steps=3/);
     const other = await context.newPage();
     await other.goto(page.url());

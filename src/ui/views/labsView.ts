@@ -313,7 +313,7 @@ export class LabsView extends LitElement {
                   <span>${step.do}<span class="where">in ${VIEW_LABELS[step.view]}</span></span>
                   <button
                     data-testid="lab-goto-${i}"
-                    aria-label="Step ${i + 1}: go to the ${VIEW_LABELS[step.view]} view"
+                    aria-label="Go to ${VIEW_LABELS[step.view]} (step ${i + 1})"
                     @click=${() => this.go(lab, i)}
                   >
                     Go to ${VIEW_LABELS[step.view]}

@@ -80,8 +80,9 @@ export class ConditionCard extends LitElement {
     li div {
       white-space: pre-wrap;
     }
+    /* Dark enough for small text on the card's tinted background (WCAG AA, 4.5:1). */
     .tag {
-      color: #777;
+      color: #555;
     }
   `;
 
