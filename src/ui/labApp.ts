@@ -207,10 +207,15 @@ export class LabApp extends LitElement {
     );
   }
 
-  /** A tab clicked (or pressed with Enter or Space): focus moves into the view, where the work is. */
+  /**
+   * A tab clicked (or pressed with Enter or Space): focus moves into the view, where the work is. The
+   * page stays where it is: the panel starts right under the tab just chosen.
+   */
   private onTabClick(view: ViewId) {
     this.select(view);
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#panel')?.focus());
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('#panel')?.focus({ preventScroll: true }),
+    );
   }
 
   private async copyLink() {
