@@ -85,10 +85,13 @@ async function prepareWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   registerWasmUnsortedSegmentSum();
   if (wasmPrepared) return;
-  // In Node the package reads its .wasm files from its own folder; under vite they are hashed assets.
+  // In Node the package reads its .wasm files from its own folder; under vite they are hashed assets,
+  // and the threaded build's pthread workers need the unminified main script (wasmPthreadScript.ts).
   if (!isNode) {
     const { wasmBinaryUrls } = await import('./wasmBinaryUrls.ts');
+    const { installWasmPthreadScript } = await import('./wasmPthreadScript.ts');
     wasm.setWasmPaths(wasmBinaryUrls);
+    installWasmPthreadScript();
   }
   wasmPrepared = true;
 }

@@ -1,0 +1,40 @@
+// End to end, every backend the lab offers runs a tiny fine-tune in the built app (vite build + vite
+// preview with COOP/COEP): webgpu and webgl on SwiftShader, wasm with SIMD and threads (the page is
+// cross-origin isolated), cpu. Each ends with results computed on the backend asked for, and no page error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright';
+import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
+import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
+
+interface Report {
+  backend: string;
+  wasm: { simd: boolean; threads: boolean; crossOriginIsolated: boolean } | null;
+  failures: unknown[];
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the backend matrix in the built app', () => {
+  it.each(['webgpu', 'webgl', 'wasm', 'cpu'])('%s runs a tiny fine-tune to its results', async (backend) => {
+    const lab = await openLab(browser, appUrl(`${TINY_FINETUNE}&backend=${backend}`, 'finetune'));
+    const { page } = lab;
+    await waitForBackend(page, backend);
+    const report = (await labState<{ backend: Report }>(page)).backend;
+    expect(report.failures).toEqual([]);
+    if (backend === 'wasm') {
+      // The threaded SIMD build: the one whose pthread workers crashed in the minified bundle.
+      expect(report.wasm).toEqual({ simd: true, threads: true, crossOriginIsolated: true });
+    }
+    const results = await runTinyFineTune(page);
+    expect(results.provenance.backend).toBe(backend);
+    expect(results.conditions.map((c) => c.condition)).toEqual(['covert']);
+    expect(lab.errors).toEqual([]);
+    await lab.context.close();
+  });
+});
