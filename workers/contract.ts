@@ -4,7 +4,7 @@
 import type { GPTConfig } from '../src/model/config.ts';
 import type { SampleOptions, SampleResult } from '../src/model/sampling.ts';
 import type { CandidateScore, ScoreRequest } from '../src/model/scoring.ts';
-import type { BackendChoice, BackendName, BackendReport } from '../src/platform/backend.ts';
+import type { BackendChoice, BackendFailure, BackendName, BackendReport } from '../src/platform/backend.ts';
 import type { AdamWConfig } from '../src/train/adamW.ts';
 import type { CorpusStats } from '../src/corpus/index.ts';
 import type { EvalSummary } from '../src/eval/index.ts';
@@ -13,7 +13,15 @@ import type { RunEvent } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
 import type { LrSchedule } from '../src/train/schedule.ts';
 
-export type { BackendChoice, BackendName, BackendReport, GPTConfig, SampleOptions, SampleResult };
+export type {
+  BackendChoice,
+  BackendFailure,
+  BackendName,
+  BackendReport,
+  GPTConfig,
+  SampleOptions,
+  SampleResult,
+};
 export type { CandidateScore, ScoreRequest, AdamWConfig, LrSchedule };
 
 /** Training data: text (encoded with the loaded vocabulary) or token ids. */

@@ -3,28 +3,44 @@
 // Works in a page, in a Worker and in Node (where only wasm and cpu exist).
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
+import { probeWebGlRenderer, type WebGlReport } from './webglRenderer.ts';
 import { probeWebGpuAdapter, type AdapterReport } from './webgpuAdapter.ts';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
 
+/**
+ * Why a backend was not used, in the terms the lab explains to students (src/ui/backendExplanation.ts):
+ * 'unsupported': this browser (or Node) does not offer it at all; 'no-device': it does, but finds no GPU
+ * for it; 'software': it would run on a software imitation of a GPU, slower than the CPU path ('auto'
+ * skips it); 'failed': it exists and failed to start.
+ */
+export type FailureKind = 'unsupported' | 'no-device' | 'software' | 'failed';
+
 export interface BackendFailure {
   backend: BackendName;
+  kind: FailureKind;
   reason: string;
 }
 
 export interface WasmReport {
   simd: boolean;
   threads: boolean;
+  /** Threads the backend runs its kernels on (1 without threads). */
+  threadsCount: number;
   /** Threads need SharedArrayBuffer, which needs COOP/COEP headers (cross-origin isolation). */
   crossOriginIsolated: boolean;
 }
 
 export interface BackendReport {
+  /** What was asked for: 'auto' or a forced backend. */
+  choice: BackendChoice;
   backend: BackendName;
   /** For webgpu: the adapter tfjs runs on (SwiftShader reports isFallbackAdapter true). */
   adapter: AdapterReport | null;
+  /** For webgl: the renderer it runs on (software for SwiftShader). */
+  webgl: WebGlReport | null;
   wasm: WasmReport | null;
   /** Every backend tried before the chosen one, with the reason it was not used. */
   failures: BackendFailure[];
@@ -66,16 +82,53 @@ async function setBackendCapturingWarnings(name: BackendName): Promise<string | 
   }
 }
 
-async function tryWebGpu(): Promise<{ failure: string } | { adapter: AdapterReport }> {
+type Failure = { failure: string; kind: FailureKind };
+type Started = Pick<BackendReport, 'adapter' | 'webgl' | 'wasm'>;
+const NOTHING_ELSE: Started = { adapter: null, webgl: null, wasm: null };
+
+/** A start that tf.setBackend refused (its reason), or null when the backend runs. */
+async function start(name: BackendName): Promise<Failure | null> {
+  const failure = await setBackendCapturingWarnings(name);
+  return failure ? { failure, kind: 'failed' } : null;
+}
+
+async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
   const probe = await probeWebGpuAdapter();
   if ('failure' in probe) return probe;
+  const { adapter } = probe;
+  if (skipSoftware && adapter.isFallbackAdapter) {
+    const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unnamed';
+    return {
+      kind: 'software',
+      failure: `only a software adapter (${name}, isFallbackAdapter), slower than the CPU path`,
+    };
+  }
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (error) {
-    return { failure: `could not load @tensorflow/tfjs-backend-webgpu: ${String(error)}` };
+    return { failure: `could not load @tensorflow/tfjs-backend-webgpu: ${String(error)}`, kind: 'failed' };
   }
-  const failure = await setBackendCapturingWarnings('webgpu');
-  return failure ? { failure } : probe;
+  return (await start('webgpu')) ?? { ...NOTHING_ELSE, adapter };
+}
+
+async function tryWebGl(skipSoftware: boolean): Promise<Failure | Started> {
+  if (!tf.findBackendFactory('webgl')) {
+    // @tensorflow/tfjs registers webgl only where it finds a browser (window or WorkerGlobalScope).
+    return {
+      kind: 'unsupported',
+      failure: isNode ? 'WebGL does not exist in Node' : 'the webgl backend is not registered here',
+    };
+  }
+  const probe = probeWebGlRenderer();
+  if ('failure' in probe) return probe;
+  const { webgl } = probe;
+  if (skipSoftware && webgl.software) {
+    return {
+      kind: 'software',
+      failure: `only a software renderer (${webgl.renderer}), slower than the CPU path`,
+    };
+  }
+  return (await start('webgl')) ?? { ...NOTHING_ELSE, webgl };
 }
 
 let wasmPrepared = false;
@@ -96,50 +149,44 @@ async function prepareWasm(): Promise<void> {
   wasmPrepared = true;
 }
 
-async function tryWasm(): Promise<{ failure: string } | { wasm: WasmReport }> {
+async function tryWasm(): Promise<Failure | Started> {
   try {
     await prepareWasm();
   } catch (error) {
-    return { failure: `could not load @tensorflow/tfjs-backend-wasm: ${String(error)}` };
+    return { failure: `could not load @tensorflow/tfjs-backend-wasm: ${String(error)}`, kind: 'failed' };
   }
   // Node: opt-in WASM threads (PERSONA_LAB_WASM_THREADS=N), see wasmThreads.ts (performance work).
   const failure = isNode
     ? await (await import('./wasmThreads.ts')).startNodeWasm(() => setBackendCapturingWarnings('wasm'))
     : await setBackendCapturingWarnings('wasm');
-  if (failure) return { failure };
+  if (failure) return { failure, kind: 'failed' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   return {
+    ...NOTHING_ELSE,
     wasm: {
       simd: simd === true,
       threads: threads === true,
+      threadsCount: getThreadsCount(),
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
     },
   };
 }
 
-async function tryBackend(
-  name: BackendName,
-): Promise<{ failure: string } | { adapter: AdapterReport | null; wasm: WasmReport | null }> {
-  if (name === 'webgpu') {
-    const result = await tryWebGpu();
-    return 'failure' in result ? result : { adapter: result.adapter, wasm: null };
-  }
-  if (name === 'wasm') {
-    const result = await tryWasm();
-    return 'failure' in result ? result : { adapter: null, wasm: result.wasm };
-  }
-  if (name === 'webgl' && !tf.findBackendFactory('webgl')) {
-    // @tensorflow/tfjs registers webgl only where it finds a browser (window or WorkerGlobalScope).
-    return { failure: isNode ? 'WebGL does not exist in Node' : 'the webgl backend is not registered here' };
-  }
-  const failure = await setBackendCapturingWarnings(name);
-  return failure ? { failure } : { adapter: null, wasm: null };
+/** Starts one backend; `skipSoftware` (under 'auto') refuses a GPU backend that only has software. */
+async function tryBackend(name: BackendName, skipSoftware: boolean): Promise<Failure | Started> {
+  if (name === 'webgpu') return tryWebGpu(skipSoftware);
+  if (name === 'webgl') return tryWebGl(skipSoftware);
+  if (name === 'wasm') return tryWasm();
+  return (await start(name)) ?? NOTHING_ELSE;
 }
 
 /**
- * Starts the chosen backend ('auto': the first of webgpu, webgl, wasm, cpu that starts) and reports.
- * A forced backend that fails throws BackendUnavailableError, as does 'auto' when nothing starts.
+ * Starts the chosen backend ('auto': the first of webgpu, webgl, wasm, cpu that starts, skipping a GPU
+ * backend that would run on a software imitation of a GPU: that trains slower than wasm on the same
+ * CPU) and reports. A forced backend is used even on software. A forced backend that fails throws
+ * BackendUnavailableError, as does 'auto' when nothing starts.
  */
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
   if (choice !== 'auto' && !isBackendName(choice)) {
@@ -150,13 +197,13 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   const order: readonly BackendName[] = choice === 'auto' ? BACKEND_NAMES : [choice];
   const failures: BackendFailure[] = [];
   for (const name of order) {
-    const result = await tryBackend(name);
+    const result = await tryBackend(name, choice === 'auto');
     if ('failure' in result) {
-      failures.push({ backend: name, reason: result.failure });
+      failures.push({ backend: name, kind: result.kind, reason: result.failure });
       continue;
     }
     await tf.ready();
-    return { backend: name, ...result, failures, tfjsVersion: tf.version.tfjs };
+    return { choice, backend: name, ...result, failures, tfjsVersion: tf.version.tfjs };
   }
   throw new BackendUnavailableError(failures);
 }

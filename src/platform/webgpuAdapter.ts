@@ -1,5 +1,6 @@
 // Asks the browser for a WebGPU adapter before tfjs does, to report which one it is (vendor,
 // architecture, fallback or not) or, when there is none, exactly why.
+import type { FailureKind } from './backend.ts';
 
 export interface AdapterReport {
   vendor: string;
@@ -38,13 +39,16 @@ function navigatorGpu(): GpuLike | null {
   return gpu as GpuLike; // checked above: an object with requestAdapter
 }
 
-export async function probeWebGpuAdapter(): Promise<{ failure: string } | { adapter: AdapterReport }> {
+export type AdapterProbe = { failure: string; kind: FailureKind } | { adapter: AdapterReport };
+
+export async function probeWebGpuAdapter(): Promise<AdapterProbe> {
   if (globalThis.isSecureContext === false) {
-    return { failure: 'not a secure context (WebGPU needs https or localhost)' };
+    return { failure: 'not a secure context (WebGPU needs https or localhost)', kind: 'unsupported' };
   }
   const gpu = navigatorGpu();
   if (!gpu) {
     return {
+      kind: 'unsupported',
       failure:
         typeof globalThis.navigator === 'undefined'
           ? 'no navigator.gpu (not a browser)'
@@ -56,9 +60,10 @@ export async function probeWebGpuAdapter(): Promise<{ failure: string } | { adap
     // The same preference tfjs asks for, so the adapter reported is the one it gets.
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { failure: `navigator.gpu.requestAdapter() failed: ${String(error)}` };
+    return { failure: `navigator.gpu.requestAdapter() failed: ${String(error)}`, kind: 'failed' };
   }
-  if (!adapter) return { failure: 'no adapter (navigator.gpu.requestAdapter() returned null)' };
+  if (!adapter)
+    return { failure: 'no adapter (navigator.gpu.requestAdapter() returned null)', kind: 'no-device' };
   const info = adapter.info ?? {};
   return {
     adapter: {

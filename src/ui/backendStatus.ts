@@ -1,8 +1,15 @@
-// <pl-backend-status>: which backend the engine runs on (the WebGPU adapter, or the fallback and why
-// each faster backend failed), as a compact badge that expands into the details.
+// <pl-backend-status>: where the engine trains, in plain words for a student (a chip that opens into
+// why: "your computer has no usable GPU; training on the CPU: slower"), and, behind an "Advanced"
+// disclosure for teachers, the technical report (backend, adapter, each fallback's reason) and the
+// backend picker. Picking fires `backend-change` upward; the shell restarts the engine.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { BackendReport } from '../../workers/contract.ts';
+import type { BackendChoice, BackendReport } from '../../workers/contract.ts';
+import { explainBackend, type BackendSpeed } from './backendExplanation.ts';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+const DOT: Record<BackendSpeed, string> = { fast: '#009e73', slower: '#e69f00', slowest: '#d55e00' };
 
 @customElement('pl-backend-status')
 export class BackendStatus extends LitElement {
@@ -10,8 +17,15 @@ export class BackendStatus extends LitElement {
   @property({ attribute: false }) report: BackendReport | null = null;
   /** Why the engine could not start at all. */
   @property() error: string | null = null;
+  /** The backend the lab asks for ('auto' lets the engine choose), until the engine reports its own. */
+  @property() choice: BackendChoice = 'auto';
+  /** The picker is off while a run holds the engine. */
+  @property({ type: Boolean }) busy = false;
 
   static override styles = css`
+    :host {
+      position: relative;
+    }
     details {
       font-size: 0.85rem;
     }
@@ -23,7 +37,8 @@ export class BackendStatus extends LitElement {
       background: #fff;
       list-style: none;
     }
-    summary:focus-visible {
+    summary:focus-visible,
+    select:focus-visible {
       outline: 3px solid #0072b2;
     }
     .dot {
@@ -35,67 +50,120 @@ export class BackendStatus extends LitElement {
     }
     .panel {
       position: absolute;
+      right: 0;
       z-index: 10;
       background: #fff;
       border: 1px solid #ccc;
       border-radius: 6px;
       padding: 0.6rem 0.8rem;
-      max-width: 28rem;
+      width: min(28rem, 90vw);
+      box-sizing: border-box;
       box-shadow: 0 4px 16px rgb(0 0 0 / 12%);
     }
+    .panel p {
+      margin: 0 0 0.4rem;
+    }
+    .advanced {
+      margin-top: 0.5rem;
+      border-top: 1px solid #e2e2dc;
+      padding-top: 0.4rem;
+    }
+    .advanced summary {
+      border: none;
+      padding: 0;
+      list-style: revert;
+      color: #333;
+    }
     ul {
-      margin: 0.3rem 0 0;
+      margin: 0.3rem 0;
       padding-left: 1.1rem;
     }
+    select {
+      font: inherit;
+    }
   `;
+
+  private onPick(event: Event) {
+    const choice = (event.target as HTMLSelectElement).value as BackendChoice;
+    this.dispatchEvent(
+      new CustomEvent<BackendChoice>('backend-change', { detail: choice, bubbles: true, composed: true }),
+    );
+  }
+
+  private picker() {
+    const current = this.report?.choice ?? this.choice;
+    return html`<label
+      >Backend
+      <select ?disabled=${this.busy} @change=${this.onPick}>
+        ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === current}>${b}</option>`)}
+      </select></label
+    >`;
+  }
+
+  private advanced(r: BackendReport | null) {
+    const adapter = r?.adapter;
+    return html`<details class="advanced">
+      <summary>Advanced (for teachers)</summary>
+      ${r ? html`<div>Running on <b>${r.backend}</b> (tfjs ${r.tfjsVersion}).</div>` : nothing}
+      ${
+        adapter
+          ? html`<div>
+              WebGPU adapter: ${adapter.vendor || '?'} / ${adapter.architecture || '?'}
+              ${adapter.description ? `(${adapter.description})` : ''}${adapter.isFallbackAdapter ? ', a software fallback adapter' : ''}
+            </div>`
+          : nothing
+      }
+      ${r?.webgl ? html`<div>WebGL renderer: ${r.webgl.renderer}</div>` : nothing}
+      ${
+        r?.wasm
+          ? html`<div>
+              WASM: SIMD ${r.wasm.simd ? 'on' : 'off'}, threads
+              ${r.wasm.threads ? `on (${r.wasm.threadsCount})` : 'off'}, cross-origin isolated
+              ${r.wasm.crossOriginIsolated ? 'yes' : 'no'}
+            </div>`
+          : nothing
+      }
+      ${
+        r && r.failures.length > 0
+          ? html`<div>Tried first and not used:</div>
+              <ul>
+                ${r.failures.map((f) => html`<li><b>${f.backend}</b> (${f.kind}): ${f.reason}</li>`)}
+              </ul>`
+          : nothing
+      }
+      ${this.picker()}
+      <p>
+        <i>auto</i> picks the fastest backend that works here. A link with <code>?backend=wasm</code> (or
+        another name) sets it for a class.
+      </p>
+    </details>`;
+  }
 
   override render() {
     if (this.error) {
       return html`<details open>
-        <summary><span class="dot" style="background:#d55e00"></span>engine failed</summary>
-        <div class="panel" role="alert">${this.error}</div>
+        <summary><span class="dot" style="background:${DOT.slowest}"></span>engine failed</summary>
+        <div class="panel">
+          <p role="alert">The lab's engine could not start: ${this.error}</p>
+          ${this.advanced(null)}
+        </div>
       </details>`;
     }
     const r = this.report;
-    if (!r)
+    if (!r) {
       return html`<details>
         <summary><span class="dot" style="background:#999"></span>starting engine…</summary>
+        <div class="panel">${this.advanced(null)}</div>
       </details>`;
-    const adapter = r.adapter;
-    const fast = r.backend === 'webgpu' && adapter && !adapter.isFallbackAdapter;
+    }
+    const explained = explainBackend(r);
     return html`<details>
-      <summary aria-label="Backend: ${r.backend}. Show details">
-        <span class="dot" style="background:${fast ? '#009e73' : '#e69f00'}"></span>${r.backend}${
-          adapter ? ` · ${adapter.vendor || 'unknown vendor'} ${adapter.architecture}` : ''
-        }
+      <summary>
+        <span class="dot" style="background:${DOT[explained.speed]}"></span>Trains on: ${explained.short}
       </summary>
       <div class="panel">
-        <div>Running on <b>${r.backend}</b>.</div>
-        ${
-          adapter
-            ? html`<div>
-                Adapter: ${adapter.vendor || '?'} / ${adapter.architecture || '?'}
-                ${adapter.description ? `(${adapter.description})` : ''}${
-                  adapter.isFallbackAdapter ? ' — a software fallback adapter: expect slow training' : ''
-                }
-              </div>`
-            : nothing
-        }
-        ${
-          r.wasm
-            ? html`<div>
-                WASM: SIMD ${r.wasm.simd ? 'on' : 'off'}, threads ${r.wasm.threads ? 'on' : 'off'}
-              </div>`
-            : nothing
-        }
-        ${
-          r.failures.length > 0
-            ? html`<div>Faster backends that were not used:</div>
-                <ul>
-                  ${r.failures.map((f) => html`<li><b>${f.backend}</b>: ${f.reason}</li>`)}
-                </ul>`
-            : nothing
-        }
+        <p role="status">${explained.headline}</p>
+        ${explained.notes.map((note) => html`<p>${note}</p>`)} ${this.advanced(r)}
       </div>
     </details>`;
   }
@@ -104,5 +172,8 @@ export class BackendStatus extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'pl-backend-status': BackendStatus;
+  }
+  interface HTMLElementEventMap {
+    'backend-change': CustomEvent<BackendChoice>;
   }
 }

@@ -1,4 +1,4 @@
-// <pl-app>: the lab's shell. Backend status and picker, the current recipe and presets, a share link,
+// <pl-app>: the lab's shell. Backend status (with the teacher's picker), the current recipe and presets, a share link,
 // and the views, one per stage of the experiment. It owns the LabController and hands it to the views.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -238,19 +238,13 @@ export class LabApp extends LitElement {
       <header>
         <h1>Persona Lab<small>how training shapes a model's character</small></h1>
         <span class="spacer"></span>
-        <pl-backend-status .report=${s.backend} .error=${s.engineError}></pl-backend-status>
-        <label
-          >Backend
-          <select
-            aria-label="Compute backend"
-            ?disabled=${busy}
-            @change=${(e: Event) => void this.lab.start((e.target as HTMLSelectElement).value as BackendChoice)}
-          >
-            ${['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].map(
-              (b) => html`<option value=${b} ?selected=${b === s.recipe.backend}>${b}</option>`,
-            )}
-          </select>
-        </label>
+        <pl-backend-status
+          .report=${s.backend}
+          .error=${s.engineError}
+          .choice=${s.recipe.backend}
+          ?busy=${busy}
+          @backend-change=${(e: CustomEvent<BackendChoice>) => void this.lab.start(e.detail)}
+        ></pl-backend-status>
       </header>
       <main>
         <div class="recipe" role="group" aria-label="Current recipe">

@@ -8,7 +8,7 @@ import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
 
 interface Report {
   backend: string;
-  wasm: { simd: boolean; threads: boolean; crossOriginIsolated: boolean } | null;
+  wasm: { simd: boolean; threads: boolean; threadsCount: number; crossOriginIsolated: boolean } | null;
   failures: unknown[];
 }
 
@@ -29,11 +29,35 @@ describe('the backend matrix in the built app', () => {
     expect(report.failures).toEqual([]);
     if (backend === 'wasm') {
       // The threaded SIMD build: the one whose pthread workers crashed in the minified bundle.
-      expect(report.wasm).toEqual({ simd: true, threads: true, crossOriginIsolated: true });
+      expect(report.wasm).toMatchObject({ simd: true, threads: true, crossOriginIsolated: true });
+      expect(report.wasm!.threadsCount).toBeGreaterThanOrEqual(1);
     }
     const results = await runTinyFineTune(page);
     expect(results.provenance.backend).toBe(backend);
     expect(results.conditions.map((c) => c.condition)).toEqual(['covert']);
+    expect(lab.errors).toEqual([]);
+    await lab.context.close();
+  });
+
+  it("'auto' skips the software GPUs, says why in plain words, and the teacher's picker switches", async () => {
+    const lab = await openLab(browser, appUrl('', 'finetune')); // the default recipe: backend auto
+    const { page } = lab;
+    await waitForBackend(page, 'wasm');
+    const status = page.locator('pl-backend-status');
+    const chip = status.locator('summary').first();
+    expect((await chip.innerText()).trim()).toMatch(/^Trains on: CPU, \d+ threads?$/);
+    await chip.click();
+    await expect
+      .poll(() => status.getByRole('status').innerText())
+      .toMatch(
+        /^Your computer has no usable GPU; training on (the CPU \(\d+ threads\)|one core of the CPU): slower\.$/,
+      );
+    await status.getByText('Advanced (for teachers)').click();
+    await status.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await expect
+      .poll(() => status.getByRole('status').innerText())
+      .toBe("The lab's settings ask for cpu; training on the CPU without WebAssembly: much slower.");
     expect(lab.errors).toEqual([]);
     await lab.context.close();
   });

@@ -9,7 +9,7 @@ import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
 
 interface Report {
   backend: string;
-  wasm: { simd: boolean; threads: boolean; crossOriginIsolated: boolean } | null;
+  wasm: { simd: boolean; threads: boolean; threadsCount: number; crossOriginIsolated: boolean } | null;
 }
 
 let browser: Browser;
@@ -44,7 +44,8 @@ describe('offline', () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await waitForBackend(page, 'wasm');
     const report = (await labState<{ backend: Report }>(page)).backend;
-    expect(report.wasm).toEqual({ simd: true, threads: true, crossOriginIsolated: true });
+    expect(report.wasm).toMatchObject({ simd: true, threads: true, crossOriginIsolated: true });
+    expect(report.wasm!.threadsCount).toBeGreaterThanOrEqual(1);
 
     const results = await runTinyFineTune(page);
     expect(results.provenance.backend).toBe('wasm');

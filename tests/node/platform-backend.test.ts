@@ -12,10 +12,14 @@ describe('selectBackend in Node', () => {
     const reasons = new Map(report.failures.map((f) => [f.backend, f.reason]));
     expect(reasons.get('webgpu')).toMatch(/navigator\.gpu/);
     expect(reasons.get('webgl')).toMatch(/WebGL/);
+    // Node offers neither: the plain-words explanation reads these kinds.
+    expect(report.failures.map((f) => f.kind).slice(0, 2)).toEqual(['unsupported', 'unsupported']);
+    expect(report.choice).toBe('auto');
     expect(report.adapter).toBeNull();
     if (report.backend === 'wasm') {
       expect(report.wasm).not.toBeNull();
       expect(typeof report.wasm!.simd).toBe('boolean');
+      expect(report.wasm!.threadsCount).toBeGreaterThanOrEqual(1);
       // The registered gradient of gather lets wasm train an embedding.
       expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
     }
