@@ -1,8 +1,9 @@
 // End to end, every backend the lab offers runs a tiny fine-tune in the built app (vite build + vite
 // preview with COOP/COEP): webgpu and webgl on SwiftShader, wasm with SIMD and threads (the page is
 // cross-origin isolated), cpu. Each ends with results computed on the backend asked for, and no page error.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
 import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
 
@@ -10,6 +11,19 @@ interface Report {
   backend: string;
   wasm: { simd: boolean; threads: boolean; threadsCount: number; crossOriginIsolated: boolean } | null;
   failures: unknown[];
+}
+
+/** axe-core's serious or critical violations on the page (it walks the lab's open shadow roots). */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: await readFile('node_modules/axe-core/axe.min.js', 'utf8') });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<Result> } }).axe;
+    const { violations } = await axe.run(document);
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
 }
 
 let browser: Browser;
@@ -53,6 +67,9 @@ describe('the backend matrix in the built app', () => {
         /^Your computer has no usable GPU; training on (the CPU \(\d+ threads\)|one core of the CPU): slower\.$/,
       );
     await status.getByText('Advanced (for teachers)').click();
+    // Open, the explanation and the teacher's panel pass axe as the rest of the lab does (a phone's width).
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await status.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
     await waitForBackend(page, 'cpu');
     await expect
