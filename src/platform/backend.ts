@@ -1,5 +1,6 @@
-// Chooses the tfjs backend the engine runs on: webgpu, then webgl, wasm, cpu (or the one the caller
-// forces), and reports as plain data what was chosen, on which adapter, and why every other try failed.
+// Chooses the tfjs backend the engine runs on: webgpu, then webgl, wasm, cpu, passing over a GPU backend
+// that only has a software GPU (or the one the caller forces), and reports as plain data what was
+// asked, what was chosen, on which adapter or renderer, and why (and of which kind) every other try failed.
 // Works in a page, in a Worker and in Node (where only wasm and cpu exist).
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
