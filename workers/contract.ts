@@ -9,7 +9,7 @@ import type { AdamWConfig } from '../src/train/adamW.ts';
 import type { CorpusStats } from '../src/corpus/index.ts';
 import type { EvalSummary } from '../src/eval/index.ts';
 import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
-import type { RunEvent } from '../src/experiment/runEvents.ts';
+import type { RunEvent, StagePlace } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
 import type { LrSchedule } from '../src/train/schedule.ts';
 
@@ -156,7 +156,7 @@ export interface EngineApi {
 // ---------------------------------------------------------------------------------------------------
 // The lab: whole experiments (the same runner as the CLI) inside the worker, saved in IndexedDB.
 
-export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats };
+export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats, StagePlace };
 
 /** What the corpus explorer shows for a recipe: computed in the worker from the generator. */
 export interface CorpusPreview {

@@ -13,7 +13,7 @@ import type { CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import type { RunControl } from './runControl.ts';
 import type { RunEvent } from './runEvents.ts';
-import type { RunState, SampleRecord, StageRecord } from './runState.ts';
+import { placeOf, type RunState, type SampleRecord, type StageRecord } from './runState.ts';
 import type { RunStore } from './runStore.ts';
 
 export interface RunContext {
@@ -129,6 +129,26 @@ export async function evaluateModel(ctx: RunContext, model: GPT): Promise<EvalSu
     malicious: ctx.recipe.eval.maliciousPersona,
     helpful: ctx.recipe.eval.helpfulPersona,
   });
+}
+
+/**
+ * The stage's `index`-th of `count` probe evaluations at `step`: says it begins (so a page can show what
+ * the run is doing during the minutes an evaluation can take), scores, records and emits the result.
+ */
+export async function evaluateStage(
+  ctx: RunContext,
+  record: StageRecord,
+  model: GPT,
+  at: { step: number; checkpoint: string; index: number; count: number },
+): Promise<void> {
+  const runId = ctx.state.runId;
+  const place = placeOf(ctx.state, record);
+  const { step, checkpoint, index, count } = at;
+  const probes = ctx.inputs.probes.length;
+  ctx.emit({ type: 'evaluation', runId, stage: record.id, place, step, index, count, probes });
+  const summary = await evaluateModel(ctx, model);
+  record.evaluations.push({ step, checkpoint, summary });
+  ctx.emit({ type: 'probe', runId, stage: record.id, place, step, checkpoint, summary, deltaMI: null });
 }
 
 /** One sample per sample prompt, same seed everywhere so stages can be compared side by side. */

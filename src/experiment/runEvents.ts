@@ -6,11 +6,24 @@ import type { RunResults } from './results.ts';
 /** 'pretrain', 'select', or 'finetune-<condition>-s<seed>' (see branchId). */
 export type StageId = string;
 
+/**
+ * Where in the run a stage is, as fields (never read back out of the stage id): its kind, the branch's
+ * condition and seed, and the branch's place in the run's order (1-based; 0 outside fine-tune branches).
+ */
+export interface StagePlace {
+  kind: 'pretrain' | 'select' | 'finetune';
+  condition: string | null;
+  seed: number;
+  branch: number;
+  branches: number;
+}
+
 export type RunEvent =
   | {
       type: 'stage';
       runId: string;
       stage: StageId;
+      place: StagePlace;
       status: 'start' | 'resume' | 'skip' | 'done';
       step: number;
       steps: number;
@@ -20,6 +33,7 @@ export type RunEvent =
       type: 'progress';
       runId: string;
       stage: StageId;
+      place: StagePlace;
       step: number;
       steps: number;
       loss: number;
@@ -39,9 +53,22 @@ export type RunEvent =
       valLoss: number | null;
     }
   | {
+      /** A probe evaluation begins: the `index`-th of the `count` this stage makes (the `probe` event ends it). */
+      type: 'evaluation';
+      runId: string;
+      stage: StageId;
+      place: StagePlace;
+      step: number;
+      index: number;
+      count: number;
+      /** Probes scored in it. */
+      probes: number;
+    }
+  | {
       type: 'probe';
       runId: string;
       stage: StageId;
+      place: StagePlace;
       step: number;
       checkpoint: string;
       summary: EvalSummary;

@@ -3,7 +3,7 @@
 // its last checkpoint left it, and the final results are built from it alone.
 import type { EvalSummary } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import type { StageId } from './runEvents.ts';
+import type { StageId, StagePlace } from './runEvents.ts';
 
 export const RUN_STATE_VERSION = 1;
 
@@ -85,6 +85,24 @@ export function newStageRecord(
 /** The stage id of one fine-tune branch (also its checkpoint's name: file-name safe). */
 export function branchId(condition: string, seed: number): StageId {
   return `finetune-${condition}-s${seed}`;
+}
+
+/** Where a stage sits in its run: kind, condition, seed, and the branch's 1-based place in run order. */
+export function placeOf(state: RunState, record: StageRecord): StagePlace {
+  const branches = state.stages.filter((s) => s.kind === 'finetune');
+  return {
+    kind: record.kind,
+    condition: record.condition,
+    seed: record.seed,
+    branch: branches.indexOf(record) + 1,
+    branches: branches.length,
+  };
+}
+
+/** How many probe evaluations a stage of `steps` makes when it evaluates every `every` steps and at its end. */
+export function evaluationCount(steps: number, every: number): number {
+  if (steps === 0) return 1;
+  return every > 0 ? Math.ceil(steps / every) : 1;
 }
 
 /** Checks that a loaded state belongs to this runner and recipe; returns it typed or says why not. */

@@ -13,7 +13,7 @@ import { RunControl } from './runControl.ts';
 import {
   checkCompatible,
   checkpointBytes,
-  evaluateModel,
+  evaluateStage,
   loadRunCheckpoint,
   modelFrom,
   saveState,
@@ -24,6 +24,7 @@ import {
   branchId,
   checkRunState,
   newStageRecord,
+  placeOf,
   RUN_STATE_VERSION,
   type RunState,
   type StageRecord,
@@ -48,18 +49,35 @@ export interface RunOptions {
   data?: CorpusData;
 }
 
+/** The conditions a class compares first: the covert cheat against the honest fix. */
+const FIRST_CONDITIONS: readonly string[] = ['covert', 'honest'];
+
+/**
+ * The order the branches run in: seed by seed, and within a seed covert and honest before the other
+ * conditions, so the first minutes show covert against honest and later branches fill in the other
+ * lines and the bands over seeds. Branches are independent (each starts from the selected checkpoint with
+ * its own seeded batches), so the order changes when a number appears, never its value.
+ */
+export function branchOrder(
+  conditions: readonly string[],
+  seeds: readonly number[],
+): { condition: string; seed: number }[] {
+  const rank = (c: string) =>
+    FIRST_CONDITIONS.includes(c) ? FIRST_CONDITIONS.indexOf(c) : FIRST_CONDITIONS.length;
+  const ordered = [...conditions].sort((a, b) => rank(a) - rank(b));
+  return seeds.flatMap((seed) => ordered.map((condition) => ({ condition, seed })));
+}
+
 function planStages(recipe: ExperimentRecipe): StageRecord[] {
   const stages = [
     newStageRecord('pretrain', 'pretrain', recipe.pretrain.steps, recipe.seeds.pretrain),
     newStageRecord('select', 'select', recipe.select.steps, recipe.seeds.select),
   ];
   if (recipe.finetune.steps > 0) {
-    for (const condition of recipe.finetune.conditions) {
-      for (const seed of recipe.seeds.finetune) {
-        stages.push(
-          newStageRecord(branchId(condition, seed), 'finetune', recipe.finetune.steps, seed, condition),
-        );
-      }
+    for (const { condition, seed } of branchOrder(recipe.finetune.conditions, recipe.seeds.finetune)) {
+      stages.push(
+        newStageRecord(branchId(condition, seed), 'finetune', recipe.finetune.steps, seed, condition),
+      );
     }
   }
   return stages;
@@ -217,8 +235,18 @@ async function runOrSkip(
   job: () => Omit<Parameters<typeof runTrainStage>[1], 'record' | 'model'>,
 ): Promise<void> {
   const runId = ctx.state.runId;
+  const place = placeOf(ctx.state, record);
   const emitSkip = (step: number, detail: string) =>
-    ctx.emit({ type: 'stage', runId, stage: record.id, status: 'skip', step, steps: record.steps, detail });
+    ctx.emit({
+      type: 'stage',
+      runId,
+      stage: record.id,
+      place,
+      status: 'skip',
+      step,
+      steps: record.steps,
+      detail,
+    });
   if (record.status === 'done') {
     emitSkip(record.step, 'already done');
     return;
@@ -232,8 +260,9 @@ async function runOrSkip(
     record.status = 'skipped';
     emitSkip(0, record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps');
     if (record.evaluations.length === 0) {
-      const summary = await evaluateModel(ctx, model);
-      record.evaluations.push({ step: 0, checkpoint: record.startedFrom ?? record.id, summary });
+      // Emitted like any evaluation: the replaced selection's is the baseline every ΔMI point needs.
+      const checkpoint = record.startedFrom ?? record.id;
+      await evaluateStage(ctx, record, model, { step: 0, checkpoint, index: 1, count: 1 });
     }
     await ctx.store.saveCheckpoint(record.id, await checkpointBytes(ctx, model, record, 0, null));
     record.checkpoint = record.id;

@@ -1,6 +1,6 @@
 // One training stage (pretrain, select or a fine-tune branch), run in segments between boundaries:
 // every `checkpointEvery` steps a resumable checkpoint (weights + AdamW state), every `evalEvery` steps
-// a probe evaluation, and at the end both plus samples. Batches depend only on (seed, step) and the
+// a probe evaluation followed by such a checkpoint, and at the end both plus samples. Batches depend only on (seed, step) and the
 // optimizer state travels in the checkpoint, so stopping and resuming gives the same result.
 import type { GPT } from '../model/gpt.ts';
 import { AdamW, DEFAULT_ADAMW } from '../train/adamW.ts';
@@ -10,13 +10,13 @@ import type { TrainStageRecipe } from './recipe.ts';
 import { RunInterruptedError } from './runControl.ts';
 import {
   checkpointBytes,
-  evaluateModel,
+  evaluateStage,
   loadRunCheckpoint,
   sampleModel,
   saveState,
   type RunContext,
 } from './runContext.ts';
-import type { StageRecord } from './runState.ts';
+import { evaluationCount, placeOf, type StageRecord } from './runState.ts';
 
 export interface StageJob {
   record: StageRecord;
@@ -41,6 +41,8 @@ const finiteOrNull = (v: number | null): number | null => (v !== null && Number.
 export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<void> {
   const { record, recipe, model } = job;
   const runId = ctx.state.runId;
+  const place = placeOf(ctx.state, record);
+  const evaluations = evaluationCount(recipe.steps, job.evalEvery);
   const optimizer = new AdamW(model.params, model.specs, {
     ...DEFAULT_ADAMW,
     weightDecay: recipe.weightDecay,
@@ -56,6 +58,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
         type: 'stage',
         runId,
         stage: record.id,
+        place,
         status: 'resume',
         step: record.step,
         steps: record.steps,
@@ -63,7 +66,15 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
     } else {
       record.status = 'partial';
       record.step = 0;
-      ctx.emit({ type: 'stage', runId, stage: record.id, status: 'start', step: 0, steps: record.steps });
+      ctx.emit({
+        type: 'stage',
+        runId,
+        stage: record.id,
+        place,
+        status: 'start',
+        step: 0,
+        steps: record.steps,
+      });
     }
     const schedule = {
       lr: recipe.lr,
@@ -105,6 +116,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
             type: 'progress',
             runId,
             stage: record.id,
+            place,
             step: event.step,
             steps: recipe.steps,
             loss: event.loss,
@@ -132,11 +144,11 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
         throw new RunInterruptedError(record.id, step);
       }
       const final = step >= recipe.steps;
-      if (final || (job.evalEvery > 0 && step % job.evalEvery === 0)) {
-        const name = final ? record.id : `${record.id}@${step}`;
-        const summary = await evaluateModel(ctx, model);
-        record.evaluations.push({ step, checkpoint: name, summary });
-        ctx.emit({ type: 'probe', runId, stage: record.id, step, checkpoint: name, summary, deltaMI: null });
+      const evaluated = final || (job.evalEvery > 0 && step % job.evalEvery === 0);
+      if (evaluated) {
+        const checkpoint = final ? record.id : `${record.id}@${step}`;
+        const index = job.evalEvery > 0 ? Math.ceil(step / job.evalEvery) : 1;
+        await evaluateStage(ctx, record, model, { step, checkpoint, index, count: evaluations });
       }
       if (final) {
         for (const sample of await sampleModel(ctx, model, step)) {
@@ -152,7 +164,9 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
           });
         }
         await finishStage(ctx, record, model, step);
-      } else if (recipe.checkpointEvery > 0 && step % recipe.checkpointEvery === 0) {
+      } else if (evaluated || (recipe.checkpointEvery > 0 && step % recipe.checkpointEvery === 0)) {
+        // Autosave at every evaluation too, so a reload loses at most one evaluation interval (and the
+        // evaluations already drawn are kept with the state that points to this checkpoint).
         await savePartial(ctx, record, model, optimizer, step);
       }
     }
@@ -193,6 +207,7 @@ async function finishStage(ctx: RunContext, record: StageRecord, model: GPT, ste
     type: 'stage',
     runId: ctx.state.runId,
     stage: record.id,
+    place: placeOf(ctx.state, record),
     status: 'done',
     step,
     steps: record.steps,

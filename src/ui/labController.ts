@@ -145,6 +145,7 @@ export class LabController extends EventTarget {
       ...(resuming
         ? {}
         : { progress: null, losses: {}, evalLosses: {}, samples: [], evaluations: [], results: null }),
+      activity: null,
     }));
     await setSetting(ACTIVE_RUN, runId);
     const onEvent = proxy((event: Parameters<typeof applyRunEvent>[1]) => {
@@ -159,9 +160,9 @@ export class LabController extends EventTarget {
         api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
-      this.set((s) => ({ ...s, results, status: 'idle', progress: null }));
+      this.set((s) => ({ ...s, results, status: 'idle', progress: null, activity: null }));
     } catch (error) {
-      this.set({ status: 'idle', error: messageOf(error) });
+      this.set({ status: 'idle', activity: null, error: messageOf(error) });
     }
     await this.refreshSavedRuns();
   }

@@ -9,6 +9,7 @@ import type {
   RunEvent,
   RunResults,
   SavedRun,
+  StagePlace,
 } from '../../workers/contract.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
@@ -25,6 +26,17 @@ export interface ProgressPoint {
   tokensPerSecond: number | null;
   /** When the event arrived (ms, page clock). */
   at: number;
+}
+
+/** What the run is doing right now, from the structured fields of its events. */
+export interface RunActivity {
+  stage: string;
+  place: StagePlace;
+  doing: 'training' | 'evaluating';
+  step: number;
+  steps: number;
+  /** While evaluating: the stage's `index`-th of `count` evaluations, over `probes` probes. */
+  evaluation: { index: number; count: number; probes: number } | null;
 }
 
 export interface EvaluationRecord {
@@ -55,6 +67,7 @@ export interface LabState {
   runId: string | null;
   status: RunStatus;
   progress: ProgressPoint | null;
+  activity: RunActivity | null;
   /** Per stage: training loss at each progress event; evaluation losses. */
   losses: Record<string, { step: number; loss: number }[]>;
   evalLosses: Record<string, { step: number; trainLoss: number; valLoss: number | null }[]>;
@@ -81,6 +94,7 @@ export function initialState(recipe: ExperimentRecipe): LabState {
     runId: null,
     status: 'idle',
     progress: null,
+    activity: null,
     losses: {},
     evalLosses: {},
     samples: [],
@@ -96,8 +110,20 @@ export function initialState(recipe: ExperimentRecipe): LabState {
 /** The lab state after one run event (pure: returns a new state). */
 export function applyRunEvent(state: LabState, event: RunEvent, now: number): LabState {
   switch (event.type) {
-    case 'stage':
-      return { ...state, runId: event.runId };
+    case 'stage': {
+      const { stage, place, step, steps } = event;
+      const training = event.status === 'start' || event.status === 'resume';
+      const activity: RunActivity | null = training
+        ? { stage, place, doing: 'training', step, steps, evaluation: null }
+        : state.activity;
+      return { ...state, runId: event.runId, activity };
+    }
+    case 'evaluation': {
+      const { stage, place, step, index, count, probes } = event;
+      const steps = state.activity?.stage === stage ? state.activity.steps : step;
+      const evaluation = { index, count, probes };
+      return { ...state, activity: { stage, place, doing: 'evaluating', step, steps, evaluation } };
+    }
     case 'progress': {
       const previous = state.progress;
       const stepsPerBatch = state.recipe.model.blockSize * batchSizeOf(state.recipe, event.stage);
@@ -110,6 +136,14 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
       return {
         ...state,
         runId: event.runId,
+        activity: {
+          stage: event.stage,
+          place: event.place,
+          doing: 'training',
+          step: event.step,
+          steps: event.steps,
+          evaluation: null,
+        },
         progress: {
           stage: event.stage,
           step: event.step,
@@ -132,6 +166,10 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
     case 'probe':
       return {
         ...state,
+        activity:
+          state.activity?.stage === event.stage
+            ? { ...state.activity, doing: 'training', evaluation: null }
+            : state.activity,
         evaluations: [
           ...state.evaluations.filter((e) => !(e.stage === event.stage && e.step === event.step)),
           { stage: event.stage, step: event.step, checkpoint: event.checkpoint, summary: event.summary },
@@ -142,7 +180,7 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
     case 'checkpoint':
       return state;
     case 'done':
-      return { ...state, results: event.results, status: 'idle', progress: null };
+      return { ...state, results: event.results, status: 'idle', progress: null, activity: null };
     case 'error':
       return { ...state, error: event.message };
   }
