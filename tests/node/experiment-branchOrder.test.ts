@@ -72,7 +72,7 @@ describe('the runner’s order of work (tiny preset, cpu)', () => {
       expect(started[e.place.branch - 1]).toBe(e.stage);
     }
     // Each evaluation is announced (k of n) before its result arrives.
-    const covert = events.flatMap((e) => {
+    const covert = events.flatMap((e): (string | number)[][] => {
       if (e.type === 'evaluation' && e.stage === 'finetune-covert-s1')
         return [[e.type, `${e.index}/${e.count}`]];
       if (e.type === 'probe' && e.stage === 'finetune-covert-s1') return [[e.type, e.step]];
