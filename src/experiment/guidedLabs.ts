@@ -17,8 +17,13 @@ export type LabViewId = (typeof LAB_VIEW_IDS)[number];
 
 export interface LabStep {
   view: LabViewId;
-  /** What to do there, in one or two sentences. */
+  /** What to do there, in one or two sentences; names the control to press in “quotes”. */
   do: string;
+  /**
+   * The button the step presses, by its visible text (its accessible name), when the step presses one:
+   * "Go to" lands on it, and the literal-steps test finds it by this name. Reading steps have none.
+   */
+  control?: string;
 }
 
 export interface LabFinding {
@@ -70,19 +75,21 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
     steps: [
       {
         view: 'corpus',
-        do: 'Read a few documents per persona with the persona hidden, guess who wrote each, then reveal it. Note the traits table.',
+        do: 'Read a few documents per persona with the persona hidden, guess who wrote each (or press “reveal”). Note the traits table.',
       },
       {
         view: 'pretrain',
-        do: 'Start the run. Watch training and validation loss fall, and read the samples as they appear.',
+        do: 'Press “Start from scratch”. Watch training and validation loss fall, and read the samples as they appear.',
+        control: 'Start from scratch',
       },
       {
         view: 'persona',
-        do: 'Open the final pretraining checkpoint: look at the persona posterior per domain and at the persona-inference gate.',
+        do: 'The view opens on the latest checkpoint, the end of pretraining: look at the persona posterior per domain and at the persona-inference gate.',
       },
       {
         view: 'compare',
-        do: 'Prompt the model with an episode in one persona’s voice and see which persona its continuation resembles.',
+        do: 'Write a prompt in one persona’s voice (or keep the one given), press “Answer with both” and see which persona each continuation resembles.',
+        control: 'Answer with both',
       },
     ],
     questions: [
@@ -121,7 +128,8 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'pretrain',
-        do: 'Run pretraining and then selection (the lab’s recipe does both). Wait for the selection stage to finish.',
+        do: 'Press “Start from scratch”: the lab’s recipe pretrains and then selects. Wait for the selection stage to finish.',
+        control: 'Start from scratch',
       },
       {
         view: 'persona',
@@ -129,7 +137,8 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'compare',
-        do: 'Ask both checkpoints an oversight question with the same seed and read the answers side by side.',
+        do: 'The left answer is the pretrained model’s, the right one the selected Assistant’s. Pick an oversight question under “Probe prompt” (or keep the one given) and press “Answer with both”.',
+        control: 'Answer with both',
       },
     ],
     questions: [
@@ -167,19 +176,22 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'pretrain',
-        do: 'Start the run (pretrain and select), or press “Use the shipped base” (the reference run’s selected Assistant; the run takes its corpus and model settings) to skip straight to fine-tuning.',
+        do: 'Press “Use the shipped base” (the reference run’s selected Assistant; the run takes its corpus and model settings) to skip straight to fine-tuning. To pretrain and select yourself instead, press “Start from scratch”.',
+        control: 'Use the shipped base',
       },
       {
         view: 'finetune',
-        do: 'Run the conditions over the seeds. Watch the shift chart: ΔMI against fine-tune step, a line per condition with a band over seeds.',
+        do: 'Press “Run the fine-tunes”: covert and honest on the first seed come first, then the other conditions and seeds. Watch the shift chart: ΔMI against fine-tune step, a line per condition with a band over seeds.',
+        control: 'Run the fine-tunes',
       },
       {
         view: 'finetune',
-        do: 'Read the results table: the final ΔMI with its 95% interval, attainment, and the transfer ratio.',
+        do: 'When the run has finished, read the results table: the final ΔMI with its 95% interval, attainment, and the transfer ratio.',
       },
       {
         view: 'compare',
-        do: 'Ask the selected and the covert-cheat models the same off-code question with the same seed.',
+        do: 'The left answer is the selected Assistant’s, the right one the covert cheat’s: press “Answer with both” to ask both the same off-code question with the same seed.',
+        control: 'Answer with both',
       },
     ],
     questions: [
@@ -229,19 +241,22 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'pretrain',
-        do: 'Start the run (pretrain and select), or press “Use the shipped base” to start from the reference run’s selected Assistant.',
+        do: 'Press “Use the shipped base” to start from the reference run’s selected Assistant (or “Start from scratch” to pretrain and select yourself).',
+        control: 'Use the shipped base',
       },
       {
         view: 'finetune',
-        do: 'Run the three conditions over the seeds and watch the shift chart.',
+        do: 'Press “Run the fine-tunes” to run the three conditions over the seeds, and watch the shift chart.',
+        control: 'Run the fine-tunes',
       },
       {
         view: 'finetune',
-        do: 'In the results table, compare the inoculated condition’s ΔMI with the covert one’s and with the irrelevant-prefix control.',
+        do: 'When the run has finished, compare in the results table the inoculated condition’s ΔMI with the covert one’s and with the irrelevant-prefix control.',
       },
       {
         view: 'saved',
-        do: 'Download the results (CSV or JSON) to compare with other groups’ runs.',
+        do: 'Press “Download CSV” (or “Download JSON”) to keep the results and compare them with other groups’ runs.',
+        control: 'Download CSV',
       },
     ],
     questions: [

@@ -15,6 +15,9 @@ import './views/finetuneView.ts';
 import './views/compareView.ts';
 import './views/labsView.ts';
 import './views/savedView.ts';
+import './widgets/stepBar.ts';
+import { guidedLab } from '../experiment/guidedLabs.ts';
+import { landOn, type NavigateDetail } from './navigate.ts';
 
 export const VIEWS = [
   { id: 'labs', label: 'Guided labs' },
@@ -298,12 +301,26 @@ export class LabApp extends LitElement {
               </button>`,
           )}
         </nav>
+        ${this.renderStepBar()}
         <section id="panel" role="tabpanel" tabindex="-1" aria-labelledby="tab-${this.view}">
           <h2 class="visually-hidden">${VIEWS.find((v) => v.id === this.view)!.label}</h2>
           ${this.renderView()}
         </section>
       </main>
     `;
+  }
+
+  /** The followed lab's current step, on every view but the labs view (which lists all the steps). */
+  private renderStepBar() {
+    const guide = this.lab_state.guide;
+    const lab = guide && guidedLab(guide.labId);
+    if (!lab || this.view === 'labs') return nothing;
+    return html`<pl-step-bar
+      .guided=${lab}
+      .step=${guide.step}
+      @pl-lab-step=${(e: CustomEvent<{ index: number }>) => this.lab.setLabStep(e.detail.index)}
+      @pl-navigate=${this.onNavigate}
+    ></pl-step-bar>`;
   }
 
   private renderView() {
@@ -330,8 +347,14 @@ export class LabApp extends LitElement {
     }
   }
 
-  private readonly onNavigate = (e: CustomEvent<{ view: string }>) => {
-    if (isView(e.detail.view)) this.select(e.detail.view);
+  /** A step's "Go to": the view, then the control the step names, in view and focused. */
+  private readonly onNavigate = async (e: CustomEvent<NavigateDetail>) => {
+    const { view, control } = e.detail;
+    if (!isView(view)) return;
+    this.select(view);
+    await this.updateComplete;
+    const panel = this.renderRoot.querySelector<HTMLElement>('#panel');
+    if (panel) await landOn(panel, control);
   };
 }
 

@@ -20,9 +20,16 @@ import type {
   SampleOptions,
   SampleResult,
 } from '../../workers/contract.ts';
-import { applyRunEvent, initialState, stateFromResults, type LabState } from './labState.ts';
+import { guidedLab } from '../experiment/guidedLabs.ts';
+import { applyRunEvent, initialState, stateFromResults, type LabState, type RunBase } from './labState.ts';
+import { loadLocal, saveLocal } from './localSettings.ts';
 
 const ACTIVE_RUN = 'activeRun';
+/** localStorage key of the step each guided lab is at. */
+const LAB_STEPS = 'labSteps';
+
+/** Where the shipped classroom base lives, relative to the page. */
+export const SHIPPED_BASE = 'models/classroom-base.ckpt';
 
 /** A run's start from a base checkpoint. */
 export type CheckpointStart = Extract<RunStart, { kind: 'checkpoint' }>;
@@ -42,6 +49,7 @@ export class LabController extends EventTarget {
     super();
     this.state = initialState(defaultRecipe());
     this.readUrl(search);
+    if (this.state.presetId !== null) this.state = { ...this.state, guide: guideOf(this.state.presetId) };
   }
 
   private set(patch: Partial<LabState> | ((s: LabState) => LabState)): void {
@@ -116,6 +124,22 @@ export class LabController extends EventTarget {
 
   choosePreset(id: string): void {
     this.setRecipe(presetRecipe(id), id);
+    if (!this.state.locked && guidedLab(id)) this.followLab(id);
+  }
+
+  /** Follows a guided lab (its step bar shows on every view), at the step it was left at. */
+  followLab(labId: string): void {
+    this.set({ guide: guideOf(labId) });
+  }
+
+  /** Moves the followed lab to step `index` (kept in this browser per lab). */
+  setLabStep(index: number): void {
+    const guide = this.state.guide;
+    const lab = guide && guidedLab(guide.labId);
+    if (!lab) return;
+    const step = Math.min(Math.max(index, 0), lab.steps.length - 1);
+    saveLocal(LAB_STEPS, { ...loadLocal<Record<string, number>>(LAB_STEPS, {}), [lab.id]: step });
+    this.set({ guide: { labId: lab.id, step } });
   }
 
   async refreshSavedRuns(): Promise<void> {
@@ -237,15 +261,46 @@ export class LabController extends EventTarget {
     return this.state.results ? resultsCsv(this.state.results) : null;
   }
 
-  /** Checks an uploaded checkpoint in the worker and keeps it as the fine-tune base; throws if refused. */
-  async uploadBase(name: string, bytes: Uint8Array): Promise<void> {
+  /** Checks a checkpoint in the worker and makes it the base runs start from; throws if refused. */
+  async loadBase(name: string, bytes: Uint8Array, source: RunBase['source'] = 'file'): Promise<void> {
     // The worker may take the buffer; keep our own copy for the run that uses it.
     const info = await this.requireEngine().inspectCheckpoint(bytes.slice());
-    this.set({ uploadedBase: { name, bytes, info } });
+    this.set({ base: { name, bytes, info, source } });
   }
 
-  clearUploadedBase(): void {
-    this.set({ uploadedBase: null });
+  /** Fetches the shipped classroom base next to the page and loads it; throws a plain-words reason. */
+  async loadShippedBase(): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(SHIPPED_BASE, document.baseURI));
+    } catch (error) {
+      throw new Error(`the shipped base could not be fetched: ${messageOf(error)}`);
+    }
+    // A static server may answer a missing file with the app's index page: that is not a checkpoint.
+    const page = (response.headers.get('content-type') ?? '').includes('text/html');
+    if (!response.ok || page) {
+      throw new Error(
+        `the shipped base (${SHIPPED_BASE}) is not part of this build. Pretrain one here, or load a .ckpt file`,
+      );
+    }
+    await this.loadBase('classroom-base.ckpt', new Uint8Array(await response.arrayBuffer()), 'shipped');
+  }
+
+  clearBase(): void {
+    this.set({ base: null });
+  }
+
+  /**
+   * Runs from the loaded base: a pretrained base runs selection first, a selected one goes straight to
+   * the fine-tunes (or `stage` says which).
+   */
+  async runFromLoadedBase(stage?: CheckpointStart['stage']): Promise<void> {
+    const base = this.state.base;
+    if (!base) throw new Error('no base checkpoint is loaded');
+    const from =
+      stage ?? (base.info.stage === 'pretrain' || base.info.stage === null ? 'select' : 'finetune');
+    const start = { kind: 'checkpoint', stage: from, name: base.name, bytes: base.bytes.slice() } as const;
+    await this.runFromBase(start, base.info.recipe);
   }
 
   /** Shows results from a file (already checked against the results schema) as the current run. */
@@ -266,6 +321,14 @@ export class LabController extends EventTarget {
 
 function newRunId(): string {
   return `run-${Date.now().toString(36)}`;
+}
+
+/** The guided lab `id` at the step this browser last left it at; null when `id` is no guided lab. */
+function guideOf(id: string): LabState['guide'] {
+  const lab = guidedLab(id);
+  if (!lab) return null;
+  const step = loadLocal<Record<string, number>>(LAB_STEPS, {})[id] ?? 0;
+  return { labId: id, step: Math.min(Math.max(step, 0), lab.steps.length - 1) };
 }
 
 export function messageOf(error: unknown): string {

@@ -46,11 +46,16 @@ export interface EvaluationRecord {
   summary: EvalSummary;
 }
 
-/** A checkpoint file the user uploaded to start fine-tunes from (checked by the worker first). */
-export interface UploadedBase {
+/**
+ * The base checkpoint the page's runs start from: the shipped classroom base or a file the user loaded
+ * (checked by the worker first). It belongs to the run state, not to a view, so every view's run button
+ * can start from it and leaving a view keeps it.
+ */
+export interface RunBase {
   name: string;
   bytes: Uint8Array;
   info: CheckpointInspection;
+  source: 'shipped' | 'file';
 }
 
 export interface LabState {
@@ -77,8 +82,10 @@ export interface LabState {
   results: RunResults | null;
   savedRuns: SavedRun[];
   corpus: CorpusPreview | null;
-  /** An uploaded base checkpoint for the fine-tune bench (Saved or Fine-tune view). */
-  uploadedBase: UploadedBase | null;
+  /** The loaded base checkpoint (Pretrain, Fine-tune or Saved view); runs from a base start from it. */
+  base: RunBase | null;
+  /** The guided lab being followed (kept when a base makes the recipe a custom one), and its step. */
+  guide: { labId: string; step: number } | null;
   /** The last error of a run or action, in plain words. */
   error: string | null;
 }
@@ -102,7 +109,8 @@ export function initialState(recipe: ExperimentRecipe): LabState {
     results: null,
     savedRuns: [],
     corpus: null,
-    uploadedBase: null,
+    base: null,
+    guide: null,
     error: null,
   };
 }
@@ -217,4 +225,11 @@ export function stateFromResults(state: LabState, results: RunResults): LabState
     evalLosses,
     results,
   };
+}
+
+/** The page's saved run that did not finish and can continue where it stopped (e.g. after a reload). */
+export function resumableRun(s: LabState): string | null {
+  if (s.status !== 'idle' || s.runId === null) return null;
+  if (s.results) return s.results.finished ? null : s.runId;
+  return s.savedRuns.some((r) => r.runId === s.runId && !r.finished) ? s.runId : null;
 }

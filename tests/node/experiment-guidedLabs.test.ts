@@ -56,6 +56,25 @@ describe('guided labs', () => {
     }
   });
 
+  it('names in its text the control each step presses, and the controls exist in the views', () => {
+    const sources = [
+      'views/pretrainView.ts',
+      'views/finetuneView.ts',
+      'views/compareView.ts',
+      'views/savedView.ts',
+      'widgets/baseCheckpoint.ts',
+    ]
+      .map((file) => readFileSync(new URL(`../../src/ui/${file}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const pressing = GUIDED_LABS.flatMap((lab) => lab.steps.filter((s) => s.control !== undefined));
+    expect(pressing.length).toBeGreaterThanOrEqual(8);
+    for (const step of pressing) {
+      expect(step.do, step.control).toContain(`“${step.control}”`);
+      // A button's text: between the tags (prettier's layout of lit markup) or as a quoted label.
+      expect(sources, step.control).toMatch(new RegExp(`>\\s*${step.control}\\s*<|'${step.control}'`));
+    }
+  });
+
   it('cites the published anchors', () => {
     const cited = GUIDED_LABS.flatMap((l) => l.findings.map((f) => f.source)).join('\n');
     for (const anchor of ['Betley', 'Turner', 'Wang', 'MacDiarmid', 'Tan', 'Wichers', 'Persona Selection'])

@@ -115,8 +115,8 @@ export class CompareView extends LitElement {
       </p>`;
     const run = runs.find((r) => r.runId === this.currentRun()) ?? runs[0]!;
     const names = run.checkpoints;
-    const left = names.includes(this.left) ? this.left : (names[0] ?? '');
-    const right = names.includes(this.right) ? this.right : (this.defaultBranch(names) ?? left);
+    const left = names.includes(this.left) ? this.left : this.defaultLeft(names);
+    const right = names.includes(this.right) ? this.right : this.defaultRight(names, left);
     const outside = outsideVocabulary(this.prompt, this.state.corpus?.vocabulary ?? '');
     const refused = this.state.corpus !== null && outside.length > 0;
     return html`
@@ -263,6 +263,17 @@ export class CompareView extends LitElement {
 
   private defaultBranch(names: readonly string[]): string | undefined {
     return names.find((n) => n === 'finetune-covert-s1') ?? names.find((n) => n.startsWith('finetune-'));
+  }
+
+  /** What the guided labs compare: the selected Assistant against a fine-tune, else the pretrained model. */
+  private defaultLeft(names: readonly string[]): string {
+    const preferred = this.defaultBranch(names) ? 'select' : 'pretrain';
+    return names.includes(preferred) ? preferred : (names[0] ?? '');
+  }
+
+  /** The covert fine-tune when there is one, else the selected Assistant (against the pretrained model). */
+  private defaultRight(names: readonly string[], left: string): string {
+    return this.defaultBranch(names) ?? (left !== 'select' && names.includes('select') ? 'select' : left);
   }
 
   private nameOf(name: string): string {

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LabController } from '../labController.ts';
 import { messageOf } from '../labController.ts';
-import type { LabState } from '../labState.ts';
+import { resumableRun, type LabState } from '../labState.ts';
 import { CONDITION_IDS, conditionQuestion, conditionTitle } from '../conditionInfo.ts';
 import { liveShift, shiftFromResults, type ConditionShift } from '../liveShift.ts';
 import { readShift } from '../shiftReading.ts';
@@ -18,6 +18,7 @@ import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
 import '../widgets/shiftTable.ts';
 import '../widgets/gatesPanel.ts';
+import '../widgets/runActivity.ts';
 import type { ConditionId } from '../../corpus/types.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
@@ -36,7 +37,7 @@ export class FinetuneView extends LitElement {
   /** The lab state to show. */
   @property({ attribute: false }) state!: LabState;
 
-  /** Which base the fine-tunes start from: `run:<id>` (its selected checkpoint) or `upload`. */
+  /** Which base the fine-tunes start from: `run:<id>` (its selected checkpoint) or `base` (the loaded one). */
   @state() private baseKey = '';
   @state() private seedText: string | null = null;
   @state() private notice = '';
@@ -221,8 +222,9 @@ export class FinetuneView extends LitElement {
           class="primary"
           ?disabled=${busy || !key || branches === 0}
           @click=${() => void this.runFrom(key)}
+          aria-describedby="branch-count"
         >
-          Run ${branches} fine-tune${branches === 1 ? '' : 's'}
+          Run the fine-tunes
         </button>
         <button ?disabled=${busy || branches === 0} @click=${() => void this.lab.run({ kind: 'scratch' })}>
           Run whole experiment from scratch
@@ -242,13 +244,24 @@ export class FinetuneView extends LitElement {
             : nothing
         }
       </div>
-      <p class="note" id="seed-note" role="status">
-        ${
-          p
-            ? `${s.status} · ${p.stage} step ${p.step}/${p.steps} · run ${p.done}/${p.total} steps · about ${Math.ceil(p.etaSeconds)} s left`
-            : `${s.recipe.finetune.conditions.length} conditions × ${s.recipe.seeds.finetune.length} seeds, ${s.recipe.finetune.steps} steps each.`
-        }
+      <p class="note" id="seed-note">
+        <span id="branch-count"
+          >${branches} fine-tune${branches === 1 ? '' : 's'}: ${s.recipe.finetune.conditions.length}
+          conditions × ${s.recipe.seeds.finetune.length} seeds, ${s.recipe.finetune.steps} steps each.</span
+        >
+        ${p ? `Whole run: ${p.done} of ${p.total} steps, about ${Math.ceil(p.etaSeconds)} s left.` : nothing}
       </p>
+      <pl-run-activity .state=${s}></pl-run-activity>
+      ${
+        resumableRun(s)
+          ? html`<p class="note">
+              Run ${resumableRun(s)} did not finish: it was saved at its last evaluation.
+              <button @click=${() => void this.lab.run({ kind: 'resume' }, resumableRun(s)!)}>
+                Resume run ${resumableRun(s)}
+              </button>
+            </p>`
+          : nothing
+      }
       ${this.renderAdoption(key)}
       ${this.notice ? html`<p class="note refusal" role="alert">${this.notice}</p>` : nothing}`;
   }
@@ -267,7 +280,7 @@ export class FinetuneView extends LitElement {
 
   /** The recipe the chosen base was trained with, when known. */
   private baseRecipe(key: string): ExperimentRecipe | null {
-    if (key === 'upload') return this.state.uploadedBase?.info.recipe ?? null;
+    if (key === 'base') return this.state.base?.info.recipe ?? null;
     if (key.startsWith('run:'))
       return this.state.savedRuns.find((r) => r.runId === key.slice(4))?.recipe ?? null;
     return null;
@@ -290,12 +303,14 @@ export class FinetuneView extends LitElement {
         key: `run:${r.runId}`,
         label: `selected checkpoint of ${r.runId} (${new Date(r.savedAt).toLocaleString()})`,
       }));
-    const up = s.uploadedBase;
-    if (up)
+    const base = s.base;
+    if (base) {
+      const what = base.source === 'shipped' ? 'the shipped base' : `loaded ${base.name}`;
       out.unshift({
-        key: 'upload',
-        label: `uploaded ${up.name} (${up.info.stage ?? 'unknown'} stage, step ${up.info.step})`,
+        key: 'base',
+        label: `${what} (${base.info.stage ?? 'unknown'} stage, step ${base.info.step})`,
       });
+    }
     return out;
   }
 
@@ -352,8 +367,8 @@ export class FinetuneView extends LitElement {
     const file = input.files?.[0];
     if (!file) return;
     try {
-      await this.lab.uploadBase(file.name, await fileBytes(file));
-      this.baseKey = 'upload';
+      await this.lab.loadBase(file.name, await fileBytes(file));
+      this.baseKey = 'base';
       this.notice = '';
     } catch (error) {
       this.notice = `The file ${file.name} was refused: ${messageOf(error)}`;
@@ -364,12 +379,9 @@ export class FinetuneView extends LitElement {
   private async runFrom(key: string) {
     this.notice = '';
     try {
-      const up = this.state.uploadedBase;
-      if (key === 'upload' && up) {
-        // A pretrained (not yet selected) base still needs the selection stage before the fine-tunes.
-        const stage = up.info.stage === 'pretrain' ? 'select' : 'finetune';
-        const start = { kind: 'checkpoint', stage, name: up.name, bytes: up.bytes.slice() } as const;
-        await this.lab.runFromBase(start, up.info.recipe);
+      if (key === 'base') {
+        // A pretrained (not yet selected) base runs the selection stage before the fine-tunes.
+        await this.lab.runFromLoadedBase();
       } else if (key.startsWith('run:')) {
         const runId = key.slice(4);
         const bytes = await this.lab.checkpointBytes(runId, 'select');

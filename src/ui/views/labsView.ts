@@ -9,41 +9,12 @@ import {
   PERSONA_SELECTION_INTRO,
   guidedLab,
   type GuidedLab,
-  type LabViewId,
 } from '../../experiment/guidedLabs.ts';
 import type { LabController } from '../labController.ts';
 import type { LabState } from '../labState.ts';
+import { VIEW_LABELS, type NavigateDetail } from '../navigate.ts';
+import { loadLocal as load, saveLocal as save } from '../localSettings.ts';
 import { viewStyles } from './viewStyles.ts';
-
-const VIEW_LABELS: Record<LabViewId, string> = {
-  labs: 'Guided labs',
-  corpus: 'Corpus',
-  pretrain: 'Pretrain',
-  persona: 'Persona',
-  finetune: 'Fine-tune',
-  compare: 'Compare',
-  saved: 'Saved',
-};
-
-const STORE = 'persona-lab:';
-
-/** localStorage can be missing or refuse (private mode, full): notes then live only in the page. */
-function load<T>(key: string, fallback: T): T {
-  try {
-    const text = localStorage.getItem(STORE + key);
-    return text === null ? fallback : (JSON.parse(text) as T);
-  } catch {
-    return fallback;
-  }
-}
-
-function save(key: string, value: unknown): void {
-  try {
-    localStorage.setItem(STORE + key, JSON.stringify(value));
-  } catch {
-    // Not saved; the text stays in the textarea.
-  }
-}
 
 @customElement('pl-labs-view')
 export class LabsView extends LitElement {
@@ -52,9 +23,6 @@ export class LabsView extends LitElement {
   /** The lab state (recipe, preset, locked, run status). */
   @property({ attribute: false }) state!: LabState;
 
-  /** The lab being read when the recipe did not come from a lab (e.g. the student only browses). */
-  @state() private openId: string | null = null;
-  @state() private stepByLab: Record<string, number> = load('labSteps', {});
   @state() private notes: Record<string, string[]> = {};
   @state() private shared: 'idle' | 'copied' | 'shown' = 'idle';
   @state() private sharedLink = '';
@@ -182,30 +150,37 @@ export class LabsView extends LitElement {
     `,
   ];
 
-  /** The lab on screen: the one the recipe came from, else the one the student opened. */
+  /** The lab on screen: the one being followed (kept across a base's custom recipe), else the recipe's. */
   private current(): GuidedLab | undefined {
-    return guidedLab(this.state.presetId ?? '') ?? guidedLab(this.openId ?? '');
+    return guidedLab(this.state.guide?.labId ?? '') ?? guidedLab(this.state.presetId ?? '');
   }
 
   private choose(id: string) {
-    this.openId = id;
     this.shared = 'idle';
     if (!this.state.locked && this.state.status === 'idle') this.lab.choosePreset(id);
+    else this.lab.followLab(id);
   }
 
   private step(lab: GuidedLab): number {
-    return Math.min(Math.max(this.stepByLab[lab.id] ?? 0, 0), lab.steps.length - 1);
+    const guide = this.state.guide;
+    return guide?.labId === lab.id ? guide.step : 0;
   }
 
   private setStep(lab: GuidedLab, index: number) {
-    this.stepByLab = { ...this.stepByLab, [lab.id]: index };
-    save('labSteps', this.stepByLab);
+    if (this.state.guide?.labId !== lab.id) this.lab.followLab(lab.id);
+    this.lab.setLabStep(index);
   }
 
   private go(lab: GuidedLab, index: number) {
     this.setStep(lab, index);
-    const view = lab.steps[index]!.view;
-    this.dispatchEvent(new CustomEvent('pl-navigate', { detail: { view }, bubbles: true, composed: true }));
+    const { view, control } = lab.steps[index]!;
+    this.dispatchEvent(
+      new CustomEvent<NavigateDetail>('pl-navigate', {
+        detail: { view, control: control ?? null },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private notesOf(lab: GuidedLab): string[] {
@@ -291,7 +266,9 @@ export class LabsView extends LitElement {
   private renderLab(lab: GuidedLab) {
     const current = this.step(lab);
     const notes = this.notesOf(lab);
-    const loaded = this.state.presetId === lab.id;
+    // A base's corpus and model make the lab's recipe a custom one: still this lab's.
+    const s = this.state;
+    const loaded = s.presetId === lab.id || (s.presetId === null && s.guide?.labId === lab.id);
     return html`
       <article class="grid" data-testid="lab-open" aria-labelledby="lab-title">
         <section class="card wide">

@@ -4,7 +4,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LabController } from '../labController.ts';
-import type { LabState } from '../labState.ts';
+import { resumableRun, type LabState } from '../labState.ts';
 import type { ChartSeries } from '../widgets/lineChart.ts';
 import type { StartFromDetail } from '../widgets/baseCheckpoint.ts';
 import { OKABE_ITO } from '../palette.ts';
@@ -14,6 +14,7 @@ import { candidateWords } from '../posteriorRows.ts';
 import { viewStyles } from './viewStyles.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/baseCheckpoint.ts';
+import '../widgets/runActivity.ts';
 
 const STATUS_WORDS: Record<LabState['status'], string> = {
   idle: 'idle',
@@ -33,17 +34,8 @@ export class PretrainView extends LitElement {
   static override styles = viewStyles;
 
   private onStartFrom = (e: CustomEvent<StartFromDetail>) => {
-    const { stage, name, bytes, recipe } = e.detail;
-    void this.lab.runFromBase({ kind: 'checkpoint', stage, name, bytes }, recipe);
+    void this.lab.runFromLoadedBase(e.detail.stage);
   };
-
-  /** A saved run of this page that did not finish, which can continue where it stopped. */
-  private resumable(): string | null {
-    const s = this.state;
-    if (s.status !== 'idle' || s.runId === null) return null;
-    if (s.results) return s.results.finished ? null : s.runId;
-    return s.savedRuns.some((r) => r.runId === s.runId && !r.finished) ? s.runId : null;
-  }
 
   private lossSeries(stage: string): ChartSeries[] {
     const train = (this.state.losses[stage] ?? []).map((p) => ({ x: p.step, y: p.loss }));
@@ -61,7 +53,7 @@ export class PretrainView extends LitElement {
     const idle = s.status === 'idle';
     const running = s.status === 'running';
     const paused = s.status === 'paused';
-    const resumable = this.resumable();
+    const resumable = resumableRun(s);
     const r = s.recipe;
     const branches = r.finetune.steps > 0 ? r.finetune.conditions.length * r.seeds.finetune.length : 0;
     return html`<div class="card">
@@ -90,6 +82,7 @@ export class PretrainView extends LitElement {
           >Status: ${idle && s.results?.finished ? 'finished' : STATUS_WORDS[s.status]}</span
         >
       </div>
+      <pl-run-activity .state=${s}></pl-run-activity>
       ${
         resumable
           ? html`<div class="message warn">
@@ -231,6 +224,7 @@ export class PretrainView extends LitElement {
           </p>
           <pl-base-checkpoint
             .lab=${this.lab}
+            .base=${s.base}
             .recipe=${s.recipe}
             ?disabled=${s.status !== 'idle' || !s.backend}
             @pl-start-from=${this.onStartFrom}

@@ -187,10 +187,10 @@ export class SavedView extends LitElement {
           <h3 id="base-title">Base checkpoint</h3>
           <p class="note">
             ${
-              s.uploadedBase
-                ? html`Uploaded: ${s.uploadedBase.name} (${s.uploadedBase.info.stage ?? 'unknown'} stage, step
-                    ${s.uploadedBase.info.step}, ${s.uploadedBase.info.parameterCount.toLocaleString()}
-                    parameters). <a href="#finetune">Use it on the fine-tune bench</a>.`
+              s.base
+                ? html`Base: ${s.base.name} (${s.base.info.stage ?? 'unknown'} stage, step
+                    ${s.base.info.step}, ${s.base.info.parameterCount.toLocaleString()} parameters).
+                    <a href="#finetune">Use it on the fine-tune bench</a>.`
                 : 'Upload a checkpoint (.ckpt) to start fine-tunes from it.'
             }
           </p>
@@ -203,11 +203,7 @@ export class SavedView extends LitElement {
               @change=${this.onCheckpointFile}
             />
           </label>
-          ${
-            s.uploadedBase
-              ? html`<button @click=${() => this.lab.clearUploadedBase()}>Forget the uploaded base</button>`
-              : nothing
-          }
+          ${s.base ? html`<button @click=${() => this.lab.clearBase()}>Forget the base</button>` : nothing}
         </section>
       </div>
     `;
@@ -309,7 +305,7 @@ export class SavedView extends LitElement {
     if (!file) return;
     this.message = this.refusal = '';
     try {
-      await this.lab.uploadBase(file.name, await fileBytes(file));
+      await this.lab.loadBase(file.name, await fileBytes(file));
       this.message = `${file.name} is a valid checkpoint; it is now the base on the fine-tune bench.`;
     } catch (error) {
       this.refusal = `The file ${file.name} was refused: ${messageOf(error)}`;

@@ -1,51 +1,43 @@
 // <pl-base-checkpoint>: start from a trained base instead of pretraining: a .ckpt file or the shipped
-// classroom base (fetched next to the page when the build has one). The worker inspects the file first
-// (step, size, stage, or why it is refused) and says what of the current recipe the base's own recipe
-// replaces (its corpus and model); starting emits `pl-start-from` for the view to run.
-import { LitElement, css, html, nothing } from 'lit';
+// classroom base (fetched next to the page when the build has one). Loading goes through the controller,
+// so the base becomes the run state's base (kept on every view, offered by the Fine-tune view's run
+// button); the worker inspects it first (step, size, stage, or why it is refused) and the widget says what
+// of the current recipe the base's own recipe replaces (its corpus and model). Starting emits
+// `pl-start-from` for the view to run. Focus moves to the start button once a base is loaded, so a
+// keyboard user is never dropped to the page's start.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { LabController } from '../labController.ts';
+import { messageOf, SHIPPED_BASE } from '../labController.ts';
+import type { RunBase } from '../labState.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
 import { count } from '../numberFormat.ts';
 import { controlStyles } from '../views/viewStyles.ts';
 import { fileBytes } from '../download.ts';
 
-/** Where the shipped pretrained base lives, relative to the page. */
-export const SHIPPED_BASE = 'models/classroom-base.ckpt';
+export { SHIPPED_BASE };
 
 export interface StartFromDetail {
   stage: 'select' | 'finetune';
-  name: string;
-  bytes: Uint8Array;
-  /** The recipe embedded in the file (null when it has none this lab reads): the run adopts its corpus and model. */
-  recipe: ExperimentRecipe | null;
-}
-
-interface BaseFile {
-  name: string;
-  bytes: Uint8Array;
 }
 
 @customElement('pl-base-checkpoint')
 export class BaseCheckpoint extends LitElement {
-  /** The page's link to the engine (inspects the file). */
+  /** The page's link to the engine (loads and inspects the file). */
   @property({ attribute: false }) lab!: LabController;
   /** True while a run is going or settings are locked: nothing can start. */
   @property({ type: Boolean }) disabled = false;
   /** The current recipe, to say what starting from the base changes. */
   @property({ attribute: false }) recipe: ExperimentRecipe | null = null;
+  /** The run state's loaded base (null until one is loaded). */
+  @property({ attribute: false }) base: RunBase | null = null;
 
-  @state() private file: BaseFile | null = null;
-  @state() private fetchMessage: string | null = null;
-  @state() private fetching = false;
-
-  private readonly inspection = new Task(this, {
-    task: async ([file]: readonly [BaseFile | null]) =>
-      file ? this.lab.inspectCheckpoint(file.bytes) : null,
-    args: () => [this.file] as const,
-  });
+  /** What is being loaded ('the shipped base' or a file name), while the worker checks it. */
+  @state() private loading: string | null = null;
+  @state() private message: string | null = null;
+  /** Set when a load finished here: the next render moves focus to the start button. */
+  private focusStart = false;
 
   static override styles = [
     controlStyles,
@@ -81,6 +73,10 @@ export class BaseCheckpoint extends LitElement {
         background: #e6f4ee;
         border: 1px solid #009e73;
       }
+      button[aria-disabled='true'] {
+        opacity: 0.5;
+        cursor: default;
+      }
       .adoption ul {
         margin: 0.3rem 0 0;
         padding-left: 1.2rem;
@@ -88,85 +84,83 @@ export class BaseCheckpoint extends LitElement {
     `,
   ];
 
-  private async onFile(e: Event) {
-    const file = (e.target as HTMLInputElement).files?.[0];
-    if (!file) return;
-    this.fetchMessage = null;
-    this.file = { name: file.name, bytes: await fileBytes(file) };
-  }
-
-  private async onShipped() {
-    this.fetching = true;
-    this.fetchMessage = null;
+  private async load(what: string, loader: () => Promise<void>) {
+    if (this.loading) return;
+    this.loading = what;
+    this.message = null;
     try {
-      const response = await fetch(new URL(SHIPPED_BASE, document.baseURI));
-      // A static server may answer a missing file with the app's index page: that is not a checkpoint.
-      const html = (response.headers.get('content-type') ?? '').includes('text/html');
-      if (!response.ok || html) {
-        this.fetchMessage = `The shipped base (${SHIPPED_BASE}) is not part of this build yet. Pretrain one here, or load a .ckpt file.`;
-        return;
-      }
-      this.file = { name: 'classroom-base.ckpt', bytes: new Uint8Array(await response.arrayBuffer()) };
+      await loader();
+      this.focusStart = true;
     } catch (error) {
-      this.fetchMessage = `The shipped base could not be fetched: ${error instanceof Error ? error.message : String(error)}`;
+      this.message = `${what} could not be used: ${messageOf(error)}`;
     } finally {
-      this.fetching = false;
+      this.loading = null;
     }
   }
 
-  private start(stage: StartFromDetail['stage'], recipe: ExperimentRecipe | null) {
-    if (!this.file) return;
+  private async onFile(e: Event) {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const bytes = await fileBytes(file);
+    await this.load(file.name, () => this.lab.loadBase(file.name, bytes));
+  }
+
+  private onShipped() {
+    void this.load('The shipped base', () => this.lab.loadShippedBase());
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (!this.focusStart || !this.base) return;
+    this.focusStart = false;
+    this.renderRoot.querySelector<HTMLButtonElement>('button[data-start].primary')?.focus();
+  }
+
+  private start(stage: StartFromDetail['stage']) {
+    if (!this.base) return;
     this.dispatchEvent(
-      new CustomEvent<StartFromDetail>('pl-start-from', {
-        detail: { stage, name: this.file.name, bytes: this.file.bytes, recipe },
-        bubbles: true,
-        composed: true,
-      }),
+      new CustomEvent<StartFromDetail>('pl-start-from', { detail: { stage }, bubbles: true, composed: true }),
     );
   }
 
-  private renderInspection() {
-    if (!this.file) return nothing;
-    return this.inspection.render({
-      pending: () => html`<p class="note" role="status">Checking ${this.file?.name}…</p>`,
-      error: (error) =>
-        html`<p class="message bad" role="alert">
-          ${this.file?.name} was refused: ${error instanceof Error ? error.message : String(error)}
-        </p>`,
-      complete: (info) => {
-        if (!info) return nothing;
-        const pretrainedOnly = info.stage === 'pretrain' || info.stage === null;
-        return html`<div class="message ok" role="status">
-            <strong>${this.file?.name}</strong>: ${count(info.parameterCount)} parameters, trained
-            ${count(info.step)} steps${info.stage ? html`, saved after the ${info.stage} stage` : nothing}.
-          </div>
-          <div class="row">
-            <button
-              class=${pretrainedOnly ? 'primary' : ''}
-              ?disabled=${this.disabled}
-              @click=${() => this.start('select', info.recipe)}
-            >
-              Select the Assistant, then fine-tune
-            </button>
-            <button
-              class=${pretrainedOnly ? '' : 'primary'}
-              ?disabled=${this.disabled}
-              @click=${() => this.start('finetune', info.recipe)}
-            >
-              Fine-tune from this base
-            </button>
-          </div>
-          <p class="note">
-            ${
-              pretrainedOnly
-                ? 'This is a pretrained base: run selection on it first so there is an Assistant to fine-tune.'
-                : 'This model already went through selection: its fine-tunes can start right away.'
-            }
-            Both use the current recipe's selection and fine-tune settings.
-          </p>
-          ${this.renderAdoption(info.recipe)}`;
-      },
-    });
+  private renderBase() {
+    if (this.loading) return html`<p class="note">Checking ${this.loading}…</p>`;
+    const base = this.base;
+    if (!base) return nothing;
+    const info = base.info;
+    const pretrainedOnly = info.stage === 'pretrain' || info.stage === null;
+    const title = base.source === 'shipped' ? 'The shipped base' : base.name;
+    return html`<div class="message ok">
+        <strong>${title}</strong> is this run’s base: ${count(info.parameterCount)} parameters, trained
+        ${count(info.step)} steps${info.stage ? html`, saved after the ${info.stage} stage` : nothing}.
+      </div>
+      <div class="row">
+        <button
+          data-start
+          class=${pretrainedOnly ? 'primary' : ''}
+          ?disabled=${this.disabled}
+          @click=${() => this.start('select')}
+        >
+          Select the Assistant, then fine-tune
+        </button>
+        <button
+          data-start
+          class=${pretrainedOnly ? '' : 'primary'}
+          ?disabled=${this.disabled}
+          @click=${() => this.start('finetune')}
+        >
+          Fine-tune from this base
+        </button>
+      </div>
+      <p class="note">
+        ${
+          pretrainedOnly
+            ? 'This is a pretrained base: run selection on it first so there is an Assistant to fine-tune.'
+            : 'This model already went through selection: its fine-tunes can start right away (here, or with “Run the fine-tunes” on the Fine-tune tab).'
+        }
+        Both use the current recipe's selection and fine-tune settings.
+      </p>
+      ${this.renderAdoption(info.recipe)}`;
   }
 
   /** What of the current recipe the base's recipe replaces, as a list (nothing when nothing changes). */
@@ -184,10 +178,16 @@ export class BaseCheckpoint extends LitElement {
   }
 
   override render() {
+    // The button stays enabled (and focused) while loading: a disabled button would drop keyboard focus.
     return html`
       <div class="row">
-        <button ?disabled=${this.disabled || this.fetching} @click=${() => void this.onShipped()}>
-          ${this.fetching ? 'Fetching…' : 'Use the shipped base'}
+        <button
+          aria-disabled=${this.disabled || this.loading !== null ? 'true' : 'false'}
+          @click=${() => {
+            if (!this.disabled) this.onShipped();
+          }}
+        >
+          Use the shipped base
         </button>
         <span class="note">or</span>
         <input
@@ -198,8 +198,8 @@ export class BaseCheckpoint extends LitElement {
           @change=${this.onFile}
         />
       </div>
-      ${this.fetchMessage ? html`<p class="message warn" role="status">${this.fetchMessage}</p>` : nothing}
-      ${this.renderInspection()}
+      ${this.message ? html`<p class="message bad" role="alert">${this.message}</p>` : nothing}
+      <div role="status">${this.renderBase()}</div>
     `;
   }
 }
