@@ -78,10 +78,8 @@ describe('fine-tune bench on webgpu', () => {
     await waitForBackend(page, 'webgpu');
 
     await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
-    await expect
-      .poll(() => labState<{ uploadedBase: unknown }>(page).then((s) => s.uploadedBase !== null))
-      .toBe(true);
-    const run = page.getByRole('button', { name: /^Run 2 fine-tunes$/ });
+    await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
+    const run = page.getByRole('button', { name: 'Run the fine-tunes', exact: true });
     const runStart = await page.evaluate(() => performance.now());
     await run.click();
     await expect
