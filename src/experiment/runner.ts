@@ -68,6 +68,21 @@ export function branchOrder(
   return seeds.flatMap((seed) => ordered.map((condition) => ({ condition, seed })));
 }
 
+/**
+ * The branches that first run only to their first evaluation, before any branch runs to its end: covert
+ * and honest of the first seed, so both ΔMI lines start within the first minute. Each then continues
+ * from the checkpoint saved at that evaluation, which resumes exactly (same weights, optimizer state and
+ * batches), so this too changes when a number appears, never its value. Only branches not yet started.
+ */
+function firstLook(recipe: ExperimentRecipe, branches: readonly StageRecord[]): StageRecord[] {
+  const every = recipe.eval.every;
+  if (every <= 0 || every >= recipe.finetune.steps || branches.length === 0) return [];
+  const seed = branches[0]!.seed;
+  return branches.filter(
+    (b) => b.seed === seed && FIRST_CONDITIONS.includes(b.condition ?? '') && b.status === 'pending',
+  );
+}
+
 function planStages(recipe: ExperimentRecipe): StageRecord[] {
   const stages = [
     newStageRecord('pretrain', 'pretrain', recipe.pretrain.steps, recipe.seeds.pretrain),
@@ -162,7 +177,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     } finally {
       base.dispose();
     }
-    for (const branch of branches) {
+    const runBranch = async (branch: StageRecord, pauseAt?: number) => {
       const model = await stageInput(ctx, branch, null, select);
       try {
         await runOrSkip(ctx, branch, model, () => ({
@@ -170,11 +185,14 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
           validation: null,
           evalEvery: recipe.eval.every,
           recipe: recipe.finetune,
+          pauseAt,
         }));
       } finally {
         model.dispose();
       }
-    }
+    };
+    for (const branch of firstLook(recipe, branches)) await runBranch(branch, recipe.eval.every);
+    for (const branch of branches) await runBranch(branch);
     state.finished = true;
     await saveState(ctx);
     const results = buildResults(state);

@@ -27,6 +27,8 @@ export interface StageJob {
   evalEvery: number;
   /** The model holding the stage's starting weights (replaced by the partial checkpoint on resume). */
   model: GPT;
+  /** Return (the stage left partial, saved) at the first evaluation at or after this step. */
+  pauseAt?: number;
 }
 
 function nextBoundary(step: number, steps: number, every: readonly number[]): number {
@@ -168,6 +170,8 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
         // Autosave at every evaluation too, so a reload loses at most one evaluation interval (and the
         // evaluations already drawn are kept with the state that points to this checkpoint).
         await savePartial(ctx, record, model, optimizer, step);
+        // Paused here (just saved): the stage continues later from this checkpoint.
+        if (evaluated && job.pauseAt !== undefined && step >= job.pauseAt) return;
       }
     }
   } finally {
