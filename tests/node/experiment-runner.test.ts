@@ -35,7 +35,7 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(whole.branches[0]!.trajectory[0]!.deltaMI).toBe(0);
     expect(whole.provenance.corpusHash).toBe(inputs.corpusHash);
     expect(new Set(events.map((e) => e.type))).toEqual(
-      new Set(['stage', 'progress', 'metrics', 'probe', 'sample', 'checkpoint', 'done']),
+      new Set(['stage', 'progress', 'metrics', 'evaluation', 'probe', 'sample', 'checkpoint', 'done']),
     );
     expect(events.every((e) => e.runId === 'r')).toBe(true);
     expect(resultsCsv(whole).split('\n')[0]).toMatch(/^runId,codeVersion,backend,corpusHash,stage/);
