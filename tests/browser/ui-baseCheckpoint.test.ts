@@ -13,8 +13,9 @@ import type {
   RunResults,
 } from '../../workers/contract.ts';
 import '../../src/ui/views/pretrainView.ts';
+import '../../src/ui/views/finetuneView.ts';
 
-/** A controller on a stand-in engine whose inspectCheckpoint reports `recipe`; records the run requests. */
+/** A controller on a stand-in engine whose inspectCheckpoint reports `recipe`; records the run requests (runs never end). */
 function fakeLab(recipe: ExperimentRecipe | null) {
   const requests: RunRequest[] = [];
   const inspection: CheckpointInspection = { step: 3000, parameterCount: 412_000, stage: 'select', recipe };
@@ -22,9 +23,10 @@ function fakeLab(recipe: ExperimentRecipe | null) {
     init: async () => ({ backend: 'cpu', adapter: null, wasm: null, failures: [], tfjsVersion: 'test' }),
     savedRuns: async () => [],
     inspectCheckpoint: async () => inspection,
-    startRun: async (request: RunRequest) => {
+    // The run never ends here: the tests look at what started it.
+    startRun: (request: RunRequest) => {
       requests.push(request);
-      return { runId: request.runId } as unknown as RunResults;
+      return new Promise<RunResults>(() => {});
     },
   };
   const engine = {
@@ -53,6 +55,13 @@ function button(root: ShadowRoot, text: string): HTMLButtonElement {
   const found = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === text);
   if (!found) throw new Error(`no button "${text}"`);
   return found;
+}
+
+/** The focused element, through open shadow roots. */
+function deepActive(): Element | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
 }
 
 afterEach(() => {
@@ -120,5 +129,51 @@ describe('starting from the shipped base', () => {
     await vi.waitFor(() => expect(requests).toHaveLength(1));
     expect(requests[0]!.recipe).toEqual(before);
     expect(lab.state.presetId).toBe('classroom');
+  });
+
+  it('keeps the loaded base in the run state: focus moves on, and the Fine-tune view runs from it', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(new Uint8Array([7, 8, 9]), {
+            headers: { 'content-type': 'application/octet-stream' },
+          }),
+      ),
+    );
+    const { lab, requests } = fakeLab(presetRecipe('reference'));
+    const { view, widget } = await mountView(lab);
+    const shipped = button(widget.shadowRoot!, 'Use the shipped base');
+    shipped.focus();
+    shipped.click();
+    // While it loads the button keeps the focus (a disabled button would drop it to <body>) ...
+    expect(shipped.disabled).toBe(false);
+    expect(deepActive()).toBe(shipped);
+    // ... and once loaded, focus moves to the button that starts from it.
+    await vi.waitFor(() => expect(deepActive()?.textContent?.trim()).toBe('Fine-tune from this base'));
+    expect(lab.state.base).toMatchObject({ name: 'classroom-base.ckpt', source: 'shipped' });
+    expect([...lab.state.base!.bytes]).toEqual([7, 8, 9]);
+
+    // Leaving the Pretrain view keeps the base: the Fine-tune view offers it and runs from it.
+    view.remove();
+    const bench = document.createElement('pl-finetune-view');
+    bench.lab = lab;
+    bench.state = lab.state;
+    lab.addEventListener('change', () => (bench.state = lab.state));
+    document.body.append(bench);
+    await bench.updateComplete;
+    const root = bench.shadowRoot!;
+    const options = [...root.querySelectorAll('option')].map((o) => o.textContent!.trim());
+    expect(options[0]).toMatch(/^the shipped base \(select stage, step 3000\)$/);
+    const run = button(root, 'Run the fine-tunes');
+    expect(run.disabled).toBe(false);
+    run.click();
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]!.start).toMatchObject({
+      kind: 'checkpoint',
+      stage: 'finetune',
+      name: 'classroom-base.ckpt',
+    });
+    expect(requests[0]!.recipe.model).toEqual(presetRecipe('reference').model);
   });
 });
