@@ -44,11 +44,11 @@ beforeAll(async () => {
   await waitForBackend(page, 'cpu');
   await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
   await page.waitForFunction(() => {
-    const app = document.querySelector('pl-app') as unknown as { lab: { state: { uploadedBase: unknown } } };
-    return app.lab.state.uploadedBase !== null;
+    const app = document.querySelector('pl-app') as unknown as { lab: { state: { base: unknown } } };
+    return app.lab.state.base !== null;
   });
   // The tiny preset's 2 conditions x 2 seeds from the uploaded base.
-  await page.getByRole('button', { name: /^Run (4|the) fine-tunes$/ }).click();
+  await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
   await page.waitForFunction(
     () =>
       (document.querySelector('pl-app') as unknown as { lab: { state: { status: string } } }).lab.state
