@@ -3,8 +3,10 @@
 // checks that focus landed on the control the step names, presses only that control (found by the name
 // the step data carries), and goes on to the lab's final result. Sizes are the tiny preset's (a URL
 // override; each lab's stages, conditions and seeds stay its own), the backend is cpu, and the shipped
-// base is answered with globalSetup's tiny selected checkpoint, so the whole walk takes minutes.
+// base is answered with globalSetup's tiny selected checkpoint, so the whole walk takes minutes. At the
+// end of each lab axe-core checks the page with its step bar.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { GUIDED_LABS, type GuidedLab } from '../../src/experiment/guidedLabs.ts';
@@ -68,9 +70,26 @@ interface RunView {
 }
 
 let browser: Browser;
+let axeSource: string;
 beforeAll(async () => {
+  axeSource = await readFile('node_modules/axe-core/axe.min.js', 'utf8');
   browser = await launchChromium();
 });
+
+/** axe-core's serious and critical violations on the page as it is (ids and where). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    interface AxeResult {
+      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+    }
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+  });
+}
 afterAll(async () => {
   await browser?.close();
 });
@@ -162,6 +181,8 @@ describe('the guided labs, followed literally', () => {
         }
       }
       await finalResult(page, lab);
+      // The step bar and the view under it, as the lab ends: no serious or critical accessibility issue.
+      expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
       await context.close();
     });
