@@ -41,6 +41,8 @@ export interface RunActivity {
 
 export interface EvaluationRecord {
   stage: string;
+  /** The fine-tune branch measured (from the event's fields); null for pretraining and selection. */
+  branch: { condition: string; seed: number } | null;
   step: number;
   checkpoint: string;
   summary: EvalSummary;
@@ -180,7 +182,13 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
             : state.activity,
         evaluations: [
           ...state.evaluations.filter((e) => !(e.stage === event.stage && e.step === event.step)),
-          { stage: event.stage, step: event.step, checkpoint: event.checkpoint, summary: event.summary },
+          {
+            stage: event.stage,
+            branch: branchOf(event.place),
+            step: event.step,
+            checkpoint: event.checkpoint,
+            summary: event.summary,
+          },
         ],
       };
     case 'sample':
@@ -194,6 +202,12 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
   }
 }
 
+function branchOf(place: StagePlace): EvaluationRecord['branch'] {
+  return place.kind === 'finetune' && place.condition !== null
+    ? { condition: place.condition, seed: place.seed }
+    : null;
+}
+
 function batchSizeOf(recipe: ExperimentRecipe, stage: string): number {
   if (stage === 'pretrain') return recipe.pretrain.batchSize;
   if (stage === 'select') return recipe.select.batchSize;
@@ -205,8 +219,13 @@ export function stateFromResults(state: LabState, results: RunResults): LabState
   const evaluations: EvaluationRecord[] = [];
   const losses: LabState['losses'] = {};
   const evalLosses: LabState['evalLosses'] = {};
-  for (const stage of [results.pretrain, results.select, ...results.branches]) {
-    for (const e of stage.evaluations) evaluations.push({ stage: stage.id, ...e });
+  const stages = [
+    { stage: results.pretrain, branch: null },
+    { stage: results.select, branch: null },
+    ...results.branches.map((b) => ({ stage: b, branch: { condition: b.condition, seed: b.seed } })),
+  ];
+  for (const { stage, branch } of stages) {
+    for (const e of stage.evaluations) evaluations.push({ stage: stage.id, branch, ...e });
     losses[stage.id] = stage.losses
       .filter((l) => l.trainLoss !== null)
       .map((l) => ({ step: l.step, loss: l.trainLoss! }));

@@ -55,7 +55,7 @@ export function seedInterval(values: readonly (number | null | undefined)[]): Se
   };
 }
 
-/** `finetune-<condition>-s<seed>` → its condition and seed; null for other stages. */
+/** A checkpoint named `finetune-<condition>-s<seed>` → its condition and seed; null for other names. */
 export function parseBranchStage(stage: string): { condition: string; seed: number } | null {
   const m = /^finetune-(.+)-s(\d+)$/.exec(stage);
   return m ? { condition: m[1]!, seed: Number(m[2]) } : null;
@@ -132,7 +132,7 @@ export function liveShift(
   const base = select.summary;
   const byBranch = new Map<string, { condition: string; seed: number; points: BranchPointLike[] }>();
   for (const e of evaluations) {
-    const branch = parseBranchStage(e.stage);
+    const branch = e.branch;
     if (!branch) continue;
     let entry = byBranch.get(e.stage);
     if (!entry) {

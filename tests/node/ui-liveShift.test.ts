@@ -23,6 +23,7 @@ function summary(mi: number, miCode: number, attainment: number): EvalSummary {
 
 const rec = (stage: string, step: number, s: EvalSummary): EvaluationRecord => ({
   stage,
+  branch: parseBranchStage(stage),
   step,
   checkpoint: `${stage}@${step}`,
   summary: s,
@@ -42,6 +43,19 @@ describe('liveShift', () => {
   it('parses branch stage ids', () => {
     expect(parseBranchStage('finetune-covert-s12')).toEqual({ condition: 'covert', seed: 12 });
     expect(parseBranchStage('select')).toBeNull();
+  });
+
+  it('groups by the branch fields the events carry, not by the stage id', () => {
+    const shifts = liveShift([
+      rec('select', 20, summary(1, 0.5, 0.2)),
+      { ...rec('branch-a', 10, summary(1.5, 1.5, 0.9)), branch: { condition: 'covert', seed: 4 } },
+      rec('finetune-honest-s1', 10, summary(1.1, 0.5, 0.1)),
+      { ...rec('finetune-neutral-s1', 10, summary(1.1, 0.5, 0.1)), branch: null },
+    ]);
+    expect(shifts.map((s) => [s.condition, s.seeds])).toEqual([
+      ['covert', [4]],
+      ['honest', [1]],
+    ]);
   });
 
   it('is empty before the selected checkpoint is evaluated', () => {
