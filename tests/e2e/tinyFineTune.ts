@@ -29,10 +29,8 @@ export const TINY_FINETUNE =
 
 export async function runTinyFineTune(page: Page, timeoutMs = 480_000): Promise<FineTuneResults> {
   await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
-  await expect
-    .poll(() => labState<{ uploadedBase: unknown }>(page).then((s) => s.uploadedBase !== null))
-    .toBe(true);
-  await page.getByRole('button', { name: /^Run 1 fine-tune$/ }).click();
+  await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
+  await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
   await expect.poll(() => labState<State>(page).then((s) => s.status), { timeout: 60_000 }).not.toBe('idle');
   await waitForRunEnd(page, timeoutMs);
   const state = await labState<State>(page);
