@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LabState } from '../labState.ts';
-import { activityLine } from '../runActivity.ts';
+import { activityLine } from '../activityLine.ts';
 
 @customElement('pl-run-activity')
 export class RunActivityLine extends LitElement {

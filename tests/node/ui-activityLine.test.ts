@@ -2,7 +2,7 @@
 // the branch's place and condition, the step, and which evaluation of how many is being scored.
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, initialState, type LabState } from '../../src/ui/labState.ts';
-import { activityLine } from '../../src/ui/runActivity.ts';
+import { activityLine } from '../../src/ui/activityLine.ts';
 import { presetRecipe } from '../../src/experiment/presets.ts';
 import type { RunEvent, StagePlace } from '../../src/experiment/runEvents.ts';
 import { conditionTitle } from '../../src/ui/conditionInfo.ts';
