@@ -3,7 +3,9 @@
 // chosen backend (default wasm: the CPU path of a school laptop), presses "Use the shipped base", and
 // from the click on "Fine-tune from this base" times: the first words saying what the run does, the
 // baseline evaluation, the first ΔMI point of covert and of honest, each branch's end, and the whole
-// lab (its conditions x seeds). Prints the figures and the machine; writes bench/out/classroom.json.
+// lab (its conditions x seeds), and the main thread's long tasks meanwhile (the budget: none over 50 ms;
+// a figure for an idle machine, never a test). Prints the figures and the machine; writes
+// bench/out/classroom.json.
 //   --backend wasm|webgl|webgpu|cpu   (default wasm)      --lab <guided lab id>   (default lab3-shift)
 //   --timeout-min N                   give up after N minutes (default 30)
 //   --query 'a=1&b=2'                 extra recipe fields in the page's address (e.g. eval.every=10)
@@ -99,6 +101,13 @@ async function main() {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
     const query = `lab=${labId}&backend=${backend}${extra ? `&${extra}` : ''}`;
     await page.goto(`${url}?${query}#pretrain`);
     const ready = Date.now();
@@ -116,6 +125,7 @@ async function main() {
       .getByRole('button', { name: 'Fine-tune from this base', exact: true })
       .click({ timeout: 120_000 });
     const t0 = Date.now();
+    const pageT0 = await page.evaluate(() => performance.now());
     const at = () => Number(((Date.now() - t0) / 1000).toFixed(1));
     const seen = new Set<string>();
     const mark = (key: string, label: string) => {
@@ -149,6 +159,18 @@ async function main() {
       await page.waitForTimeout(250);
     }
     if (errors.length > 0) console.log(`page errors: ${errors.join(' | ')}`);
+    const longTasks = await page.evaluate(
+      (from) =>
+        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks
+          .filter((t) => t.start >= from)
+          .map((t) => t.duration),
+      pageT0,
+    );
+    const over50 = longTasks.filter((d) => d > 50);
+    const longest = Math.max(0, ...longTasks);
+    console.log(
+      `main-thread long tasks while training: ${longTasks.length}, ${over50.length} over 50 ms, longest ${longest.toFixed(0)} ms`,
+    );
     const result = {
       lab: labId,
       backend: chosen,
@@ -156,6 +178,7 @@ async function main() {
       machine: { ...machine, loadAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
       chromium: browser.version(),
       secondsFromFineTuneClick: figures,
+      longTasks: { count: longTasks.length, over50ms: over50.length, longestMs: Math.round(longest) },
     };
     console.log(`load average at the end: ${result.machine.loadAtEnd.join(' ')}`);
     mkdirSync('bench/out', { recursive: true });

@@ -1,7 +1,8 @@
 // End to end, the fine-tune bench on WebGPU (SwiftShader): upload a tiny base checkpoint, run one
 // fine-tune condition, and see the shift chart and the results table filled with numbers the worker
-// computed, cross-checked against the run the worker saved in IndexedDB. While it trains, a
-// PerformanceObserver counts main-thread long tasks: none may exceed 50 ms. With PL_SCREENSHOTS_DIR set
+// computed, cross-checked against the run the worker saved in IndexedDB. While it trains, the page's
+// work is counted, not timed (a duration fails on a loaded machine; `npm run bench:classroom` prints the
+// long tasks): the charts redraw only when a new evaluation arrives. With PL_SCREENSHOTS_DIR set
 // (npm run screenshots), it then photographs every view at 1280x800 with the run's data on screen.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,19 +42,22 @@ interface State {
   savedRuns: { runId: string; finished: boolean; results: Results }[];
 }
 
-/** Long tasks of the main thread, from page start (buffered), kept on window for the test to read. */
-function observeLongTasks() {
-  const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-  w.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
+/** Counts each chart's redraws (a `series` update that reaches uPlot), kept on window for the test. */
+function countChartDraws() {
+  const w = window as unknown as { __chartDraws: number };
+  w.__chartDraws = 0;
+  void customElements.whenDefined('pl-line-chart').then((chart) => {
+    const proto = chart.prototype as unknown as { updated(changed: Map<string, unknown>): void };
+    const updated = proto.updated;
+    proto.updated = function (this: unknown, changed: Map<string, unknown>) {
+      if (changed.has('series')) w.__chartDraws++;
+      updated.call(this, changed);
+    };
+  });
 }
 
-const longTasks = (page: Page) =>
-  page.evaluate(
-    () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
-  );
+const chartDraws = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __chartDraws: number }).__chartDraws);
 
 /** The same rounding the results table uses (numberFormat.formatNats). */
 function formatNats(value: number, digits = 2): string {
@@ -73,7 +77,7 @@ afterAll(async () => {
 describe('fine-tune bench on webgpu', () => {
   it('runs one condition from an uploaded base and fills the chart and table with the worker’s numbers', async () => {
     const started = Date.now();
-    lab = await openLab(browser, appUrl(RECIPE, 'finetune'), observeLongTasks);
+    lab = await openLab(browser, appUrl(RECIPE, 'finetune'), countChartDraws);
     const { page } = lab;
     await waitForBackend(page, 'webgpu');
 
@@ -81,6 +85,7 @@ describe('fine-tune bench on webgpu', () => {
     await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
     const run = page.getByRole('button', { name: 'Run the fine-tunes', exact: true });
     const runStart = await page.evaluate(() => performance.now());
+    const drawsBefore = await chartDraws(page);
     await run.click();
     await expect
       .poll(() => labState<State>(page).then((s) => s.status), { timeout: 60_000 })
@@ -127,21 +132,15 @@ describe('fine-tune bench on webgpu', () => {
     expect(chart[0]!.every((p) => Number.isFinite(p.y) && Number.isFinite(p.lo))).toBe(true);
     expect(await page.locator('pl-finetune-view pl-line-chart canvas').count()).toBeGreaterThan(0);
 
-    // No main-thread long task over 50 ms while training ran.
-    const during = (await longTasks(page)).filter((t) => t.start >= runStart && t.start <= runEnd);
-    // The observer works: a deliberate 120 ms task after the run is seen.
-    await page.evaluate(() =>
-      setTimeout(() => {
-        const until = performance.now() + 120;
-        while (performance.now() < until);
-      }, 0),
-    );
-    await expect
-      .poll(async () => (await longTasks(page)).some((t) => t.start > runEnd && t.duration >= 100))
-      .toBe(true);
-    const longest = Math.max(0, ...during.map((t) => t.duration));
-    console.log(`long tasks while training: ${during.length}, longest ${longest.toFixed(0)} ms`);
-    expect(during.filter((t) => t.duration > 50)).toEqual([]);
+    // Work, counted: each chart on the view redraws once per evaluation the run reported, plus the run's
+    // start, its results and its end; never on every progress event (it did: 66 redraws here, not 18).
+    const charts = await page.locator('pl-finetune-view pl-line-chart').count();
+    const evaluations = (await labState<{ evaluations: unknown[] }>(page)).evaluations.length;
+    const draws = (await chartDraws(page)) - drawsBefore;
+    console.log(`chart redraws while training: ${draws} (${charts} charts, ${evaluations} evaluations)`);
+    expect(evaluations).toBeGreaterThan(0);
+    expect(draws).toBeGreaterThan(0);
+    expect(draws).toBeLessThanOrEqual(charts * (evaluations + 3));
     expect(lab.errors).toEqual([]);
     console.log(`test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

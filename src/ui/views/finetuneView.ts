@@ -30,6 +30,16 @@ export function parseSeeds(text: string): number[] | null {
   return [...new Set(parts.map(Number))];
 }
 
+/** What the charts and the table show, and the state it was computed from. */
+interface Shown {
+  evaluations: LabState['evaluations'];
+  results: LabState['results'];
+  running: boolean;
+  shifts: ConditionShift[];
+  stepSeries: ChartSeries[];
+  attainmentSeries: ChartSeries[];
+}
+
 @customElement('pl-finetune-view')
 export class FinetuneView extends LitElement {
   /** The page's controller: every action goes through it. */
@@ -42,6 +52,7 @@ export class FinetuneView extends LitElement {
   @state() private seedText: string | null = null;
   @state() private notice = '';
   private previewAsked = false;
+  private shown: Shown | null = null;
 
   static override styles = [
     controlStyles,
@@ -116,7 +127,7 @@ export class FinetuneView extends LitElement {
   override render() {
     const s = this.state;
     const busy = s.status !== 'idle';
-    const shifts = this.shifts();
+    const { shifts, stepSeries, attainmentSeries } = this.shifts();
     return html`
       <h2>Conditions</h2>
       <p class="note">
@@ -145,7 +156,7 @@ export class FinetuneView extends LitElement {
         <figure>
           <figcaption>ΔMI off-code (nats) against fine-tune step; bands: 95% interval over seeds.</figcaption>
           <pl-line-chart
-            .series=${this.stepSeries(shifts)}
+            .series=${stepSeries}
             xLabel="fine-tune step"
             xKind="integer"
             yLabel="ΔMI (nats)"
@@ -156,7 +167,7 @@ export class FinetuneView extends LitElement {
         <figure>
           <figcaption>ΔMI against narrow attainment: compare conditions at matched attainment.</figcaption>
           <pl-line-chart
-            .series=${this.attainmentSeries(shifts)}
+            .series=${attainmentSeries}
             xLabel="attainment (P cheat on code probes)"
             xKind="probability"
             yLabel="ΔMI (nats)"
@@ -286,12 +297,34 @@ export class FinetuneView extends LitElement {
     return null;
   }
 
-  /** The numbers shown: the worker's final results when idle, the live aggregation while running. */
-  private shifts(): ConditionShift[] {
+  /**
+   * The numbers shown: the worker's final results when idle, the live aggregation while running. Kept
+   * until an evaluation or the results arrive, so that progress events re-render the view without
+   * handing the charts new series (each new array is a redraw).
+   */
+  private shifts(): Shown {
     const s = this.state;
+    const running = s.status !== 'idle';
+    const cached = this.shown;
+    if (
+      cached &&
+      cached.evaluations === s.evaluations &&
+      cached.results === s.results &&
+      cached.running === running
+    )
+      return cached;
     const live = liveShift(s.evaluations, CONDITION_IDS);
-    if (s.status !== 'idle' && live.length > 0) return live;
-    return s.results ? shiftFromResults(s.results, CONDITION_IDS) : live;
+    const shifts =
+      running && live.length > 0 ? live : s.results ? shiftFromResults(s.results, CONDITION_IDS) : live;
+    this.shown = {
+      evaluations: s.evaluations,
+      results: s.results,
+      running,
+      shifts,
+      stepSeries: this.stepSeries(shifts),
+      attainmentSeries: this.attainmentSeries(shifts),
+    };
+    return this.shown;
   }
 
   private bases(): { key: string; label: string }[] {
