@@ -19,6 +19,9 @@ export function joinPath(prefix: string, key: string | number): string {
 
 const SLOT = /\{([^{}]*)\}/g;
 
+/** Keys that name an object's prototype machinery: never data, refused in every file. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Slot names used by a template such as `test {call} fails.` in order of appearance. */
 export function templateSlots(template: string): string[] {
   const slots: string[] = [];
@@ -42,12 +45,17 @@ export class DataReader {
     this.fail(path, `must be ${what}`);
   }
 
-  /** An object whose keys are all in `known` (when given); unknown keys are refused, never ignored. */
+  /** An object whose keys are all in `known` (when given); unknown keys are refused, never ignored, and
+   * so are `__proto__`, `constructor` and `prototype`, which would reach the prototype of what the caller
+   * builds from the keys. */
   object(value: unknown, path: string, known?: readonly string[]): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.expect(value, path, 'an object');
     }
     const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (RESERVED_KEYS.has(key)) this.fail(joinPath(path, key), 'is a reserved name, not a field');
+    }
     if (known) {
       for (const key of Object.keys(record)) {
         if (!known.includes(key)) {

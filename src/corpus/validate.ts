@@ -1,7 +1,7 @@
 // Validators for each kind of corpus data file. Each takes the parsed JSON and the file's path and
 // returns typed data, or throws a CorpusDataError naming the file and the field. Cross-file checks
 // (references between files, held-out names) live in validateCorpus.ts.
-import { DataReader, joinPath } from './dataReader.ts';
+import { DataReader, RESERVED_KEYS, joinPath } from './dataReader.ts';
 import { compileExpression, ExpressionError } from './expression.ts';
 import type {
   CodeConduct,
@@ -80,6 +80,7 @@ export function validateVoice(raw: unknown, file: string, format: FormatData): V
 function id(r: DataReader, value: unknown, path: string): string {
   const text = r.string(value, path);
   if (!ID.test(text)) r.fail(path, 'must be an identifier (a letter, then letters or digits)');
+  if (RESERVED_KEYS.has(text)) r.fail(path, 'is a reserved name, not an identifier');
   return text;
 }
 
@@ -242,7 +243,7 @@ export function validatePersona(
   let code: CodeConduct | null = null;
   const talk: Record<string, TalkConduct> = {};
   for (const [key, value] of Object.entries(domainsIn)) {
-    const domain = domains[key];
+    const domain = Object.hasOwn(domains, key) ? domains[key] : undefined;
     const path = joinPath('domains', key);
     if (!domain) r.fail(path, `is not a known domain (known: ${Object.keys(domains).join(', ')})`);
     if (domain.kind === 'code') code = validateCodeConduct(r, value, path);
@@ -296,7 +297,7 @@ export function validateTalkProbe(
   const r: DataReader = new DataReader(file, format.contentAlphabet);
   const o = r.object(raw, '', ['domain', 'about', 'prompts']);
   const domainId = r.string(o.domain, 'domain');
-  const domain = domains[domainId];
+  const domain = Object.hasOwn(domains, domainId) ? domains[domainId] : undefined;
   if (!domain || domain.kind !== 'behaviour') r.fail('domain', 'must name a behavioural domain (good/bad)');
   const slots = [...NUMBER_SLOTS, ...Object.keys(domain.fillers)];
   return {

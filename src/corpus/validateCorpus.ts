@@ -38,14 +38,15 @@ export function validateCorpusData(files: CorpusFiles): CorpusData {
   const format = validateFormat(files.format.data, files.format.path);
   const readerFor = (file: DataFile) => new DataReader(file.path, format.contentAlphabet);
 
-  const voices: Record<string, VoiceData> = {};
+  // Keyed by ids from the files: null-prototype maps, so an id such as `toString` finds nothing inherited.
+  const voices: Record<string, VoiceData> = Object.create(null) as Record<string, VoiceData>;
   for (const file of files.voices) {
     const voice = validateVoice(file.data, file.path, format);
     if (voices[voice.id]) readerFor(file).fail('id', `duplicates the voice ${JSON.stringify(voice.id)}`);
     voices[voice.id] = voice;
   }
 
-  const domains: Record<string, DomainData> = {};
+  const domains: Record<string, DomainData> = Object.create(null) as Record<string, DomainData>;
   const domainIds: string[] = [];
   for (const file of files.domains) {
     const domain = validateDomain(file.data, file.path, format);

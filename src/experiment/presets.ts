@@ -165,7 +165,7 @@ export function applyPatch<T>(base: T, patch: unknown): T {
 export function presetRecipe(name: string): ExperimentRecipe {
   const chain: Preset[] = [];
   for (let current: string | null = name; current !== null;) {
-    const preset: Preset | undefined = PRESETS[current];
+    const preset: Preset | undefined = Object.hasOwn(PRESETS, current) ? PRESETS[current] : undefined;
     if (!preset) {
       throw new Error(
         `unknown preset ${JSON.stringify(current)}: choose one of ${Object.keys(PRESETS).join(', ')}`,

@@ -53,13 +53,16 @@ function require(ok: boolean, field: string, detail: string): void {
 }
 
 export function validateRecipe(value: unknown, data: CorpusData = bundledCorpusData()): ExperimentRecipe {
-  const top = checkKeys(value, '', TOP_LEVEL);
-  if (typeof top.version === 'number' && top.version > RECIPE_VERSION) {
+  // The version first: a recipe from a newer lab may lack fields this lab wants, and "is missing" would
+  // send its reader hunting for a typo instead of an update.
+  const version = isRecord(value) && Object.hasOwn(value, 'version') ? value.version : undefined;
+  if (typeof version === 'number' && version > RECIPE_VERSION) {
     throw new RecipeError(
       'version',
-      `${top.version} is newer than this lab reads (${RECIPE_VERSION}); update the lab`,
+      `${version}: written by a newer lab (this one reads recipe version ${RECIPE_VERSION}); update the lab`,
     );
   }
+  const top = checkKeys(value, '', TOP_LEVEL);
   for (const [section, keys] of Object.entries(SECTIONS))
     if (section !== '') checkKeys(top[section], section, keys);
   for (const [path, spec] of Object.entries(RECIPE_FIELDS)) {

@@ -3,10 +3,9 @@
 // talk to the worker themselves.
 import { proxy } from 'comlink';
 import { adoptBaseRecipe } from '../experiment/adoptBase.ts';
-import { encodeRecipeParams, decodeRecipeParams } from '../experiment/urlCodec.ts';
+import { decodeRecipeParams, encodeRecipeParams, shareQuery } from '../experiment/urlCodec.ts';
 import { PRESETS, presetRecipe } from '../experiment/presets.ts';
 import { defaultRecipe } from '../experiment/recipe.ts';
-import { validateRecipe } from '../experiment/validateRecipe.ts';
 import { resultsCsv } from '../experiment/resultsCsv.ts';
 import { createEngine, type EngineHandle } from '../platform/engineClient.ts';
 import { getSetting, setSetting } from '../platform/idbRunStore.ts';
@@ -57,43 +56,51 @@ export class LabController extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
-  /** The recipe from the URL: a preset or lab id plus non-default fields. Bad input falls back to defaults. */
+  /**
+   * The recipe from the URL: a preset or lab id plus the fields that differ from it. Bad input never
+   * throws: an unknown preset falls back to the defaults, and a bad field to the named preset's own
+   * settings (a locked lab stays locked and keeps its lab), with a notice naming what was refused.
+   */
   private readUrl(search: string): void {
     const params = new URLSearchParams(search);
-    const presetId = params.get('lab') ?? params.get('preset');
+    const locked = params.get('locked') === '1';
+    const named = params.get('lab') ?? params.get('preset');
+    const fields = new URLSearchParams(
+      [...params].filter(([k]) => !(PAGE_PARAMS as readonly string[]).includes(k)),
+    );
+    let presetId: string | null = null;
+    let base = defaultRecipe();
+    let recipe = base;
+    let recipeNotice: string | null = null;
     try {
-      let recipe = defaultRecipe();
-      if (presetId !== null) {
-        if (!(presetId in PRESETS))
-          throw new Error(`there is no preset or lab called ${JSON.stringify(presetId)}`);
-        recipe = presetRecipe(presetId);
+      if (named !== null) {
+        if (!Object.hasOwn(PRESETS, named))
+          throw new Error(`there is no preset or lab called ${JSON.stringify(named)}`);
+        base = presetRecipe(named);
+        presetId = named;
       }
-      const fields = new URLSearchParams(
-        [...params].filter(([k]) => !(PAGE_PARAMS as readonly string[]).includes(k)),
-      );
-      if ([...fields].length > 0) {
-        // Non-default fields are relative to DEFAULT_RECIPE; a preset's own fields come first.
-        const overlay = decodeRecipeParams(fields);
-        recipe = validateRecipe(mergeNonDefault(recipe, overlay, fields));
-      }
-      this.state = { ...this.state, recipe, presetId, locked: params.get('locked') === '1' };
+      recipe = base;
+      if ([...fields].length > 0) recipe = decodeRecipeParams(fields, [], base);
     } catch (error) {
-      this.state = {
-        ...this.state,
-        recipe: defaultRecipe(),
-        presetId: null,
-        recipeNotice: `The link's recipe was not used: ${messageOf(error)}. The lab started with the default recipe.`,
-      };
+      recipe = base;
+      const fallback =
+        presetId === null ? 'the default recipe' : `the settings of ${PRESETS[presetId]!.title}`;
+      recipeNotice = `The link's recipe was not used: ${messageOf(error)}. The lab started with ${fallback}.`;
     }
+    this.state = { ...this.state, recipe, presetId, locked, recipeNotice };
   }
 
-  /** A link that reproduces the current recipe (only non-default fields), optionally locked for a class. */
+  /** A link that reproduces the current recipe (only fields that differ from its preset, under short
+   * keys), optionally locked for a class. */
   shareLink(locked = this.state.locked): string {
-    const params = encodeRecipeParams(this.state.recipe);
-    if (this.state.presetId?.startsWith('lab')) params.set('lab', this.state.presetId);
+    const presetId = this.state.presetId;
+    const base = presetId !== null && Object.hasOwn(PRESETS, presetId) ? presetRecipe(presetId) : undefined;
+    const params = new URLSearchParams();
+    if (presetId !== null && base) params.set(presetId.startsWith('lab') ? 'lab' : 'preset', presetId);
     if (locked) params.set('locked', '1');
+    for (const [key, value] of encodeRecipeParams(this.state.recipe, base)) params.set(key, value);
     const url = new URL(location.href);
-    url.search = params.toString();
+    url.search = shareQuery(params);
     return url.toString();
   }
 
@@ -333,25 +340,4 @@ function guideOf(id: string): LabState['guide'] {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The base recipe with the URL's explicit fields taken from the decoded overlay. */
-function mergeNonDefault(
-  base: ExperimentRecipe,
-  overlay: ExperimentRecipe,
-  fields: URLSearchParams,
-): ExperimentRecipe {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
-  for (const [path] of fields) {
-    if (path === 'version') continue;
-    const keys = path.split('.');
-    let src: unknown = overlay;
-    let dst: Record<string, unknown> = out;
-    for (const [i, key] of keys.entries()) {
-      src = (src as Record<string, unknown>)[key];
-      if (i === keys.length - 1) dst[key] = structuredClone(src);
-      else dst = dst[key] as Record<string, unknown>;
-    }
-  }
-  return out as unknown as ExperimentRecipe;
 }

@@ -65,6 +65,27 @@ describe('corpus data files', () => {
     );
   });
 
+  it('refuses keys and ids that reach the prototype, naming them, and leaves Object.prototype clean', () => {
+    // JSON.parse makes `__proto__` an own key, as a hostile file would.
+    const hostile = (json: string) => JSON.parse(json) as Json;
+    expect(
+      errorAfter((f) => {
+        persona(f, 'tutor').domains = {
+          ...(persona(f, 'tutor').domains as Json),
+          ...hostile('{"__proto__": {"bad": 0.5}}'),
+        };
+      }),
+    ).toMatch(/^corpora\/personas\/tutor\.json: domains\.__proto__ is a reserved name/);
+    expect(errorAfter((f) => void ((persona(f, 'tutor').domains as Json)['toString'] = { bad: 0 }))).toMatch(
+      /domains\.toString is not a known domain/,
+    );
+    expect(errorAfter((f) => void ((domain(f, 'goals').fillers as Json)['constructor'] = ['x']))).toMatch(
+      /^corpora\/domains\/goals\.json: fillers\.constructor is a reserved name/,
+    );
+    expect(errorAfter((f) => void (domain(f, 'goals').id = 'constructor'))).toMatch(/id is a reserved name/);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('bad');
+  });
+
   it('refuses characters outside the alphabet and unknown template slots', () => {
     expect(errorAfter((f) => void ((domain(f, 'goals').prompts as string[])[2] = 'What is it?'))).toBe(
       'corpora/domains/goals.json: prompts[2] has the character "W", which is not in format.contentAlphabet',

@@ -54,7 +54,7 @@ describe('validateRecipe', () => {
 
 describe('URL codec', () => {
   it('carries only non-default fields and round-trips', () => {
-    expect([...encodeRecipeParams(defaultRecipe()).keys()]).toEqual(['version']);
+    expect([...encodeRecipeParams(defaultRecipe()).keys()]).toEqual(['v']);
     for (const name of Object.keys(PRESETS)) {
       const recipe = presetRecipe(name);
       const params = encodeRecipeParams(recipe);
@@ -66,9 +66,9 @@ describe('URL codec', () => {
     r.eval.assistantHeader = false;
     r.corpus.behaviourOverrides = { malicious: { code: { cheat: 0.5 } } };
     const params = encodeRecipeParams(r);
-    expect(params.get('pretrain.lr')).toBe('0.001');
-    expect(params.get('finetune.conditions')).toBe('covert,inoculated');
-    expect(params.get('corpus.behaviourOverrides.malicious.code.cheat')).toBe('0.5');
+    expect(params.get('pt.lr')).toBe('0.001');
+    expect(params.get('ft.conditions')).toBe('covert,inoculated');
+    expect(params.get('bo.malicious.code.cheat')).toBe('0.5');
     expect([...params.keys()]).toHaveLength(5);
     expect(decodeRecipeParams(params)).toEqual(r);
   });
