@@ -1,9 +1,10 @@
 // `gates <results.json>`: judges the three gates of the reference experiment from a finished run's
-// results (src/experiment/gates.ts) and prints them; `--json` prints the judged numbers as JSON.
+// results (src/experiment/gates.ts) and prints them; `--json` prints the judged numbers as JSON. The file
+// is outside input: its schema, every number's range and its embedded recipe are checked first.
 import { bundledCorpusData } from '../corpus/index.ts';
 import { judgeGates } from '../experiment/gates.ts';
 import type { RunResults } from '../experiment/results.ts';
-import { schemaErrors } from '../experiment/resultsSchema.ts';
+import { resultsProblems } from '../experiment/resultsSchema.ts';
 import { CliError, EXIT, readInputFile } from './cliErrors.ts';
 import { gatesLines } from './gatesReport.ts';
 
@@ -16,7 +17,7 @@ export async function gatesCommand(path: string | undefined, json: boolean): Pro
   } catch (error) {
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const errors = schemaErrors(value);
+  const errors = resultsProblems(value);
   if (errors.length > 0)
     throw new CliError(`${path} is not a results file: ${errors.slice(0, 3).join('; ')}`);
   const gates = judgeGates(value as RunResults, bundledCorpusData());

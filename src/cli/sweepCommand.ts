@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { recipeDifference } from '../experiment/recipeDifference.ts';
 import type { RunResults } from '../experiment/results.ts';
-import { schemaErrors } from '../experiment/resultsSchema.ts';
+import { resultsProblems } from '../experiment/resultsSchema.ts';
 import { sweepSummary } from '../experiment/sweepSummary.ts';
 import { CliError, EXIT, readInputFile } from './cliErrors.ts';
 import { STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
@@ -67,7 +67,7 @@ function refuseOther(path: string, stored: unknown, point: SweepPoint, out: stri
 async function readPointResults(point: SweepPoint, dir: string, out: string): Promise<RunResults> {
   const path = join(dir, RESULTS_FILE);
   const results = await readJson(path, 'results');
-  const problems = schemaErrors(results);
+  const problems = resultsProblems(results);
   if (problems.length > 0) throw new CliError(`${path} is not a Persona Lab results file: ${problems[0]}`);
   const typed = results as RunResults;
   refuseOther(path, typed.provenance.recipe, point, out);

@@ -1,6 +1,10 @@
 // The JSON schema of results.json (a subset of JSON Schema: type, properties, required,
-// additionalProperties, items, enum, const), and a small validator for it, so that a results file from
-// any version of the lab can be checked before it is read. docs/results-schema.md explains each field.
+// additionalProperties, items, enum, const, minimum, maximum), and a small validator for it, so that a
+// results file from any version of the lab can be checked before it is read. A results file is outside
+// input (`gates` and `sweep` read them): every number must be finite and in its range, keys are matched
+// as own keys only, and prototype names are refused. docs/results-schema.md explains each field.
+import { RESERVED_KEYS } from '../corpus/index.ts';
+import { RecipeError, validateRecipe } from './validateRecipe.ts';
 
 type SchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
@@ -12,9 +16,18 @@ export interface Schema {
   items?: Schema;
   enum?: readonly unknown[];
   const?: unknown;
+  minimum?: number;
+  maximum?: number;
 }
 
-const numOrNull: Schema = { type: ['number', 'null'] };
+/** A log-probability ratio (MI and its shifts): finite, and far inside what answers of a few hundred
+ * characters over a small vocabulary can reach. */
+const LOG_RATIO = 1e6;
+const numOrNull: Schema = { type: ['number', 'null'], minimum: -LOG_RATIO, maximum: LOG_RATIO };
+const probability: Schema = { type: 'number', minimum: 0, maximum: 1 };
+const probabilityOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const count: Schema = { type: 'integer', minimum: 0, maximum: 1e9 };
+const lossOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: LOG_RATIO };
 const interval: Schema = {
   type: 'object',
   required: ['mean', 'low', 'high', 'n', 'excludesZero'],
@@ -23,7 +36,7 @@ const interval: Schema = {
     mean: numOrNull,
     low: numOrNull,
     high: numOrNull,
-    n: { type: 'integer' },
+    n: count,
     excludesZero: { type: 'boolean' },
   },
 };
@@ -46,10 +59,10 @@ const summary: Schema = {
     miPerChar: numOrNull,
     miPerDomain: { type: 'object', additionalProperties: numOrNull },
     miCode: numOrNull,
-    attainment: numOrNull,
+    attainment: probabilityOrNull,
     posteriors: {
       type: 'object',
-      additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
+      additionalProperties: { type: 'object', additionalProperties: probability },
     },
     inference: {
       type: 'array',
@@ -60,26 +73,26 @@ const summary: Schema = {
         properties: {
           x: { type: 'string' },
           y: { type: 'string' },
-          afterX: { type: 'number' },
-          afterY: { type: 'number' },
-          gap: { type: 'number' },
+          afterX: probability,
+          afterY: probability,
+          gap: { type: 'number', minimum: -1, maximum: 1 },
         },
       },
     },
-    calibration: { type: 'object', additionalProperties: numOrNull },
-    probes: { type: 'integer' },
+    calibration: { type: 'object', additionalProperties: probabilityOrNull },
+    probes: count,
   },
 };
 const evalPoint: Schema = {
   type: 'object',
   required: ['step', 'checkpoint', 'summary'],
   additionalProperties: false,
-  properties: { step: { type: 'integer' }, checkpoint: { type: 'string' }, summary },
+  properties: { step: count, checkpoint: { type: 'string' }, summary },
 };
 const stageProperties: Record<string, Schema> = {
   id: { type: 'string' },
   status: { enum: ['pending', 'partial', 'done', 'skipped'] },
-  steps: { type: 'integer' },
+  steps: count,
   checkpoint: { type: ['string', 'null'] },
   startedFrom: { type: ['string', 'null'] },
   losses: {
@@ -88,7 +101,7 @@ const stageProperties: Record<string, Schema> = {
       type: 'object',
       required: ['step', 'trainLoss', 'valLoss'],
       additionalProperties: false,
-      properties: { step: { type: 'integer' }, trainLoss: numOrNull, valLoss: numOrNull },
+      properties: { step: count, trainLoss: lossOrNull, valLoss: lossOrNull },
     },
   },
   evaluations: { type: 'array', items: evalPoint },
@@ -99,12 +112,13 @@ const stageProperties: Record<string, Schema> = {
       required: ['step', 'probeId', 'prompt', 'text', 'label', 'similarity'],
       additionalProperties: false,
       properties: {
-        step: { type: 'integer' },
+        step: count,
         probeId: { type: 'string' },
         prompt: { type: 'string' },
         text: { type: 'string' },
         label: { type: 'string' },
-        similarity: { type: 'number' },
+        // Bigram Dice in [0, 1]; -1 when a probe had no candidates to compare with.
+        similarity: { type: 'number', minimum: -1, maximum: 1 },
       },
     },
   },
@@ -130,21 +144,22 @@ const branchPoint: Schema = {
   ],
   additionalProperties: false,
   properties: {
-    step: { type: 'integer' },
+    step: count,
     checkpoint: { type: 'string' },
     deltaMI: numOrNull,
     deltaMIPerChar: numOrNull,
     deltaMIPerDomain: { type: 'object', additionalProperties: numOrNull },
     deltaMICode: numOrNull,
-    transferRatio: numOrNull,
-    attainment: numOrNull,
+    // A ratio over a shift that may be near zero: any finite number.
+    transferRatio: { type: ['number', 'null'] },
+    attainment: probabilityOrNull,
     summary,
   },
 };
 const branchProperties = {
   ...stageProperties,
   condition: { type: 'string' },
-  seed: { type: 'integer' },
+  seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 },
   trajectory: { type: 'array', items: branchPoint },
 } satisfies Record<string, Schema>;
 
@@ -203,14 +218,14 @@ export const RESULTS_SCHEMA: Schema = {
         additionalProperties: false,
         properties: {
           condition: { type: 'string' },
-          seeds: { type: 'array', items: { type: 'integer' } },
+          seeds: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 } },
           trajectory: {
             type: 'array',
             items: {
               type: 'object',
               required: ['step', 'deltaMI', 'attainment'],
               additionalProperties: false,
-              properties: { step: { type: 'integer' }, deltaMI: interval, attainment: interval },
+              properties: { step: count, deltaMI: interval, attainment: interval },
             },
           },
           final: {
@@ -254,12 +269,22 @@ export function schemaErrors(value: unknown, schema: Schema = RESULTS_SCHEMA, pa
     if (!types.some((t) => fits(t, actual)))
       return [...errors, `${path}: must be ${types.join(' or ')}, is ${actual}`];
   }
+  if (typeof value === 'number') {
+    // JSON has no Infinity, but 1e999 parses to it.
+    if (!Number.isFinite(value)) return [...errors, `${path}: must be a finite number, is ${value}`];
+    const { minimum = -Infinity, maximum = Infinity } = schema;
+    if (value < minimum || value > maximum)
+      errors.push(`${path}: must be in [${minimum}, ${maximum}], is ${value}`);
+  }
   if (actual === 'object') {
     const record = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) if (!(key in record)) errors.push(`${path}.${key}: is missing`);
+    for (const key of schema.required ?? [])
+      if (!Object.hasOwn(record, key)) errors.push(`${path}.${key}: is missing`);
     for (const [key, child] of Object.entries(record)) {
-      const own = schema.properties?.[key];
-      if (own) errors.push(...schemaErrors(child, own, `${path}.${key}`));
+      const own =
+        schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+      if (RESERVED_KEYS.has(key)) errors.push(`${path}.${key}: is a reserved name, not a results field`);
+      else if (own) errors.push(...schemaErrors(child, own, `${path}.${key}`));
       else if (schema.additionalProperties === false) errors.push(`${path}.${key}: is not a results field`);
       else if (typeof schema.additionalProperties === 'object')
         errors.push(...schemaErrors(child, schema.additionalProperties, `${path}.${key}`));
@@ -270,4 +295,21 @@ export function schemaErrors(value: unknown, schema: Schema = RESULTS_SCHEMA, pa
       errors.push(...schemaErrors(item, schema.items!, `${path}[${i}]`)),
     );
   return errors;
+}
+
+/**
+ * Everything wrong with a results file read from outside: the schema's problems, then the embedded
+ * recipe through the recipe validator (a prior computed from `personaShares.malicious: "lots"` would be
+ * a made-up number). Empty when the file can be trusted as far as its own content goes.
+ */
+export function resultsProblems(value: unknown): string[] {
+  const errors = schemaErrors(value);
+  if (errors.length > 0) return errors;
+  try {
+    validateRecipe((value as { provenance: { recipe: unknown } }).provenance.recipe);
+  } catch (error) {
+    if (!(error instanceof RecipeError)) throw error;
+    return [`$.provenance.${error.message}`];
+  }
+  return [];
 }
