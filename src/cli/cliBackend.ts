@@ -5,6 +5,17 @@ import { BackendUnavailableError, selectBackend, type BackendName } from '../pla
 import type { RecipeBackend } from '../experiment/recipe.ts';
 import { CliError } from './cliErrors.ts';
 
+const NODE_BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+
+/** The --backend flag checked: auto (the default), wasm or cpu; anything else refused with exit 2. */
+export function nodeBackendArg(value: string | undefined): 'auto' | 'wasm' | 'cpu' {
+  if (value === undefined) return 'auto';
+  const choice = NODE_BACKENDS.find((b) => b === value);
+  if (!choice)
+    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${JSON.stringify(value)}`);
+  return choice;
+}
+
 export async function startBackend(choice: RecipeBackend): Promise<BackendName> {
   // Production mode: no tfjs debug checks, and no banner urging tfjs-node (which cannot install here).
   tf.env().set('PROD', true);

@@ -15,6 +15,32 @@ export class CliError extends Error {
   }
 }
 
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'an input/output error of the disk',
+};
+
+/**
+ * A file-system failure while a run writes (a full disk, a read-only or vanished folder) as one line
+ * that says what to do, exit 1; null for any other error. Every write is atomic, so what was saved
+ * before (the last checkpoint, run-state.json) is intact and the same command resumes from it.
+ */
+export function writeFailure(error: unknown): CliError | null {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || !Object.hasOwn(WRITE_PROBLEMS, e.code))
+    return null;
+  const where = typeof e.path === 'string' ? ` writing ${e.path}` : '';
+  return new CliError(
+    `${WRITE_PROBLEMS[e.code]} (${e.code})${where}: what was saved before is intact; ` +
+      'fix that and run the same command to resume',
+    EXIT.failure,
+  );
+}
+
 export async function readInputFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);

@@ -3,9 +3,8 @@
 import { bundledCorpusData } from '../corpus/index.ts';
 import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
 import { gateOne } from '../experiment/gates.ts';
-import type { RecipeBackend } from '../experiment/recipe.ts';
 import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
-import { startBackend } from './cliBackend.ts';
+import { nodeBackendArg, startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile } from './cliErrors.ts';
 import { gateOneLines, summaryLines } from './gatesReport.ts';
 import { loadRecipeArg } from './recipeArg.ts';
@@ -28,10 +27,7 @@ export async function evalCommand(
       throw new CliError(`${checkpointPath} carries no usable recipe (${error.message}): name one`);
     }
   }
-  if (backendArg !== undefined && !['auto', 'wasm', 'cpu'].includes(backendArg)) {
-    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${backendArg}`);
-  }
-  await startBackend((backendArg ?? 'auto') as RecipeBackend);
+  await startBackend(nodeBackendArg(backendArg));
   let summary;
   try {
     summary = await evaluateCheckpoint(ckpt, recipe);

@@ -1,8 +1,10 @@
 // A RunStore over a folder (Node): DIR/run-state.json and DIR/checkpoints/<name>.ckpt. Every write goes
 // to a temporary file first and is renamed into place, so a crash never leaves a half-written file and
-// a failed write leaves the previous version intact.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// a failed write leaves the previous version intact. A crash can leave a `*.tmp-PID` file behind: it is
+// never read, and removeTemporaryFiles clears them when a run resumes (under the folder's lock).
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunStore } from '../experiment/runStore.ts';
 
 export const STATE_FILE = 'run-state.json';
@@ -62,7 +64,27 @@ export class FileRunStore implements RunStore {
     try {
       return JSON.parse(data.toString('utf8'));
     } catch {
-      throw new Error(`${join(this.dir, STATE_FILE)} is not valid JSON (the run folder is damaged)`);
+      throw new RunSetupError(`${join(this.dir, STATE_FILE)} is not valid JSON (the run folder is damaged)`);
     }
   }
+}
+
+const TEMPORARY = /\.tmp-\d+$/;
+
+/** Removes the half-written `*.tmp-PID` files a crash left in `dir` and its checkpoints; returns them. */
+export async function removeTemporaryFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const folder of [dir, join(dir, 'checkpoints')]) {
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      continue; // no checkpoints yet
+    }
+    for (const name of names.filter((n) => TEMPORARY.test(n))) {
+      await rm(join(folder, name), { force: true });
+      removed.push(join(folder, name));
+    }
+  }
+  return removed;
 }

@@ -117,8 +117,12 @@ main(process.argv.slice(2)).then(
       console.error(`persona-lab: ${error.message}`);
       process.exitCode = error.exitCode;
     } else {
+      // Still one line: the stack is for whoever debugs the lab, on request.
+      const debug = process.env.PERSONA_LAB_DEBUG === '1';
+      const message = error instanceof Error ? error.message : String(error);
+      const text = debug && error instanceof Error ? (error.stack ?? message) : message.split('\n')[0];
       console.error(
-        `persona-lab: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        `persona-lab: failed: ${text}${debug ? '' : ' (PERSONA_LAB_DEBUG=1 shows where it failed)'}`,
       );
       process.exitCode = EXIT.failure;
     }

@@ -1,18 +1,23 @@
 // `run <recipe.json|preset> --out DIR`: runs an experiment headless with a progress bar and ETA, writes
 // DIR/results.json and DIR/results.csv, keeps checkpoints under DIR, and resumes when DIR holds an
-// interrupted run. A finished run's results are never clobbered: --force moves them aside first.
+// interrupted run. A finished run's results are never clobbered: --force moves them aside first. One
+// process at a time holds DIR (a lock naming the holder). Bad input and a damaged folder end with exit 2
+// and one line; a full disk with exit 1 and one line; Ctrl-C saves a checkpoint and ends with 130.
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
+import { FOLDER_HINT, RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
-import { runExperiment } from '../experiment/runner.ts';
+import { runExperiment, type RunOptions } from '../experiment/runner.ts';
 import { resultsCsv } from '../experiment/resultsCsv.ts';
 import type { ExperimentRecipe, RecipeBackend } from '../experiment/recipe.ts';
-import { startBackend } from './cliBackend.ts';
-import { CliError, EXIT, readCheckpointFile, readInputFile } from './cliErrors.ts';
-import { FileRunStore, STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
+import { nodeBackendArg, startBackend } from './cliBackend.ts';
+import { CliError, EXIT, readCheckpointFile, readInputFile, writeFailure } from './cliErrors.ts';
+import { FileRunStore, STATE_FILE, removeTemporaryFiles, writeFileAtomic } from './fileRunStore.ts';
+import { LOCK_NAMES, lockRunFolder } from './lockRunFolder.ts';
+import { makeOutFolder } from './makeOutFolder.ts';
 import { loadRecipeArg } from './recipeArg.ts';
 
 export interface RunArgs {
@@ -26,12 +31,12 @@ export interface RunArgs {
   quiet: boolean;
 }
 
-/** Moves a finished run's files into DIR/previous-<time>/ so that nothing written is overwritten. */
+/** Moves a run's files into DIR/previous-<time>/ so that nothing written is overwritten. */
 async function setAside(dir: string): Promise<string> {
   const aside = join(dir, `previous-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await mkdir(aside);
   for (const name of await readdir(dir)) {
-    if (name.startsWith('previous-')) continue;
+    if (name.startsWith('previous-') || (LOCK_NAMES as readonly string[]).includes(name)) continue;
     await rename(join(dir, name), join(aside, name));
   }
   return aside;
@@ -40,17 +45,11 @@ async function setAside(dir: string): Promise<string> {
 export async function runCommand(args: RunArgs): Promise<number> {
   const recipe = typeof args.recipe === 'object' ? args.recipe : await loadRecipeArg(args.recipe);
   if (!args.out) throw new CliError('--out DIR is required: the folder for checkpoints and results');
+  const backendChoice: RecipeBackend =
+    args.backend === undefined ? recipe.backend : nodeBackendArg(args.backend);
   const dir = args.out;
-  if (existsSync(join(dir, 'results.json'))) {
-    if (!args.force) {
-      throw new CliError(
-        `${dir} already holds a finished run's results.json: choose another --out, or --force to set it aside`,
-      );
-    }
-    console.error(`set the previous run aside in ${await setAside(dir)}`);
-  }
   let startFrom;
-  if (args.from) {
+  if (args.from !== undefined) {
     if (args.fromStage !== 'select' && args.fromStage !== 'finetune') {
       throw new CliError(
         '--from needs --from-stage select (CHECKPOINT is the pretrained base) or finetune (the selected model)',
@@ -59,27 +58,75 @@ export async function runCommand(args: RunArgs): Promise<number> {
     await readCheckpointFile(args.from); // refuses a corrupt file with a clear message before any work
     const bytes = await readInputFile(args.from, 'checkpoint');
     startFrom = { stage: args.fromStage, name: args.from, bytes: new Uint8Array(bytes) } as const;
+  } else if (args.fromStage !== undefined) {
+    throw new CliError('--from-stage needs --from CHECKPOINT');
   }
-  const backendChoice = (args.backend ?? recipe.backend) as RecipeBackend;
-  if (args.backend && !['auto', 'wasm', 'cpu'].includes(args.backend)) {
-    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${args.backend}`);
+  await makeOutFolder(dir);
+  const control = new RunControl();
+  const log = (line: string) => {
+    if (!args.quiet) console.error(line);
+  };
+  const release = await lockRunFolder(
+    dir,
+    `run ${typeof args.recipe === 'string' ? args.recipe : ''}`.trim(),
+    (reason) => {
+      console.error(`persona-lab: lost the lock on ${dir} (${reason}): stopping`);
+      control.stop();
+    },
+  );
+  try {
+    return await runLocked(args, recipe, backendChoice, dir, startFrom, control, log);
+  } catch (error) {
+    const failure = writeFailure(error);
+    if (failure) throw failure;
+    if (error instanceof RunSetupError) {
+      const hint =
+        error.hint === FOLDER_HINT ? 'choose another --out, or --force to set its files aside' : error.hint;
+      throw new CliError(`${dir}: ${error.message}: ${hint}`);
+    }
+    throw error;
+  } finally {
+    await release().catch(() => {}); // a folder that vanished has no lock left to release
   }
+}
+
+async function runLocked(
+  args: RunArgs,
+  recipe: ExperimentRecipe,
+  backendChoice: RecipeBackend,
+  dir: string,
+  startFrom: RunOptions['startFrom'],
+  control: RunControl,
+  log: (line: string) => void,
+): Promise<number> {
+  const finished = existsSync(join(dir, 'results.json'));
+  if (finished && !args.force) {
+    throw new CliError(
+      `${dir} already holds a finished run's results.json: choose another --out, or --force to set it aside`,
+    );
+  }
+  // --force sets aside whatever the folder holds, a finished run or a refused or damaged one.
+  if (args.force && (finished || existsSync(join(dir, STATE_FILE))))
+    console.error(`set the previous run aside in ${await setAside(dir)}`);
+  const leftovers = await removeTemporaryFiles(dir);
+  if (leftovers.length > 0) log(`removed ${leftovers.length} half-written file(s) an earlier crash left`);
   const backend = await startBackend(
     backendChoice === 'webgpu' || backendChoice === 'webgl' ? 'auto' : backendChoice,
   );
   const resuming = existsSync(join(dir, STATE_FILE));
-  const log = (line: string) => {
-    if (!args.quiet) console.error(line);
-  };
   log(`${resuming ? 'resuming' : 'starting'} the run in ${dir} on the ${backend} backend`);
 
-  const control = new RunControl();
+  // `on`, not `once`: a Ctrl-C reaches every process of the group, and a launcher (tsx, npm) relays it
+  // again; a second signal must not kill the run while it saves.
+  let stopping = false;
   const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
     log('\nstopping: saving a checkpoint at the current step...');
     control.stop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const bar = new SingleBar(
     {
       format: ' {bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {stage} loss {loss}',

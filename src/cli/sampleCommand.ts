@@ -3,7 +3,8 @@
 import { GPT } from '../model/gpt.ts';
 import { sampleText } from '../model/sampling.ts';
 import { CharTokenizer } from '../model/tokenizer.ts';
-import { startBackend } from './cliBackend.ts';
+import { ModelOutputError } from '../model/modelOutputError.ts';
+import { nodeBackendArg, startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile } from './cliErrors.ts';
 
 export interface SampleArgs {
@@ -24,7 +25,7 @@ function numberArg(
   min: number,
 ): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = value.trim() === '' ? Number.NaN : Number(value); // Number('') is 0: an empty flag is a mistake
   if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
     throw new CliError(
       `${flag} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(value)}`,
@@ -36,6 +37,7 @@ function numberArg(
 export async function sampleCommand(args: SampleArgs): Promise<number> {
   if (!args.checkpoint) throw new CliError('usage: sample <checkpoint> --prompt TEXT');
   if (args.prompt === undefined || args.prompt === '') throw new CliError('--prompt TEXT is required');
+  const backend = nodeBackendArg(args.backend);
   const options = {
     temperature: numberArg(args.temperature, '--temperature', 0.8, false, 0),
     topK: numberArg(args.topK, '--top-k', 0, true, 0),
@@ -51,11 +53,14 @@ export async function sampleCommand(args: SampleArgs): Promise<number> {
       `--prompt has characters outside the model's vocabulary: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`,
     );
   }
-  await startBackend(args.backend === 'cpu' || args.backend === 'wasm' ? args.backend : 'auto');
+  await startBackend(backend);
   const model = GPT.fromWeights(ckpt.config, ckpt.weights);
   try {
     const { text } = await sampleText(model, tokenizer, prompt, options);
     process.stdout.write(`${text}\n`);
+  } catch (error) {
+    if (error instanceof ModelOutputError) throw new CliError(`${args.checkpoint}: ${error.message}`);
+    throw error;
   } finally {
     model.dispose();
   }

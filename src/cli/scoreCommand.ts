@@ -6,7 +6,8 @@ import { personaPosterior } from '../eval/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { scoreCandidates } from '../model/scoring.ts';
 import { CharTokenizer } from '../model/tokenizer.ts';
-import { startBackend } from './cliBackend.ts';
+import { ModelOutputError } from '../model/modelOutputError.ts';
+import { nodeBackendArg, startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile, readInputFile } from './cliErrors.ts';
 
 interface ProbeLine {
@@ -77,14 +78,21 @@ export async function scoreCommand(
   backendArg: string | undefined,
 ): Promise<number> {
   if (!checkpointPath || !probesPath) throw new CliError('usage: score <checkpoint> <probes.jsonl>');
+  const backend = nodeBackendArg(backendArg);
   const ckpt = await readCheckpointFile(checkpointPath);
   const tokenizer = new CharTokenizer(ckpt.vocab);
   const text = (await readInputFile(probesPath, 'probes file')).toString('utf8');
   const probes = parseProbeLines(text, probesPath, tokenizer, ckpt.config.blockSize);
-  await startBackend(backendArg === 'cpu' || backendArg === 'wasm' ? backendArg : 'auto');
+  await startBackend(backend);
   const model = GPT.fromWeights(ckpt.config, ckpt.weights);
   try {
-    const scores = await scoreCandidates(model, tokenizer, probes);
+    let scores;
+    try {
+      scores = await scoreCandidates(model, tokenizer, probes);
+    } catch (error) {
+      if (error instanceof ModelOutputError) throw new CliError(`${checkpointPath}: ${error.message}`);
+      throw error;
+    }
     probes.forEach((probe, i) => {
       const row = scores[i]!;
       const posterior = personaPosterior(row.map((s) => s.total));

@@ -8,7 +8,6 @@
 // does what is missing and then re-aggregates. Every point is checked before any training starts, so a
 // clash at the last value is reported before hours are spent on the first.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { recipeDifference } from '../experiment/recipeDifference.ts';
@@ -17,6 +16,8 @@ import { resultsProblems } from '../experiment/resultsSchema.ts';
 import { sweepSummary } from '../experiment/sweepSummary.ts';
 import { CliError, EXIT, readInputFile } from './cliErrors.ts';
 import { STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
+import { lockRunFolder } from './lockRunFolder.ts';
+import { makeOutFolder } from './makeOutFolder.ts';
 import { loadRecipeArg } from './recipeArg.ts';
 import { runCommand } from './runCommand.ts';
 import { sweepPoints, type SweepPoint } from './sweepPoints.ts';
@@ -103,9 +104,25 @@ export async function sweepCommand(args: SweepArgs): Promise<number> {
     if (!args.quiet) console.error(line);
   };
 
+  await makeOutFolder(out);
+  const release = await lockRunFolder(out, `sweep ${args.param ?? ''}`, (reason: string) => {
+    console.error(`persona-lab: lost the lock on ${out} (${reason}); stop this sweep and run it again`);
+  });
+  try {
+    return await sweepLocked(args, points, out, log);
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+async function sweepLocked(
+  args: SweepArgs,
+  points: SweepPoint[],
+  out: string,
+  log: (line: string) => void,
+): Promise<number> {
   const plan: PlannedPoint[] = [];
   for (const point of points) plan.push(await inspect(point, out));
-  await mkdir(out, { recursive: true });
   for (const p of plan) {
     if (!existsSync(p.recipeFile))
       await writeFileAtomic(p.recipeFile, `${JSON.stringify(p.recipe, null, 2)}\n`);

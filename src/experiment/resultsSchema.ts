@@ -89,7 +89,8 @@ const evalPoint: Schema = {
   additionalProperties: false,
   properties: { step: count, checkpoint: { type: 'string' }, summary },
 };
-const stageProperties: Record<string, Schema> = {
+/** The fields a stage has in results.json (run-state.json's stage records add a few). */
+export const STAGE_PROPERTIES: Record<string, Schema> = {
   id: { type: 'string' },
   status: { enum: ['pending', 'partial', 'done', 'skipped'] },
   steps: count,
@@ -125,9 +126,9 @@ const stageProperties: Record<string, Schema> = {
 };
 const stage: Schema = {
   type: 'object',
-  required: Object.keys(stageProperties),
+  required: Object.keys(STAGE_PROPERTIES),
   additionalProperties: false,
-  properties: stageProperties,
+  properties: STAGE_PROPERTIES,
 };
 const branchPoint: Schema = {
   type: 'object',
@@ -157,7 +158,7 @@ const branchPoint: Schema = {
   },
 };
 const branchProperties = {
-  ...stageProperties,
+  ...STAGE_PROPERTIES,
   condition: { type: 'string' },
   seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 },
   trajectory: { type: 'array', items: branchPoint },

@@ -9,6 +9,7 @@ import type { AdamW } from '../train/adamW.ts';
 import { sweepBatches } from '../train/batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
 import { batchTensors } from '../train/trainStep.ts';
+import { RunSetupError } from './runSetupError.ts';
 import type { CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import type { RunControl } from './runControl.ts';
@@ -96,24 +97,31 @@ export async function verifyCheckpoint(ctx: RunContext, model: GPT, bytes: Uint8
 /** A stored checkpoint of this run, decoded and checked against the run's vocabulary and model shape. */
 export async function loadRunCheckpoint(ctx: RunContext, name: string): Promise<Checkpoint> {
   const bytes = await ctx.store.loadCheckpoint(name);
-  if (!bytes) throw new Error(`the run's checkpoint ${JSON.stringify(name)} is missing from its folder`);
+  if (!bytes)
+    throw new RunSetupError(`the run's checkpoint ${JSON.stringify(name)} is missing from its folder`);
   const ckpt = decodeCheckpoint(bytes);
   checkCompatible(ctx, ckpt, name);
   return ckpt;
 }
 
+const FIT_HINT = 'use the recipe the checkpoint was made with, or a checkpoint of this recipe';
+
 /** Refuses a checkpoint whose vocabulary or model shape differs from what this run trains. */
 export function checkCompatible(ctx: RunContext, ckpt: Checkpoint, name: string): void {
   const vocab = ctx.inputs.tokenizer.chars.join('');
   if (ckpt.vocab.join('') !== vocab) {
-    throw new Error(`checkpoint ${name} has a different vocabulary from this recipe's corpus`);
+    throw new RunSetupError(
+      `checkpoint ${name} has a different vocabulary from this recipe's corpus`,
+      FIT_HINT,
+    );
   }
   const { nLayer, nHead, nEmbd, blockSize } = ctx.recipe.model;
   const c = ckpt.config;
   if (c.nLayer !== nLayer || c.nHead !== nHead || c.nEmbd !== nEmbd || c.blockSize !== blockSize) {
-    throw new Error(
+    throw new RunSetupError(
       `checkpoint ${name} is a ${c.nLayer}x${c.nEmbd} model (${c.nHead} heads, context ${c.blockSize}); ` +
         `the recipe asks for ${nLayer}x${nEmbd} (${nHead} heads, context ${blockSize})`,
+      FIT_HINT,
     );
   }
 }

@@ -3,7 +3,9 @@
 // its last checkpoint left it, and the final results are built from it alone.
 import type { EvalSummary } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
+import { STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
 import type { StageId, StagePlace } from './runEvents.ts';
+import { RunSetupError } from './runSetupError.ts';
 
 export const RUN_STATE_VERSION = 1;
 
@@ -105,17 +107,80 @@ export function evaluationCount(steps: number, every: number): number {
   return every > 0 ? Math.ceil(steps / every) : 1;
 }
 
-/** Checks that a loaded state belongs to this runner and recipe; returns it typed or says why not. */
+const STAGE_RECORD: Schema = {
+  type: 'object',
+  required: [...Object.keys(STAGE_PROPERTIES), 'kind', 'condition', 'seed', 'step'],
+  additionalProperties: false,
+  properties: {
+    ...STAGE_PROPERTIES,
+    kind: { enum: ['pretrain', 'select', 'finetune'] },
+    condition: { type: ['string', 'null'] },
+    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 },
+    step: { type: 'integer', minimum: 0, maximum: 1e9 },
+  },
+};
+
+/** run-state.json (and a browser run's stored state): what checkRunState trusts after reading it. */
+export const RUN_STATE_SCHEMA: Schema = {
+  type: 'object',
+  required: [
+    'kind',
+    'version',
+    'runId',
+    'recipe',
+    'corpusHash',
+    'backend',
+    'codeVersion',
+    'stages',
+    'finished',
+  ],
+  additionalProperties: false,
+  properties: {
+    kind: { const: 'persona-lab-run' },
+    version: { type: 'integer' },
+    runId: { type: 'string' },
+    recipe: { type: 'object' },
+    corpusHash: { type: 'string' },
+    backend: { type: 'string' },
+    codeVersion: { type: 'string' },
+    stages: { type: 'array', items: STAGE_RECORD },
+    finished: { type: 'boolean' },
+  },
+};
+
+/**
+ * Checks that a loaded state belongs to this runner and recipe and is whole (every stage record of the
+ * right shape, the stages the recipe plans, each step within its stage); returns it typed or throws a
+ * RunSetupError saying why. A state file is outside input: a crash, a disk or a hand can damage it.
+ */
 export function checkRunState(value: unknown, recipe: ExperimentRecipe): RunState {
   const s = value as Partial<RunState> | null;
-  if (typeof s !== 'object' || s === null || s.kind !== 'persona-lab-run' || !Array.isArray(s.stages)) {
-    throw new Error('the run folder holds a state file that is not a Persona Lab run');
+  if (typeof s !== 'object' || s === null || Array.isArray(s) || s.kind !== 'persona-lab-run') {
+    throw new RunSetupError('the run folder holds a state file that is not a Persona Lab run');
   }
   if (s.version !== RUN_STATE_VERSION) {
-    throw new Error(`the run state has version ${String(s.version)}; this lab reads ${RUN_STATE_VERSION}`);
+    throw new RunSetupError(
+      `the run state has version ${String(s.version)}; this lab reads ${RUN_STATE_VERSION}`,
+    );
   }
+  const problems = schemaErrors(value, RUN_STATE_SCHEMA);
+  if (problems.length > 0)
+    throw new RunSetupError(`the run state is damaged (${problems[0]!.replace(/^\$\.?/, '')})`);
   if (JSON.stringify(s.recipe) !== JSON.stringify(recipe)) {
-    throw new Error('the run folder holds a run of a different recipe: choose another folder (or --force)');
+    throw new RunSetupError('the run folder holds a run of a different recipe');
+  }
+  const stages = s.stages!;
+  const [pretrain, select] = stages;
+  if (pretrain?.id !== 'pretrain' || select?.id !== 'select')
+    throw new RunSetupError('the run state is damaged (its first stages are not pretrain and select)');
+  const ids = new Set<string>();
+  for (const stage of stages) {
+    if (ids.has(stage.id)) throw new RunSetupError(`the run state is damaged (stage ${stage.id} twice)`);
+    ids.add(stage.id);
+    if (stage.step > stage.steps)
+      throw new RunSetupError(
+        `the run state is damaged (stage ${stage.id} at step ${stage.step} of ${stage.steps})`,
+      );
   }
   return s as RunState;
 }

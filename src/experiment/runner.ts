@@ -31,6 +31,7 @@ import {
 } from './runState.ts';
 import type { RunStore } from './runStore.ts';
 import { buildResults, type RunResults } from './results.ts';
+import { RunSetupError } from './runSetupError.ts';
 import { runTrainStage } from './trainStage.ts';
 
 export interface RunOptions {
@@ -128,13 +129,14 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
         finished: false,
       };
   if (state.corpusHash !== inputs.corpusHash) {
-    throw new Error(
+    throw new RunSetupError(
       'the corpus generated now differs from the one this run started with (corpus data changed?)',
     );
   }
   if (state.backend !== options.backend) {
-    throw new Error(
-      `this run started on the ${state.backend} backend; resume it on the same backend, not ${options.backend}`,
+    throw new RunSetupError(
+      `this run started on the ${state.backend} backend, not ${options.backend}`,
+      `resume it on the ${state.backend} backend`,
     );
   }
   const ctx: RunContext = {
@@ -148,11 +150,13 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },
   };
   const runId = state.runId;
+  const start = options.startFrom;
+  // Before anything is written: a refused start must leave no run state behind.
+  if (start) checkCompatible(ctx, decodeCheckpoint(start.bytes), start.name);
   try {
     if (!saved) await saveState(ctx);
     const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
-    const start = options.startFrom;
-    if (start) applyStartFrom(ctx, start, pretrain, select);
+    if (start) applyStartFrom(start, pretrain, select);
     ctx.pace = { ...ctx.pace, ...countSteps(state) };
 
     let base = await stageInput(ctx, pretrain, start ?? null, null);
@@ -207,7 +211,6 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
 
 /** Marks the stages a given checkpoint replaces as skipped (they were done elsewhere). */
 function applyStartFrom(
-  ctx: RunContext,
   start: NonNullable<RunOptions['startFrom']>,
   pretrain: StageRecord,
   select: StageRecord,
@@ -218,7 +221,6 @@ function applyStartFrom(
     record.status = 'skipped';
     record.startedFrom = start.name;
   }
-  checkCompatible(ctx, decodeCheckpoint(start.bytes), start.name);
 }
 
 /**

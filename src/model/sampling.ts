@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.ts';
 import type { GPT } from './gpt.ts';
+import { ModelOutputError } from './modelOutputError.ts';
 import type { CharTokenizer } from './tokenizer.ts';
 
 export interface SampleOptions {
@@ -30,6 +31,7 @@ export function drawFromLogits(
   rng: Rng,
 ): number {
   const n = logits.length;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(logits[i])) throw new ModelOutputError('logits');
   let best = 0;
   for (let i = 1; i < n; i++) if (logits[i]! > logits[best]!) best = i;
   if (temperature <= 0) return best;

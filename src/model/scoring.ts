@@ -5,6 +5,7 @@
 // exactly as the model reads a document during training.
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.ts';
+import { ModelOutputError } from './modelOutputError.ts';
 import type { CharTokenizer } from './tokenizer.ts';
 
 export interface ScoreRequest {
@@ -99,7 +100,11 @@ export async function scoreCandidates(
     picked.dispose();
     chunk.forEach((row, i) => {
       const perChar: number[] = [];
-      for (let t = row.firstScored; t < row.input.length; t++) perChar.push(values[i * time + t]!);
+      for (let t = row.firstScored; t < row.input.length; t++) {
+        const logProb = values[i * time + t]!;
+        if (!Number.isFinite(logProb)) throw new ModelOutputError('candidate log-probabilities');
+        perChar.push(logProb);
+      }
       results[row.request]![row.candidate] = { total: perChar.reduce((a, b) => a + b, 0), perChar };
     });
   }
