@@ -1,6 +1,7 @@
 // A RunStore over IndexedDB (browser and worker): the run's state and checkpoints survive a reload, so a
 // run resumes where its last checkpoint left it. One transaction per save: IndexedDB commits it whole or
 // not at all, so a failed save (full storage) leaves the previous version intact.
+import { RunSetupError } from '../experiment/runSetupError.ts';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunStore } from '../experiment/runStore.ts';
 
@@ -77,7 +78,12 @@ export class IdbRunStore implements RunStore {
   async loadState(): Promise<unknown> {
     const db = await labDb();
     const record = await db.get('runs', this.runId);
-    return record ? JSON.parse(record.state) : null;
+    if (!record) return null;
+    try {
+      return JSON.parse(record.state);
+    } catch {
+      throw new RunSetupError(`the saved run ${this.runId} is damaged (its state is not valid JSON)`);
+    }
   }
 
   /** Names of this run's checkpoints. */

@@ -157,9 +157,9 @@ export class LabHost extends EngineHost implements LabApi {
     const out: SavedRun[] = [];
     for (const { runId, savedAt } of await listSavedRuns()) {
       const store = new IdbRunStore(runId);
-      const raw = (await store.loadState()) as { recipe?: unknown } | null;
-      if (!raw) continue;
       try {
+        const raw = (await store.loadState()) as { recipe?: unknown } | null;
+        if (!raw) continue;
         const recipe = validateRecipe(raw.recipe);
         const state = checkRunState(raw, recipe);
         out.push({
@@ -171,7 +171,7 @@ export class LabHost extends EngineHost implements LabApi {
           checkpoints: await store.checkpointNames(),
         });
       } catch {
-        // A run saved by an incompatible version of the lab: listed nowhere, deleted by the user.
+        // A run saved by an incompatible version of the lab, or damaged: listed nowhere, deleted by the user.
       }
     }
     return out;
