@@ -1,8 +1,13 @@
 // End to end, the recipe in the address: a share link opened in a new page reproduces the recipe, a
-// teacher's lab link arrives locked, and a malformed recipe shows a clear message and falls back to the
-// defaults. Drives the built app in Chromium.
+// teacher's lab link arrives locked (and short), and a malformed recipe shows a clear message and falls
+// back to the defaults (or the lab's own settings, still locked). Hostile links (prototype pollution,
+// out-of-range values on every field) get a message and leave the page working. Drives the built app in
+// Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
+import { DEFAULT_RECIPE } from '../../src/experiment/recipe.ts';
+import { RECIPE_FIELDS, type FieldSpec } from '../../src/experiment/recipeFields.ts';
+import { flattenRecipe } from '../../src/experiment/urlCodec.ts';
 import { appUrl, labState, launchChromium, openLab } from './labPage.ts';
 
 let browser: Browser;
@@ -89,4 +94,95 @@ describe('recipe in the URL', () => {
     expect(await recipeSummary(page)).toContain('model 2×128');
     await context.close();
   });
+
+  it('a locked lab link is short, and with one bad field stays locked, keeps its lab and names the field', async () => {
+    const { page, context } = await openLab(browser, appUrl('', 'labs'));
+    await page.getByTestId('lab-card-lab3-shift').click();
+    await page.getByTestId('lab-share').click();
+    const link = await page.getByTestId('lab-share-link').inputValue();
+    expect(new URL(link).search).toBe('?lab=lab3-shift&locked=1&v=1');
+
+    const student = await context.newPage();
+    await student.goto(`${link}&ft.steps=-1`);
+    await student.locator('pl-app').waitFor();
+    await expect.poll(() => student.getByTestId('labs-locked').isVisible()).toBe(true);
+    const notice = student.getByRole('status').filter({ hasText: 'recipe was not used' });
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/finetune\.steps must be an integer in \[0, 1000000\], got -1/);
+    const state = await labState<{
+      presetId: string;
+      locked: boolean;
+      recipe: { finetune: { steps: number } };
+    }>(student);
+    expect(state).toMatchObject({ presetId: 'lab3-shift', locked: true });
+    expect(state.recipe.finetune.steps).toBe(20);
+    await context.close();
+  });
+
+  it.each([
+    [
+      'corpus.behaviourOverrides.__proto__.helpful.code=0.5',
+      'corpus.behaviourOverrides.__proto__.helpful.code',
+    ],
+    ['corpus.behaviourOverrides.__proto__.polluted.p=0.5', 'corpus.behaviourOverrides.__proto__.polluted.p'],
+    ['bo.constructor.prototype.polluted=1', 'corpus.behaviourOverrides.constructor.prototype.polluted'],
+  ])(
+    'a polluting link %s is refused by name, leaves Object.prototype clean and the page working',
+    async (query, field) => {
+      const { page, context, errors } = await openLab(browser, appUrl(query));
+      const notice = page.getByRole('status').filter({ hasText: 'recipe was not used' });
+      await notice.waitFor();
+      expect(await notice.innerText()).toContain(field);
+      const leaked = await page.evaluate(() => {
+        const probe = {} as Record<string, unknown>;
+        return [probe.helpful, probe.polluted, Object.getOwnPropertyNames(Object.prototype).length];
+      });
+      const clean = await page.evaluate(() => Object.getOwnPropertyNames(Object.prototype).length);
+      expect(leaked).toEqual([undefined, undefined, clean]);
+      // Still working: a preset validates and applies (a polluted prototype broke even the defaults).
+      await page.getByLabel('Preset recipe').selectOption('classroom');
+      await expect.poll(() => recipeSummary(page)).toContain('model 2×48');
+      expect(await labState<{ presetId: string }>(page)).toMatchObject({ presetId: 'classroom' });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
+
+  it('an out-of-range value on any recipe field gets a message naming it; the page keeps working', async () => {
+    const { page, context, errors } = await openLab(browser, appUrl());
+    const outOfRange = (spec: FieldSpec): string => {
+      switch (spec.type) {
+        case 'int':
+        case 'number':
+        case 'intList':
+          return String(spec.max < 1e9 ? spec.max + 1 : spec.min - 1);
+        case 'bool':
+          return 'maybe';
+        case 'string':
+          return '';
+        case 'enum':
+        case 'enumList':
+          return 'junk';
+      }
+    };
+    const cases: [string, string][] = Object.entries(RECIPE_FIELDS)
+      .filter(([path]) => path !== 'version')
+      .map(([path, spec]) => [path, outOfRange(spec)]);
+    // The corpus section: every number has a range (probabilities, shares, counts).
+    for (const path of flattenRecipe(DEFAULT_RECIPE).keys())
+      if (path.startsWith('corpus.')) cases.push([path, '-1']);
+    for (const [path, text] of cases) {
+      await page.goto(appUrl(`${path}=${encodeURIComponent(text)}`));
+      await page.locator('pl-app').waitFor();
+      const notice = page.getByRole('status').filter({ hasText: 'recipe was not used' });
+      await notice.waitFor();
+      expect(await notice.innerText(), path).toContain(`recipe: ${path} `);
+      const state = await labState<{ recipe: unknown }>(page);
+      expect(state.recipe, path).toEqual(DEFAULT_RECIPE);
+    }
+    await page.getByLabel('Preset recipe').selectOption('tiny');
+    await expect.poll(() => recipeSummary(page)).toContain('model 1×16');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 900_000);
 });

@@ -62,6 +62,12 @@ describe('CLI refusals: exit 2 and one line', () => {
       /is a 2x128 model .* the recipe asks for 1x16 .*: use the recipe the checkpoint was made with/,
     );
     expect(readdirSync(out)).toEqual([]);
+    refused(
+      lab('run', 'tiny', '--from-stage', 'select', '--out', out),
+      2,
+      /--from-stage needs --from CHECKPOINT/,
+    );
+    refused(lab('run', 'tiny', '--from', BASE, '--out', out), 2, /--from needs --from-stage select/);
   });
 
   it('an --out that is a file, or that cannot be made, is refused without a hang', () => {

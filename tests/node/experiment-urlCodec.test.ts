@@ -65,6 +65,11 @@ describe('URL codec against prototype pollution', () => {
     expect(refusal('pretrain.steps=3&pt.steps=4').message).toMatch(/pretrain\.steps is given twice/);
   });
 
+  it('looks presets up as own keys only', () => {
+    for (const name of ['constructor', 'toString', '__proto__'])
+      expect(() => presetRecipe(name)).toThrow(`unknown preset ${JSON.stringify(name)}`);
+  });
+
   it('says a link from a newer lab needs an update', () => {
     expect(refusal('v=2').message).toMatch(/newer lab.*update the lab/);
     expect(refusal('version=7').field).toBe('version');
