@@ -52,7 +52,7 @@ describe('recipe in the URL', () => {
     expect(state.recipe.finetune.steps).toBe(3);
     expect(state.recipe.seeds.finetune).toEqual([7]);
     await page.getByRole('button', { name: 'Share link' }).click();
-    await page.waitForURL(/finetune\.steps=3/);
+    await page.waitForURL(/[?&]ft\.steps=3(&|$)/);
     const other = await context.newPage();
     await other.goto(page.url());
     await other.locator('pl-app').waitFor();
@@ -103,7 +103,9 @@ describe('recipe in the URL', () => {
     expect(new URL(link).search).toBe('?lab=lab3-shift&locked=1&v=1');
 
     const student = await context.newPage();
-    await student.goto(`${link}&ft.steps=-1`);
+    const bad = new URL(link);
+    bad.search += '&ft.steps=-1';
+    await student.goto(bad.toString());
     await student.locator('pl-app').waitFor();
     await expect.poll(() => student.getByTestId('labs-locked').isVisible()).toBe(true);
     const notice = student.getByRole('status').filter({ hasText: 'recipe was not used' });
