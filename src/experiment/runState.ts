@@ -163,12 +163,13 @@ export function checkRunState(value: unknown, recipe: ExperimentRecipe): RunStat
       `the run state has version ${String(s.version)}; this lab reads ${RUN_STATE_VERSION}`,
     );
   }
+  // Another recipe first: a whole state of another run is not "damaged", whatever else it holds.
+  if (s.recipe !== undefined && JSON.stringify(s.recipe) !== JSON.stringify(recipe)) {
+    throw new RunSetupError('the run folder holds a run of a different recipe');
+  }
   const problems = schemaErrors(value, RUN_STATE_SCHEMA);
   if (problems.length > 0)
     throw new RunSetupError(`the run state is damaged (${problems[0]!.replace(/^\$\.?/, '')})`);
-  if (JSON.stringify(s.recipe) !== JSON.stringify(recipe)) {
-    throw new RunSetupError('the run folder holds a run of a different recipe');
-  }
   const stages = s.stages!;
   const [pretrain, select] = stages;
   if (pretrain?.id !== 'pretrain' || select?.id !== 'select')
