@@ -13,7 +13,9 @@ async function kindOf(path: string): Promise<'folder' | 'other' | 'none'> {
     const code = (error as NodeJS.ErrnoException).code;
     // ENOTDIR: an ancestor is a file; the walk up reaches it and names it.
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'none';
-    throw error;
+    throw new CliError(
+      `--out cannot be checked (${code ?? 'error'} at ${path}): choose a folder you can write to`,
+    );
   }
 }
 
