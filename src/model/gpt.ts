@@ -81,7 +81,7 @@ export class GPT {
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
     this.assertLive();
     const [, time] = ids.shape;
-    const { nLayer, nHead, dropout, blockSize } = this.config;
+    const { dropout, blockSize } = this.config;
     if (time > blockSize)
       throw new Error(`sequence of ${time} characters is longer than the context (${blockSize})`);
     const drop = options.training === true && dropout > 0;
@@ -93,20 +93,54 @@ export class GPT {
     const ops = this.ops;
     return tf.tidy(() => {
       const positions = tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]); // [T, C]
-      let x = maybeDrop(tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D); // [B, T, C]
-      for (let l = 0; l < nLayer; l++) {
-        const p = `h${l}.`;
-        const h = ops.layerNorm(x, this.p(`${p}ln1.g`), this.p(`${p}ln1.b`));
-        const qkv = ops.linear(h, this.p(`${p}attn.wqkv`), this.p(`${p}attn.bqkv`)); // [B, T, 3C]
-        const attended = ops.causalAttention(qkv, nHead); // [B, T, C]
-        x = tf.add(x, maybeDrop(ops.linear(attended, this.p(`${p}attn.wo`), this.p(`${p}attn.bo`))));
-        const h2 = ops.layerNorm(x, this.p(`${p}ln2.g`), this.p(`${p}ln2.b`));
-        const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
-        x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
-      }
-      const final = ops.layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
-      return ops.linear(final, this.p('head.w'), this.p('head.b')); // [B, T, V]
+      const x = maybeDrop(tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D); // [B, T, C]
+      return this.blocksAndHead(x, (qkv) => ops.causalAttention(qkv, this.config.nHead), maybeDrop);
     });
+  }
+
+  /**
+   * Logits for rows that are not one causal sequence (the scorer's packed rows: a shared prompt followed
+   * by several candidates): each token carries its own position (< blockSize), and `attention` maps each
+   * layer's qkv [B, L, 3C] to [B, L, C] under whatever visibility the rows need. L may exceed blockSize.
+   * No dropout: this is for measuring, never for training.
+   */
+  forwardPacked(
+    ids: tf.Tensor2D,
+    positions: tf.Tensor2D,
+    attention: (qkv: tf.Tensor3D, nHead: number) => tf.Tensor3D,
+  ): tf.Tensor3D {
+    this.assertLive();
+    const ops = this.ops;
+    return tf.tidy(() => {
+      const x = tf.add(ops.embed(this.p('wte'), ids), ops.embed(this.p('wpe'), positions)) as tf.Tensor3D; // [B, L, C]
+      return this.blocksAndHead(
+        x,
+        (qkv) => attention(qkv, this.config.nHead),
+        (t) => t,
+      );
+    });
+  }
+
+  /** The transformer blocks, final norm and output head over embedded input x [B, T, C] -> [B, T, V]. */
+  private blocksAndHead(
+    input: tf.Tensor3D,
+    attention: (qkv: tf.Tensor3D) => tf.Tensor3D,
+    maybeDrop: (x: tf.Tensor3D) => tf.Tensor3D,
+  ): tf.Tensor3D {
+    const ops = this.ops;
+    let x = input;
+    for (let l = 0; l < this.config.nLayer; l++) {
+      const p = `h${l}.`;
+      const h = ops.layerNorm(x, this.p(`${p}ln1.g`), this.p(`${p}ln1.b`));
+      const qkv = ops.linear(h, this.p(`${p}attn.wqkv`), this.p(`${p}attn.bqkv`)); // [B, T, 3C]
+      const attended = attention(qkv); // [B, T, C]
+      x = tf.add(x, maybeDrop(ops.linear(attended, this.p(`${p}attn.wo`), this.p(`${p}attn.bo`))));
+      const h2 = ops.layerNorm(x, this.p(`${p}ln2.g`), this.p(`${p}ln2.b`));
+      const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
+      x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
+    }
+    const final = ops.layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
+    return ops.linear(final, this.p('head.w'), this.p('head.b')); // [B, T, V]
   }
 
   /** Mean cross-entropy on the positions where mask is 1. */

@@ -1,11 +1,17 @@
 // Scoring: the log-probability of each candidate continuation after a prompt, total and per character.
-// This is the lab's measuring instrument (persona posteriors, misalignment index), so it is exact: one
-// forward pass reads the last blockSize + 1 characters of prompt + candidate (all of it, for every probe
-// the lab ships), and each candidate character is conditioned on everything before it in that window,
-// exactly as the model reads a document during training.
+// This is the lab's measuring instrument (persona posteriors, misalignment index), so it is exact: each
+// candidate character is conditioned on everything before it within the last blockSize + 1 characters
+// of prompt + candidate, exactly as the model reads a document during training.
+// Two implementations of that one definition: `scoreCandidatesExact` runs one causal row per (prompt,
+// candidate), the oracle; `scoreCandidates` packs a prompt and all its candidates into one row (the
+// prompt's activations computed once, each candidate attending to them and to itself only: see
+// prefixAttention.ts), fills each forward with rows of similar length instead of padding every row to
+// the context, and reads back only the scored log-probabilities. Tests hold them within 1e-4 nats.
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.ts';
 import { ModelOutputError } from './modelOutputError.ts';
+import { packRequests, PADDING_GROUP, type PackedRow } from './packedRows.ts';
+import { prefixAttention } from './prefixAttention.ts';
 import type { CharTokenizer } from './tokenizer.ts';
 
 export interface ScoreRequest {
@@ -29,6 +35,36 @@ interface Row {
   firstScored: number;
 }
 
+function checkVocabulary(model: GPT, tokenizer: CharTokenizer): void {
+  if (tokenizer.size !== model.config.vocabSize) {
+    throw new Error(
+      `tokenizer has ${tokenizer.size} characters but the model expects ${model.config.vocabSize}`,
+    );
+  }
+}
+
+/** A request's prompt and candidates as ids, refusing what cannot be scored. */
+function encodeRequest(
+  tokenizer: CharTokenizer,
+  request: ScoreRequest,
+  r: number,
+  blockSize: number,
+): { prompt: Int32Array; candidates: Int32Array[] } {
+  if (request.prompt.length === 0) throw new Error(`score request ${r}: the prompt is empty`);
+  const prompt = tokenizer.encode(request.prompt);
+  const candidates = request.candidates.map((text, c) => {
+    const candidate = tokenizer.encode(text);
+    if (candidate.length === 0) throw new Error(`score request ${r}, candidate ${c}: the candidate is empty`);
+    if (candidate.length > blockSize) {
+      throw new Error(
+        `score request ${r}, candidate ${c}: ${candidate.length} characters is longer than the context (${blockSize})`,
+      );
+    }
+    return candidate;
+  });
+  return { prompt, candidates };
+}
+
 /**
  * Builds one row per (prompt, candidate). When prompt + candidate is longer than the context, the
  * oldest prompt characters are dropped: the window is the last blockSize + 1 characters.
@@ -36,17 +72,8 @@ interface Row {
 function buildRows(tokenizer: CharTokenizer, requests: readonly ScoreRequest[], blockSize: number): Row[] {
   const rows: Row[] = [];
   requests.forEach((request, r) => {
-    if (request.prompt.length === 0) throw new Error(`score request ${r}: the prompt is empty`);
-    const prompt = tokenizer.encode(request.prompt);
-    request.candidates.forEach((text, c) => {
-      const candidate = tokenizer.encode(text);
-      if (candidate.length === 0)
-        throw new Error(`score request ${r}, candidate ${c}: the candidate is empty`);
-      if (candidate.length > blockSize) {
-        throw new Error(
-          `score request ${r}, candidate ${c}: ${candidate.length} characters is longer than the context (${blockSize})`,
-        );
-      }
+    const { prompt, candidates } = encodeRequest(tokenizer, request, r, blockSize);
+    candidates.forEach((candidate, c) => {
       const sequence = new Int32Array(prompt.length + candidate.length);
       sequence.set(prompt);
       sequence.set(candidate, prompt.length);
@@ -63,17 +90,14 @@ function buildRows(tokenizer: CharTokenizer, requests: readonly ScoreRequest[], 
   return rows;
 }
 
-export async function scoreCandidates(
+/** The reference scorer: one causal row per (prompt, candidate), each padded to the full context. */
+export async function scoreCandidatesExact(
   model: GPT,
   tokenizer: CharTokenizer,
   requests: readonly ScoreRequest[],
   batchSize = 32,
 ): Promise<CandidateScore[][]> {
-  if (tokenizer.size !== model.config.vocabSize) {
-    throw new Error(
-      `tokenizer has ${tokenizer.size} characters but the model expects ${model.config.vocabSize}`,
-    );
-  }
+  checkVocabulary(model, tokenizer);
   const time = model.config.blockSize;
   const rows = buildRows(tokenizer, requests, time);
   const results: CandidateScore[][] = requests.map((r) =>
@@ -109,4 +133,77 @@ export async function scoreCandidates(
     });
   }
   return results;
+}
+
+/** Packed rows are padded to a multiple of this: few distinct shapes, so GPU buffer pools stay small. */
+const LENGTH_STEP = 8;
+
+/**
+ * The fast scorer (same results as scoreCandidatesExact within float rounding). Each forward holds
+ * about batchSize x blockSize tokens, as the exact scorer's batches do, in rows of similar length.
+ */
+export async function scoreCandidates(
+  model: GPT,
+  tokenizer: CharTokenizer,
+  requests: readonly ScoreRequest[],
+  batchSize = 32,
+): Promise<CandidateScore[][]> {
+  checkVocabulary(model, tokenizer);
+  const { blockSize } = model.config;
+  const encoded = requests.map((request, r) => encodeRequest(tokenizer, request, r, blockSize));
+  // Longest first (ties in request order): neighbours in a batch need little padding.
+  const rows = packRequests(encoded, blockSize, 2 * blockSize)
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => b.row.ids.length - a.row.ids.length || a.i - b.i)
+    .map(({ row }) => row);
+  const perChar: number[][][] = encoded.map((e) =>
+    e.candidates.map((c) => new Array<number>(c.length).fill(Number.NaN)),
+  );
+  const budget = batchSize * blockSize;
+  for (let start = 0; start < rows.length;) {
+    const length = Math.ceil(rows[start]!.ids.length / LENGTH_STEP) * LENGTH_STEP;
+    const chunk = rows.slice(start, start + Math.max(1, Math.floor(budget / length)));
+    start += chunk.length;
+    const values = await scorePacked(model, chunk, length);
+    // Weights that overflow (a damaged checkpoint) give log-probabilities that are not numbers: refuse.
+    if (!values.every((v) => Number.isFinite(v))) throw new ModelOutputError('candidate log-probabilities');
+    let k = 0;
+    for (const row of chunk)
+      for (const target of row.targets)
+        perChar[target.request]![target.candidate]![target.char] = values[k++]!;
+  }
+  return perChar.map((candidates) =>
+    candidates.map((chars) => ({ total: chars.reduce((a, b) => a + b, 0), perChar: chars })),
+  );
+}
+
+/** One forward over `rows` padded to `length`: the log-probability of every target, in row order. */
+async function scorePacked(model: GPT, rows: readonly PackedRow[], length: number): Promise<Float32Array> {
+  const vocab = model.config.vocabSize;
+  const ids = new Int32Array(rows.length * length);
+  const positions = new Int32Array(rows.length * length);
+  const groups = new Int32Array(rows.length * length).fill(PADDING_GROUP);
+  const picks: number[] = [];
+  rows.forEach((row, b) => {
+    ids.set(row.ids, b * length);
+    positions.set(row.positions, b * length);
+    groups.set(row.groups, b * length);
+    for (const target of row.targets) picks.push(((b * length + target.at) * vocab + target.token) | 0);
+  });
+  const picked = tf.tidy(() => {
+    const shape: [number, number] = [rows.length, length];
+    const groupTensor = tf.tensor2d(groups, shape, 'int32');
+    const logits = model.forwardPacked(
+      tf.tensor2d(ids, shape, 'int32'),
+      tf.tensor2d(positions, shape, 'int32'),
+      (qkv, nHead) => prefixAttention(qkv, groupTensor, nHead),
+    ); // [B, L, V]
+    const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);
+    return tf.gather(logProbs, tf.tensor1d(picks, 'int32')); // [targets]
+  });
+  try {
+    return (await picked.data()) as Float32Array;
+  } finally {
+    picked.dispose();
+  }
 }

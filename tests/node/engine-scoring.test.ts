@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GPT } from '../../src/model/gpt.ts';
 import { drawFromLogits, sampleText } from '../../src/model/sampling.ts';
-import { scoreCandidates } from '../../src/model/scoring.ts';
+import { scoreCandidates, scoreCandidatesExact } from '../../src/model/scoring.ts';
 import { CharTokenizer, UnknownCharacterError } from '../../src/model/tokenizer.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { useCpu } from './engineFixtures.ts';
@@ -34,13 +34,18 @@ async function scoreByHand(model: GPT, prompt: string, candidate: string): Promi
   return out;
 }
 
-describe('scoreCandidates', () => {
+describe.each([
+  ['scoreCandidates', scoreCandidates],
+  ['scoreCandidatesExact', scoreCandidatesExact],
+])('%s', (_, scoreCandidates) => {
   it('equals the sum of per-character log-probabilities computed by hand, batched and unbatched', async () => {
     const model = GPT.create(config, 9);
     const requests = [
       { prompt: 'ab', candidates: ['cd.', 'e'] },
       { prompt: 'abcde abcd', candidates: ['e a', 'ddd'] }, // prompt + candidate longer than the context
       { prompt: 'c', candidates: ['abcdeabcde'] }, // candidate as long as the context
+      // several candidates whose windows start at prompt character 0, 1 (two of them) and 2
+      { prompt: 'abc d', candidates: ['a', 'dd.ddd.', 'bb', 'abcdeabc', 'e.e', 'c.c.c.c'] },
     ];
     for (const batchSize of [1, 2, 32]) {
       const scores = await scoreCandidates(model, tokenizer, requests, batchSize);

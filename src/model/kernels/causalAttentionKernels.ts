@@ -30,7 +30,7 @@ export function dimsOf(qkv: Info, attrs: tf.NamedAttrMap): Dims {
 }
 
 /** Copies head h of part (0 q, 1 k, 2 v) of row b of packed qkv [B, T, 3C] into [T, D] or [D, T]. */
-function gatherHead(
+export function gatherHead(
   src: Float32Array,
   dst: Float32Array,
   dims: Dims,
