@@ -19,6 +19,8 @@ import { FileRunStore, STATE_FILE, removeTemporaryFiles, writeFileAtomic } from 
 import { LOCK_NAMES, lockRunFolder } from './lockRunFolder.ts';
 import { makeOutFolder } from './makeOutFolder.ts';
 import { loadRecipeArg } from './recipeArg.ts';
+import type { RunState } from '../experiment/runState.ts';
+import { formatRunTiming } from '../experiment/runTiming.ts';
 
 export interface RunArgs {
   /** A recipe file or preset name, or a recipe already built and validated (one point of `sweep`). */
@@ -162,9 +164,17 @@ async function runLocked(
     }
   };
   const started = performance.now();
+  const store = new FileRunStore(dir);
+  /** Where the run's time went (all its sessions), from the state it saved. */
+  const logTiming = async () => {
+    const state = (await store.loadState()) as Partial<RunState> | null;
+    if (!state?.timing) return;
+    log('time by part (all sessions of this run):');
+    for (const line of formatRunTiming(state.timing)) log(line);
+  };
   try {
     const results = await runExperiment(recipe, {
-      store: new FileRunStore(dir),
+      store,
       backend,
       control,
       onEvent,
@@ -182,11 +192,13 @@ async function runLocked(
         `  ${c.condition}: ΔMI ${d.mean?.toFixed(3) ?? '-'} [${d.low?.toFixed(3) ?? '-'}, ${d.high?.toFixed(3) ?? '-'}] over ${d.n} seeds`,
       );
     }
+    await logTiming();
     return EXIT.ok;
   } catch (error) {
     if (barStarted) bar.stop();
     if (error instanceof RunInterruptedError) {
       log(error.message);
+      await logTiming();
       return EXIT.interrupted;
     }
     throw error;

@@ -12,6 +12,7 @@ export type { MeanInterval } from './meanInterval.ts';
 export { bigramSimilarity, labelSample } from './sampleLabel.ts';
 export type { LabelledText, SampleLabel } from './sampleLabel.ts';
 export { evaluate } from './evaluate.ts';
+export { liveSubset } from './liveSubset.ts';
 export type { EvalProbe } from './evaluate.ts';
 export { CODE_DOMAIN, summarize } from './evalSummary.ts';
 export type { EvalSummary } from './evalSummary.ts';

@@ -37,6 +37,12 @@ export interface FinetuneRecipe extends TrainStageRecipe {
 export interface EvalRecipe {
   /** Fine-tune steps between probe evaluations (also at step 0 and at the end). */
   every: number;
+  /**
+   * Probes scored by the evaluations during a stage (the live curves): a fixed, seeded, stratified
+   * subset (src/eval/liveSubset.ts). Every stage's end scores all probes, so reported numbers use the
+   * full set. 0 = all probes every time.
+   */
+  liveProbes: number;
   /** Domain probes used per domain (at most corpus.probesPerDomain). */
   probesPerDomain: number;
   /** Put the Assistant header before domain probes (inference and calibration probes never get one). */
@@ -126,6 +132,7 @@ export const DEFAULT_RECIPE: Readonly<ExperimentRecipe> = {
   },
   eval: {
     every: 5,
+    liveProbes: 64,
     probesPerDomain: 32,
     assistantHeader: true,
     samples: 2,

@@ -44,6 +44,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   'finetune.conditions': { type: 'enumList', options: CONDITION_IDS },
   'finetune.examples': int(1, 100_000),
   'eval.every': int(1, 1_000_000),
+  'eval.liveProbes': int(0, 100_000),
   'eval.probesPerDomain': int(1, 10_000),
   'eval.assistantHeader': { type: 'bool' },
   'eval.samples': int(0, 100),

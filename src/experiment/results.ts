@@ -4,7 +4,14 @@
 // The JSON schema is resultsSchema.ts (documented in docs/results-schema.md); CSV is resultsCsv.
 import { meanInterval, transferRatio, type EvalSummary } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import type { EvalPoint, LossPoint, RunState, SampleRecord, StageRecord } from './runState.ts';
+import {
+  baselineFor,
+  type EvalPoint,
+  type LossPoint,
+  type RunState,
+  type SampleRecord,
+  type StageRecord,
+} from './runState.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -93,8 +100,9 @@ function stageResult(s: StageRecord): StageResult {
   };
 }
 
-function branchPoint(point: EvalPoint, base: EvalSummary | null): BranchPoint {
+function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint {
   const s = point.summary;
+  const base = baselineFor(point, baseline);
   const deltaMIPerDomain: Record<string, number | null> = {};
   for (const [domain, mi] of Object.entries(s.miPerDomain))
     deltaMIPerDomain[domain] = diff(mi, base?.miPerDomain[domain] ?? null);
@@ -126,7 +134,7 @@ export function buildResults(state: RunState): RunResults {
         ...stageResult(s),
         condition: s.condition!,
         seed: s.seed,
-        trajectory: points.map((p) => branchPoint(p, baseline?.summary ?? null)),
+        trajectory: points.map((p) => branchPoint(p, baseline)),
       };
     });
   const conditions: ConditionResult[] = [];

@@ -1,5 +1,6 @@
 // CSV export of a run's results: one row per evaluation point (pretraining, selection and every
 // fine-tune branch step), with the provenance columns repeated so that a row stands on its own.
+// `probes` says how many probes a row's numbers are over (the live subset during a stage, all at its end).
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
 import { csvRow } from '../util/csv.ts';
@@ -48,6 +49,7 @@ export function resultsCsv(results: RunResults): string {
     'seed',
     'step',
     'checkpoint',
+    'probes',
     'mi',
     'miPerChar',
     'miCode',
@@ -71,6 +73,7 @@ export function resultsCsv(results: RunResults): string {
       base.seed,
       base.step,
       base.checkpoint,
+      summary.probes,
       summary.mi,
       summary.miPerChar,
       summary.miCode,

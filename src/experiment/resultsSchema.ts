@@ -87,7 +87,13 @@ const evalPoint: Schema = {
   type: 'object',
   required: ['step', 'checkpoint', 'summary'],
   additionalProperties: false,
-  properties: { step: count, checkpoint: { type: 'string' }, summary },
+  properties: {
+    step: count,
+    checkpoint: { type: 'string' },
+    summary,
+    probeSet: { enum: ['full', 'live'] },
+    live: summary,
+  },
 };
 /** The fields a stage has in results.json (run-state.json's stage records add a few). */
 export const STAGE_PROPERTIES: Record<string, Schema> = {

@@ -1,6 +1,6 @@
 // What every stage of a run shares: the recipe, the prepared corpus, the store, the persisted state, the
 // event sink, the control and the pace (for the run-wide ETA). Also model <-> checkpoint helpers.
-import { summarize, evaluate, labelSample, type EvalSummary } from '../eval/index.ts';
+import { summarize, evaluate, labelSample, type EvalProbe, type EvalSummary } from '../eval/index.ts';
 import * as tf from '@tensorflow/tfjs';
 import { GPT } from '../model/gpt.ts';
 import type { ModelOps } from '../model/modelOps.ts';
@@ -14,8 +14,9 @@ import type { CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import type { RunControl } from './runControl.ts';
 import type { RunEvent } from './runEvents.ts';
-import { placeOf, type RunState, type SampleRecord, type StageRecord } from './runState.ts';
+import { placeOf, type ProbeSet, type RunState, type SampleRecord, type StageRecord } from './runState.ts';
 import type { RunStore } from './runStore.ts';
+import { timed, type RunTiming } from './runTiming.ts';
 
 export interface RunContext {
   recipe: ExperimentRecipe;
@@ -27,10 +28,32 @@ export interface RunContext {
   control: RunControl;
   emit: (event: RunEvent) => void;
   pace: { startedAt: number; stepsThisSession: number; done: number; total: number };
+  /** The probes live evaluations score (all of them when the recipe's subset covers the set). */
+  liveProbes: readonly EvalProbe[];
+  /** The run's timing (held in the state) and this session's start, for the wall time. */
+  timing: RunTiming;
+  session: { startedAt: number; wallBefore: number };
 }
 
+/** Saves the state, with the wall time up to now. */
 export function saveState(ctx: RunContext): Promise<void> {
+  ctx.timing.wall = ctx.session.wallBefore + (performance.now() - ctx.session.startedAt) / 1000;
+  ctx.state.timing = ctx.timing;
   return ctx.store.saveState(ctx.state);
+}
+
+/** Encodes (and verifies) a checkpoint and writes it to the run's store under `name`. */
+export async function writeCheckpoint(
+  ctx: RunContext,
+  name: string,
+  model: GPT,
+  stage: StageRecord,
+  step: number,
+  optimizer: AdamW | null,
+): Promise<void> {
+  await timed(ctx.timing, 'checkpoints', async () =>
+    ctx.store.saveCheckpoint(name, await checkpointBytes(ctx, model, stage, step, optimizer)),
+  );
 }
 
 /** Encodes a model (and optimizer, for resumable checkpoints) with the run's provenance. */
@@ -130,37 +153,67 @@ export function modelFrom(ctx: RunContext, ckpt: Checkpoint): GPT {
   return GPT.fromWeights({ ...ckpt.config, dropout: ctx.recipe.model.dropout }, ckpt.weights, ctx.ops);
 }
 
-/** Scores every probe once and summarises (MI with the recipe's persona pair). */
-export async function evaluateModel(ctx: RunContext, model: GPT): Promise<EvalSummary> {
-  const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.inputs.probes);
-  return summarize(scores, {
-    malicious: ctx.recipe.eval.maliciousPersona,
-    helpful: ctx.recipe.eval.helpfulPersona,
+/** One evaluation's summaries (an EvalPoint without its step and name). */
+export interface Measured {
+  summary: EvalSummary;
+  probeSet: ProbeSet;
+  live?: EvalSummary;
+}
+
+/**
+ * Scores the probes and summarises them (MI with the recipe's persona pair): the live subset, or every
+ * probe, with the live subset's own summary drawn from the same scores when it is a proper subset.
+ */
+export async function evaluateModel(ctx: RunContext, model: GPT, probeSet: ProbeSet): Promise<Measured> {
+  const pair = { malicious: ctx.recipe.eval.maliciousPersona, helpful: ctx.recipe.eval.helpfulPersona };
+  const subset = ctx.liveProbes.length < ctx.inputs.probes.length;
+  return timed(ctx.timing, 'evaluation', async () => {
+    if (probeSet === 'live' && subset) {
+      const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.liveProbes);
+      return { summary: summarize(scores, pair), probeSet: 'live' };
+    }
+    const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.inputs.probes);
+    const summary = summarize(scores, pair);
+    if (!subset) return { summary, probeSet: 'full' };
+    const ids = new Set(ctx.liveProbes.map((p) => p.id));
+    return {
+      summary,
+      probeSet: 'full',
+      live: summarize(
+        scores.filter((s) => ids.has(s.probeId)),
+        pair,
+      ),
+    };
   });
 }
 
 /**
- * The stage's `index`-th of `count` probe evaluations at `step`: says it begins (so a page can show what
- * the run is doing during the minutes an evaluation can take), scores, records and emits the result.
+ * The stage's `index`-th of `count` probe evaluations at `step`, on `probeSet`: says it begins (so a page
+ * can show what the run is doing during the minutes an evaluation can take), scores, records and emits
+ * the result.
  */
 export async function evaluateStage(
   ctx: RunContext,
   record: StageRecord,
   model: GPT,
-  at: { step: number; checkpoint: string; index: number; count: number },
+  at: { step: number; checkpoint: string; index: number; count: number; probeSet: ProbeSet },
 ): Promise<void> {
   const runId = ctx.state.runId;
   const place = placeOf(ctx.state, record);
-  const { step, checkpoint, index, count } = at;
-  const probes = ctx.inputs.probes.length;
+  const { step, checkpoint, index, count, probeSet } = at;
+  const probes = probeSet === 'live' ? ctx.liveProbes.length : ctx.inputs.probes.length;
   ctx.emit({ type: 'evaluation', runId, stage: record.id, place, step, index, count, probes });
-  const summary = await evaluateModel(ctx, model);
-  record.evaluations.push({ step, checkpoint, summary });
-  ctx.emit({ type: 'probe', runId, stage: record.id, place, step, checkpoint, summary, deltaMI: null });
+  const measured = await evaluateModel(ctx, model, probeSet);
+  record.evaluations.push({ step, checkpoint, ...measured });
+  ctx.emit({ type: 'probe', runId, stage: record.id, place, step, checkpoint, ...measured, deltaMI: null });
 }
 
 /** One sample per sample prompt, same seed everywhere so stages can be compared side by side. */
-export async function sampleModel(ctx: RunContext, model: GPT, step: number): Promise<SampleRecord[]> {
+export function sampleModel(ctx: RunContext, model: GPT, step: number): Promise<SampleRecord[]> {
+  return timed(ctx.timing, 'sampling', () => samples(ctx, model, step));
+}
+
+async function samples(ctx: RunContext, model: GPT, step: number): Promise<SampleRecord[]> {
   const out: SampleRecord[] = [];
   for (const probe of ctx.inputs.samplePrompts) {
     const { text } = await sampleText(model, ctx.inputs.tokenizer, probe.prompt, {

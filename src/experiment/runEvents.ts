@@ -2,6 +2,7 @@
 // bar from them, the browser worker forwards them to the page; neither needs anything else.
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
+import type { ProbeSet } from './runState.ts';
 
 /** 'pretrain', 'select', or 'finetune-<condition>-s<seed>' (see branchId). */
 export type StageId = string;
@@ -72,6 +73,10 @@ export type RunEvent =
       step: number;
       checkpoint: string;
       summary: EvalSummary;
+      /** 'live': `summary` is over the recipe's live subset of probes; 'full': over every probe. */
+      probeSet: ProbeSet;
+      /** At a full evaluation, the live subset's summary from the same scores (see EvalPoint). */
+      live?: EvalSummary;
       deltaMI: number | null;
     }
   | {

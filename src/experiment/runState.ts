@@ -6,6 +6,7 @@ import type { ExperimentRecipe } from './recipe.ts';
 import { STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
 import type { StageId, StagePlace } from './runEvents.ts';
 import { RunSetupError } from './runSetupError.ts';
+import { TIMING_PARTS, type RunTiming } from './runTiming.ts';
 
 export const RUN_STATE_VERSION = 1;
 
@@ -15,11 +16,33 @@ export interface LossPoint {
   valLoss: number | null;
 }
 
+/** 'full': every probe (stage ends); 'live': the recipe's live subset (evaluations during a stage). */
+export type ProbeSet = 'full' | 'live';
+
 export interface EvalPoint {
   step: number;
   /** Name of the model state measured (`<stage>@<step>`, or the stage's final checkpoint name). */
   checkpoint: string;
   summary: EvalSummary;
+  /** The probes `summary` is over; absent in runs that predate the live subset (they scored all). */
+  probeSet?: ProbeSet;
+  /**
+   * At a full evaluation when the live subset is smaller than the full set: the same scores summarised
+   * over the live subset alone, so that live points have a baseline measured on their own probes.
+   */
+  live?: EvalSummary;
+}
+
+/**
+ * The baseline summary a point is compared with, measured on the same probes: a live point against the
+ * baseline's live-subset summary, a full one against its full summary. So a ΔMI never mixes probe sets.
+ */
+export function baselineFor(
+  point: Pick<EvalPoint, 'probeSet'>,
+  baseline: Pick<EvalPoint, 'summary' | 'live'> | null | undefined,
+): EvalSummary | null {
+  if (!baseline) return null;
+  return point.probeSet === 'live' ? (baseline.live ?? baseline.summary) : baseline.summary;
 }
 
 export interface SampleRecord {
@@ -59,6 +82,8 @@ export interface RunState {
   codeVersion: string;
   stages: StageRecord[];
   finished: boolean;
+  /** Where the run's time went so far (absent in runs that predate it: they start from zero). */
+  timing?: RunTiming;
 }
 
 export function newStageRecord(
@@ -120,6 +145,14 @@ const STAGE_RECORD: Schema = {
   },
 };
 
+const seconds: Schema = { type: 'number', minimum: 0 };
+const TIMING: Schema = {
+  type: 'object',
+  required: ['wall', ...TIMING_PARTS],
+  additionalProperties: false,
+  properties: Object.fromEntries(['wall', ...TIMING_PARTS].map((part) => [part, seconds])),
+};
+
 /** run-state.json (and a browser run's stored state): what checkRunState trusts after reading it. */
 export const RUN_STATE_SCHEMA: Schema = {
   type: 'object',
@@ -145,6 +178,7 @@ export const RUN_STATE_SCHEMA: Schema = {
     codeVersion: { type: 'string' },
     stages: { type: 'array', items: STAGE_RECORD },
     finished: { type: 'boolean' },
+    timing: TIMING,
   },
 };
 

@@ -10,13 +10,14 @@ import { CODE_VERSION } from './codeVersion.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import { RunControl } from './runControl.ts';
+import { liveSubset } from '../eval/index.ts';
 import {
   checkCompatible,
-  checkpointBytes,
   evaluateStage,
   loadRunCheckpoint,
   modelFrom,
   saveState,
+  writeCheckpoint,
   type RunContext,
 } from './runContext.ts';
 import type { RunEvent } from './runEvents.ts';
@@ -32,6 +33,7 @@ import {
 import type { RunStore } from './runStore.ts';
 import { buildResults, type RunResults } from './results.ts';
 import { RunSetupError } from './runSetupError.ts';
+import { newRunTiming } from './runTiming.ts';
 import { runTrainStage } from './trainStage.ts';
 
 export interface RunOptions {
@@ -148,6 +150,9 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     control: options.control ?? new RunControl(),
     emit,
     pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },
+    liveProbes: liveSubset(inputs.probes, recipe.eval.liveProbes, recipe.seeds.corpus),
+    timing: state.timing ?? newRunTiming(),
+    session: { startedAt: performance.now(), wallBefore: state.timing?.wall ?? 0 },
   };
   const runId = state.runId;
   const start = options.startFrom;
@@ -282,9 +287,9 @@ async function runOrSkip(
     if (record.evaluations.length === 0) {
       // Emitted like any evaluation: the replaced selection's is the baseline every ΔMI point needs.
       const checkpoint = record.startedFrom ?? record.id;
-      await evaluateStage(ctx, record, model, { step: 0, checkpoint, index: 1, count: 1 });
+      await evaluateStage(ctx, record, model, { step: 0, checkpoint, index: 1, count: 1, probeSet: 'full' });
     }
-    await ctx.store.saveCheckpoint(record.id, await checkpointBytes(ctx, model, record, 0, null));
+    await writeCheckpoint(ctx, record.id, model, record, 0, null);
     record.checkpoint = record.id;
     await saveState(ctx);
     return;

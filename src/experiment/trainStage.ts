@@ -9,14 +9,15 @@ import { Trainer, type TrainEvent } from '../train/trainer.ts';
 import type { TrainStageRecipe } from './recipe.ts';
 import { RunInterruptedError } from './runControl.ts';
 import {
-  checkpointBytes,
   evaluateStage,
   loadRunCheckpoint,
   sampleModel,
   saveState,
+  writeCheckpoint,
   type RunContext,
 } from './runContext.ts';
 import { evaluationCount, placeOf, type StageRecord } from './runState.ts';
+import { timed } from './runTiming.ts';
 
 export interface StageJob {
   record: StageRecord;
@@ -106,7 +107,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
       );
       ctx.control.attach(trainer.control);
       let stepsBefore = from;
-      await trainer.run((event: TrainEvent) => {
+      const training = trainer.run((event: TrainEvent) => {
         if (event.kind === 'progress') {
           const advanced = event.step - stepsBefore;
           stepsBefore = event.step;
@@ -137,6 +138,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
           ctx.emit({ type: 'metrics', runId, stage: record.id, ...point, trainLoss: event.trainLoss });
         }
       });
+      await timed(ctx.timing, record.kind, () => training);
       ctx.control.attach(null);
       const step = optimizer.step;
       record.step = step;
@@ -150,7 +152,9 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
       if (evaluated) {
         const checkpoint = final ? record.id : `${record.id}@${step}`;
         const index = job.evalEvery > 0 ? Math.ceil(step / job.evalEvery) : 1;
-        await evaluateStage(ctx, record, model, { step, checkpoint, index, count: evaluations });
+        // During the stage the live subset (the curves); at its end every probe (the reported numbers).
+        const probeSet = final ? 'full' : 'live';
+        await evaluateStage(ctx, record, model, { step, checkpoint, index, count: evaluations, probeSet });
       }
       if (final) {
         for (const sample of await sampleModel(ctx, model, step)) {
@@ -184,7 +188,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
 async function savePartial(ctx: RunContext, record: StageRecord, model: GPT, optimizer: AdamW, step: number) {
   const name = `${record.id}@${step}`;
   const previous = record.checkpoint;
-  await ctx.store.saveCheckpoint(name, await checkpointBytes(ctx, model, record, step, optimizer));
+  await writeCheckpoint(ctx, name, model, record, step, optimizer);
   record.checkpoint = name;
   await saveState(ctx);
   if (previous && previous !== name) await ctx.store.removeCheckpoint(previous);
@@ -194,7 +198,7 @@ async function savePartial(ctx: RunContext, record: StageRecord, model: GPT, opt
 /** The stage's final checkpoint (weights only: later stages start fresh optimizers). */
 async function finishStage(ctx: RunContext, record: StageRecord, model: GPT, step: number) {
   const previous = record.checkpoint;
-  await ctx.store.saveCheckpoint(record.id, await checkpointBytes(ctx, model, record, step, null));
+  await writeCheckpoint(ctx, record.id, model, record, step, null);
   record.checkpoint = record.id;
   record.status = 'done';
   await saveState(ctx);

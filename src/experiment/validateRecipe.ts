@@ -48,6 +48,28 @@ function checkKeys(value: unknown, path: string, known: readonly string[]): Reco
   return value;
 }
 
+/**
+ * Fields added to recipe version 1 after recipes had been stored (in checkpoints, run folders, links):
+ * a stored recipe without one reads with the value that reproduces how it ran. Any other missing
+ * field is still an error.
+ */
+const ADDED_FIELDS: Readonly<Record<string, number>> = {
+  // Recipes before the live subset scored every probe at every evaluation.
+  'eval.liveProbes': 0,
+};
+
+function withAddedFields(value: unknown): unknown {
+  if (!isRecord(value)) return value;
+  let out = value;
+  for (const [path, fill] of Object.entries(ADDED_FIELDS)) {
+    const [section, key] = path.split('.') as [string, string];
+    const holder = out[section];
+    if (!isRecord(holder) || key in holder) continue;
+    out = { ...out, [section]: { ...holder, [key]: fill } };
+  }
+  return out;
+}
+
 function require(ok: boolean, field: string, detail: string): void {
   if (!ok) throw new RecipeError(field, detail);
 }
@@ -62,7 +84,7 @@ export function validateRecipe(value: unknown, data: CorpusData = bundledCorpusD
       `${version}: written by a newer lab (this one reads recipe version ${RECIPE_VERSION}); update the lab`,
     );
   }
-  const top = checkKeys(value, '', TOP_LEVEL);
+  const top = checkKeys(withAddedFields(value), '', TOP_LEVEL);
   for (const [section, keys] of Object.entries(SECTIONS))
     if (section !== '') checkKeys(top[section], section, keys);
   for (const [path, spec] of Object.entries(RECIPE_FIELDS)) {

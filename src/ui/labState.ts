@@ -11,6 +11,7 @@ import type {
   SavedRun,
   StagePlace,
 } from '../../workers/contract.ts';
+import type { ProbeSet } from '../experiment/runState.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
 
@@ -46,6 +47,10 @@ export interface EvaluationRecord {
   step: number;
   checkpoint: string;
   summary: EvalSummary;
+  /** 'live': over the recipe's live subset of probes (during a stage); absent or 'full': every probe. */
+  probeSet?: ProbeSet;
+  /** At a full evaluation, the live subset's summary from the same scores. */
+  live?: EvalSummary;
 }
 
 /**
@@ -188,6 +193,8 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
             step: event.step,
             checkpoint: event.checkpoint,
             summary: event.summary,
+            probeSet: event.probeSet,
+            ...(event.live ? { live: event.live } : {}),
           },
         ],
       };

@@ -4,6 +4,7 @@
 import { meanInterval } from '../eval/meanInterval.ts';
 import type { EvalSummary } from '../../workers/contract.ts';
 import type { RunResults } from '../experiment/results.ts';
+import { baselineFor } from '../experiment/runState.ts';
 import type { EvaluationRecord } from './labState.ts';
 
 /** Mean and 95% interval over seeds (null where no finite value exists). */
@@ -117,8 +118,9 @@ const orderBy = (order: readonly string[]) => (a: string, b: string) => {
 
 /**
  * Live aggregation from probe evaluations: ΔMI = branch mi − the selected checkpoint's mi (its latest
- * 'select' evaluation). Every branch starts at step 0 with the selected checkpoint itself (ΔMI 0).
- * Empty until the 'select' evaluation has arrived.
+ * 'select' evaluation), on the same probes (a live point against the selection's live-subset summary).
+ * Every branch starts at step 0 with the selected checkpoint itself (ΔMI 0). Empty until the 'select'
+ * evaluation has arrived.
  */
 export function liveShift(
   evaluations: readonly EvaluationRecord[],
@@ -139,7 +141,11 @@ export function liveShift(
       entry = { ...branch, points: [pointFrom(0, base, base)] };
       byBranch.set(e.stage, entry);
     }
-    entry.points = [...entry.points.filter((p) => p.step !== e.step), pointFrom(e.step, e.summary, base)];
+    const sameProbes = baselineFor(e, select) ?? base;
+    entry.points = [
+      ...entry.points.filter((p) => p.step !== e.step),
+      pointFrom(e.step, e.summary, sameProbes),
+    ];
   }
   const conditions = [...new Set([...byBranch.values()].map((b) => b.condition))].sort(orderBy(order));
   return conditions.map((condition) =>

@@ -30,6 +30,14 @@ describe('persona-lab CLI', () => {
     expect(results.provenance.backend).toBe('cpu');
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n').length).toBeGreaterThan(10);
     expect(existsSync(join(out, 'checkpoints', 'select.ckpt'))).toBe(true);
+    // Where the time went: recorded in the run state and printed at the end.
+    const { timing } = JSON.parse(readFileSync(join(out, 'run-state.json'), 'utf8'));
+    for (const part of ['wall', 'pretrain', 'select', 'finetune', 'evaluation', 'sampling', 'checkpoints'])
+      expect(timing[part], part).toBeGreaterThanOrEqual(0);
+    expect(timing.evaluation).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/time by part/);
+    for (const part of ['pretrain', 'select', 'finetune', 'evaluation', 'other', 'wall'])
+      expect(r.stderr).toMatch(new RegExp(`\\n\\s+${part}\\s+\\d+\\.\\d s\\s+[\\d.]+%`));
   });
 
   it('refuses to clobber a finished run', () => {

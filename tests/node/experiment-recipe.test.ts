@@ -47,6 +47,20 @@ describe('validateRecipe', () => {
     expect(bad((x) => ((x as Record<string, unknown>).backend = 'tpu'))).toBe('backend');
     expect(refusal(42)).toBe('');
   });
+  it('validates eval.liveProbes, and reads a stored recipe from before it as scoring every probe', () => {
+    const r = () => defaultRecipe() as unknown as Record<string, Record<string, unknown>>;
+    for (const value of [-1, 2.5, '64']) {
+      const x = r();
+      x.eval!.liveProbes = value;
+      expect(refusal(x)).toBe('eval.liveProbes');
+    }
+    const older = r();
+    delete older.eval!.liveProbes;
+    expect(validateRecipe(older).eval.liveProbes).toBe(0);
+    expect(older.eval!.liveProbes).toBeUndefined(); // the stored object is left as it was
+    delete older.eval!.every; // only fields added later are filled in
+    expect(refusal(older)).toBe('eval.every');
+  });
   it('refuses an unknown preset', () => {
     expect(() => presetRecipe('huge')).toThrow(/unknown preset "huge"/);
   });
@@ -89,6 +103,8 @@ describe('URL codec', () => {
       /eval\.assistantHeader must be true or false/,
     );
     expect(field('version=1&finetune.conditions=covert,nope')).toMatch(/finetune\.conditions/);
+    expect(field('version=1&eval.liveProbes=-3')).toMatch(/eval\.liveProbes must be an integer/);
+    expect(decodeRecipeParams(new URLSearchParams('version=1&eval.liveProbes=0')).eval.liveProbes).toBe(0);
     expect(field('version=9')).toMatch(/version/);
     expect(decodeRecipeParams(new URLSearchParams('version=1&lab=3'), ['lab'])).toEqual(defaultRecipe());
   });

@@ -10,6 +10,12 @@ import { corpusInputs } from '../../src/experiment/corpusInputs.ts';
 import { schemaErrors } from '../../src/experiment/resultsSchema.ts';
 import { resultsCsv } from '../../src/experiment/resultsCsv.ts';
 import type { RunEvent } from '../../src/experiment/runEvents.ts';
+import { validateRecipe } from '../../src/experiment/validateRecipe.ts';
+import type { RunState } from '../../src/experiment/runState.ts';
+import { TIMING_PARTS } from '../../src/experiment/runTiming.ts';
+import { evaluate, liveSubset, summarize } from '../../src/eval/index.ts';
+import { GPT } from '../../src/model/gpt.ts';
+import { decodeCheckpoint } from '../../src/train/checkpoint.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -98,6 +104,76 @@ describe('runExperiment (tiny preset, cpu)', () => {
       r.branches.map((b) => b.trajectory.map(({ checkpoint: _, ...p }) => p));
     expect(numbers(fromBase)).toEqual(numbers(whole));
     expect(fromBase.branches[0]!.trajectory[0]!.checkpoint).toBe('select.ckpt');
+  });
+
+  it('scores the live subset during stages and every probe at stage ends, ΔMI on like probes; timing adds up over a resume', async () => {
+    const live = validateRecipe({ ...recipe, eval: { ...recipe.eval, liveProbes: 6 } });
+    const all = inputs.probes.length;
+    expect(all).toBeGreaterThan(6);
+    const wholeStore = new MemoryRunStore();
+    const whole = await runExperiment(live, { store: wholeStore, backend: 'cpu', runId: 'l', inputs });
+    expect(schemaErrors(JSON.parse(JSON.stringify(whole)))).toEqual([]);
+    const shape = (points: typeof whole.pretrain.evaluations) =>
+      points.map((p) => [p.step, p.probeSet, p.summary.probes, p.live?.probes ?? null]);
+    expect(shape(whole.pretrain.evaluations)).toEqual([
+      [6, 'live', 6, null],
+      [12, 'full', all, 6],
+    ]);
+    const branch = whole.branches[0]!;
+    expect(shape(branch.evaluations)).toEqual([
+      [2, 'live', 6, null],
+      [4, 'full', all, 6],
+    ]);
+    const base = whole.baseline!;
+    expect(branch.trajectory[1]!.deltaMI).toBeCloseTo(
+      branch.evaluations[0]!.summary.mi! - base.live!.mi!,
+      12,
+    );
+    expect(branch.trajectory[2]!.deltaMI).toBeCloseTo(
+      branch.evaluations[1]!.summary.mi! - base.summary.mi!,
+      12,
+    );
+
+    // A stage end's live summary is the subset's own evaluation, drawn from the full scores.
+    const ckpt = decodeCheckpoint((await wholeStore.loadCheckpoint(branch.id))!);
+    const model = GPT.fromWeights(ckpt.config, ckpt.weights);
+    const subset = liveSubset(inputs.probes, 6, live.seeds.corpus);
+    const pair = { malicious: live.eval.maliciousPersona, helpful: live.eval.helpfulPersona };
+    const alone = summarize(await evaluate(model, inputs.tokenizer, subset), pair);
+    model.dispose();
+    expect(alone.probes).toBe(6);
+    expect(alone.mi).toBeCloseTo(branch.evaluations[1]!.live!.mi!, 5);
+    expect(alone.attainment).toBeCloseTo(branch.evaluations[1]!.live!.attainment!, 5);
+
+    // Stopped mid-branch and resumed: the same results, and the timing of both sessions.
+    const store = new MemoryRunStore();
+    const control = new RunControl();
+    await expect(
+      runExperiment(live, {
+        store,
+        backend: 'cpu',
+        runId: 'l',
+        inputs,
+        control,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.stage === 'finetune-honest-s1' && e.step === 2) control.stop();
+        },
+      }),
+    ).rejects.toBeInstanceOf(RunInterruptedError);
+    const stopped = (await store.loadState()) as RunState;
+    const resumed = await runExperiment(live, { store, backend: 'cpu', runId: 'l', inputs });
+    expect(resumed).toEqual(whole);
+    const timing = ((await store.loadState()) as RunState).timing!;
+    for (const part of TIMING_PARTS) {
+      expect(timing[part], part).toBeGreaterThanOrEqual(stopped.timing![part]);
+      expect(timing[part], part).toBeGreaterThanOrEqual(0);
+    }
+    for (const part of ['pretrain', 'select', 'finetune', 'evaluation', 'checkpoints'] as const)
+      expect(timing[part], part).toBeGreaterThan(0);
+    expect(timing.finetune).toBeGreaterThan(stopped.timing!.finetune);
+    expect(timing.wall).toBeGreaterThan(stopped.timing!.wall);
+    const parts = TIMING_PARTS.reduce((sum, part) => sum + timing[part], 0);
+    expect(parts).toBeLessThanOrEqual(timing.wall);
   });
 
   it('refuses to resume a store that holds another recipe', async () => {

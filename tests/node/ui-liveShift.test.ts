@@ -62,6 +62,22 @@ describe('liveShift', () => {
     expect(liveShift(evaluations.filter((e) => e.stage !== 'select'))).toEqual([]);
   });
 
+  it('compares a live-subset point with the selection measured on the same subset', () => {
+    const select = {
+      ...rec('select', 20, summary(1, 0.5, 0.2)),
+      probeSet: 'full' as const,
+      live: summary(2, 1, 0.3),
+    };
+    const live = { ...rec('finetune-covert-s1', 5, summary(2.5, 2, 0.6)), probeSet: 'live' as const };
+    const full = { ...rec('finetune-covert-s1', 10, summary(1.5, 1.5, 0.9)), probeSet: 'full' as const };
+    const [covert] = liveShift([select, live, full]);
+    expect(covert!.trajectory.map((t) => [t.step, t.deltaMI.mean])).toEqual([
+      [0, 0],
+      [5, 0.5], // 2.5 - the subset's 2, not the full set's 1
+      [10, 0.5], // 1.5 - the full set's 1
+    ]);
+  });
+
   it('gives ΔMI against the select evaluation with a 95% t-interval over seeds', () => {
     const shifts = liveShift(evaluations, ['covert', 'honest']);
     expect(shifts.map((s) => s.condition)).toEqual(['covert', 'honest']);
