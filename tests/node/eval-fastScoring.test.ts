@@ -11,26 +11,14 @@ import { GPT } from '../../src/model/gpt.ts';
 import { causalMask, referenceOps } from '../../src/model/modelOps.ts';
 import { packRequests } from '../../src/model/packedRows.ts';
 import { prefixAttention, prefixAttentionReference } from '../../src/model/prefixAttention.ts';
-import {
-  scoreCandidates,
-  scoreCandidatesExact,
-  type CandidateScore,
-  type ScoreRequest,
-} from '../../src/model/scoring.ts';
-import { CharTokenizer } from '../../src/model/tokenizer.ts';
+import { scoreCandidates, scoreCandidatesExact, type CandidateScore } from '../../src/model/scoring.ts';
 import { maxAbs, maxAbsDiff } from './parity-helpers.ts';
+import { SCORING_TOLERANCE, scoringConfig, scoringRequests, scoringTokenizer } from './scoringFixtures.ts';
 
-const TOLERANCE = 1e-4;
-const tokenizer = new CharTokenizer([' ', '.', 'a', 'b', 'c', 'd', 'e']);
-const config = { vocabSize: tokenizer.size, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 12, dropout: 0 };
-
-const requests: ScoreRequest[] = [
-  { prompt: 'ab', candidates: ['cd.', 'e', 'abcde'] },
-  { prompt: 'abcde abcd e', candidates: ['e a', 'ddd', 'a'] }, // every window drops prompt characters
-  { prompt: 'c', candidates: ['abcdeabcde..'] }, // a candidate as long as the context
-  { prompt: 'a. b. c. d.', candidates: ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'a.b.c.'] }, // six window starts
-  { prompt: 'e', candidates: ['a', 'b', 'c', 'd', 'e', '.', ' ', 'ab', 'ba', 'abc'] }, // one start, two rows
-];
+const TOLERANCE = SCORING_TOLERANCE;
+const tokenizer = scoringTokenizer;
+const config = scoringConfig;
+const requests = scoringRequests;
 
 function expectClose(fast: CandidateScore[][], exact: CandidateScore[][]): void {
   expect(fast.length).toBe(exact.length);
