@@ -6,6 +6,8 @@
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
+// Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts) and
+// `npm run bench -- reference-short` (bench/referenceShort.ts).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,6 +18,15 @@ import { selectBackend } from '../src/platform/backend.ts';
 import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
 
 const args = process.argv.slice(2);
+const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
+  eval: async () => ({ run: (await import('./evalBench.ts')).runEvalBench }),
+  'reference-short': async () => ({ run: (await import('./referenceShort.ts')).runReferenceShort }),
+};
+const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
+if (named) {
+  await (await named()).run(args.slice(1));
+  process.exit(0);
+}
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => {
   const i = args.indexOf(name);
