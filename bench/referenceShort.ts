@@ -74,7 +74,15 @@ export async function runReferenceShort(args: readonly string[]): Promise<void> 
       `${branches} branches x ${recipe.finetune.steps} steps (evaluation every ${recipe.eval.every}), ` +
       `${inputs.probes.length} probes, live subset ${recipe.eval.liveProbes}`,
   );
-  await runExperiment(recipe, { store, backend: backend.backend, inputs });
+  await runExperiment(recipe, {
+    store,
+    backend: backend.backend,
+    inputs,
+    onEvent: (e) => {
+      if (e.type === 'stage' && e.status === 'done')
+        console.log(`  ${e.stage} done at ${((performance.now() - start) / 1000).toFixed(0)} s`);
+    },
+  });
   const seconds = (performance.now() - start) / 1000;
   const state = checkRunState(await store.loadState(), recipe);
   const timing: RunTiming = state.timing ?? newRunTiming();
