@@ -151,7 +151,8 @@ export async function scoreCandidates(
   checkVocabulary(model, tokenizer);
   const { blockSize } = model.config;
   const encoded = requests.map((request, r) => encodeRequest(tokenizer, request, r, blockSize));
-  // Longest first (ties in request order): neighbours in a batch need little padding.
+  // Rows up to twice the context: a prompt with many candidates splits rather than growing attention's
+  // [L, L] scores without bound. Longest first (ties in request order): batch neighbours pad little.
   const rows = packRequests(encoded, blockSize, 2 * blockSize)
     .map((row, i) => ({ row, i }))
     .sort((a, b) => b.row.ids.length - a.row.ids.length || a.i - b.i)
