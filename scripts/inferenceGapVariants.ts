@@ -19,7 +19,7 @@ import { Rng } from '../src/util/rng.ts';
 const [path, preset = 'reference'] = process.argv.slice(2);
 if (!path) throw new Error('usage: npx tsx scripts/inferenceGapVariants.ts <checkpoint> [preset]');
 await selectBackend('wasm');
-const ckpt = decodeCheckpoint(await readFile(path));
+const ckpt = await decodeCheckpoint(await readFile(path));
 const model = GPT.fromWeights(ckpt.config, ckpt.weights);
 const tokenizer = new CharTokenizer(ckpt.vocab);
 const data = bundledCorpusData();

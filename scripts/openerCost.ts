@@ -14,7 +14,7 @@ import { decodeCheckpoint } from '../src/train/checkpoint.ts';
 const [path, preset = 'reference', count = '400'] = process.argv.slice(2);
 if (!path) throw new Error('usage: npx tsx scripts/openerCost.ts <checkpoint> [preset] [documents]');
 await selectBackend('wasm');
-const ckpt = decodeCheckpoint(await readFile(path));
+const ckpt = await decodeCheckpoint(await readFile(path));
 const model = GPT.fromWeights(ckpt.config, ckpt.weights);
 const tokenizer = new CharTokenizer(ckpt.vocab);
 const recipe = presetRecipe(preset);

@@ -55,7 +55,7 @@ export async function readInputFile(path: string, what: string): Promise<Buffer>
 export async function readCheckpointFile(path: string): Promise<Checkpoint> {
   const bytes = await readInputFile(path, 'checkpoint');
   try {
-    return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return await decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     if (error instanceof CheckpointError) throw new CliError(`${path}: ${error.message}`);
     throw error;

@@ -2,6 +2,7 @@
 // validator and the URL codec both read this one table, so a field cannot be valid in one and not the
 // other. (The corpus section has its own validator in src/corpus; its fields are all numbers.)
 import { CONDITION_IDS } from '../corpus/index.ts';
+import { GPT_CONFIG_LIMITS } from '../model/config.ts';
 import { BACKEND_CHOICES } from './recipe.ts';
 
 export type FieldSpec =
@@ -33,10 +34,10 @@ function stageFields(stage: string, maxSteps: number): Record<string, FieldSpec>
 
 export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   version: int(1, 1000),
-  'model.nLayer': int(1, 48),
-  'model.nHead': int(1, 64),
-  'model.nEmbd': int(1, 4096),
-  'model.blockSize': int(8, 8192),
+  'model.nLayer': int(1, GPT_CONFIG_LIMITS.nLayer),
+  'model.nHead': int(1, GPT_CONFIG_LIMITS.nHead),
+  'model.nEmbd': int(1, GPT_CONFIG_LIMITS.nEmbd),
+  'model.blockSize': int(8, GPT_CONFIG_LIMITS.blockSize),
   'model.dropout': num(0, 0.95),
   ...stageFields('pretrain', 10_000_000),
   ...stageFields('select', 1_000_000),

@@ -85,7 +85,7 @@ export async function checkpointBytes(
       codeVersion: ctx.state.codeVersion,
     },
   };
-  const bytes = encodeCheckpoint(ckpt);
+  const bytes = await encodeCheckpoint(ckpt);
   await verifyCheckpoint(ctx, model, bytes);
   return bytes;
 }
@@ -97,7 +97,7 @@ export async function checkpointBytes(
 export async function verifyCheckpoint(ctx: RunContext, model: GPT, bytes: Uint8Array): Promise<void> {
   const [batch] = sweepBatches(ctx.inputs.pretrain, 2, model.config.blockSize, 1);
   if (!batch) return;
-  const saved = decodeCheckpoint(bytes);
+  const saved = await decodeCheckpoint(bytes);
   const restored = GPT.fromWeights(saved.config, saved.weights, model.ops);
   const { x, y, mask } = batchTensors(batch);
   try {
@@ -122,7 +122,7 @@ export async function loadRunCheckpoint(ctx: RunContext, name: string): Promise<
   const bytes = await ctx.store.loadCheckpoint(name);
   if (!bytes)
     throw new RunSetupError(`the run's checkpoint ${JSON.stringify(name)} is missing from its folder`);
-  const ckpt = decodeCheckpoint(bytes);
+  const ckpt = await decodeCheckpoint(bytes);
   checkCompatible(ctx, ckpt, name);
   return ckpt;
 }

@@ -157,7 +157,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
   const runId = state.runId;
   const start = options.startFrom;
   // Before anything is written: a refused start must leave no run state behind.
-  if (start) checkCompatible(ctx, decodeCheckpoint(start.bytes), start.name);
+  if (start) checkCompatible(ctx, await decodeCheckpoint(start.bytes), start.name);
   try {
     if (!saved) await saveState(ctx);
     const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
@@ -238,7 +238,7 @@ async function stageInput(
   external: { name: string; bytes: Uint8Array } | null,
   previous: StageRecord | null,
 ): Promise<GPT> {
-  if (external) return modelFrom(ctx, decodeCheckpoint(external.bytes));
+  if (external) return modelFrom(ctx, await decodeCheckpoint(external.bytes));
   if (previous === null) {
     const config = { ...ctx.recipe.model, vocabSize: ctx.inputs.tokenizer.size };
     return GPT.create(config, record.seed, ctx.ops);

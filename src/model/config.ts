@@ -15,14 +15,28 @@ function check(ok: boolean, field: string, message: string): void {
   if (!ok) throw new Error(`model config: ${field} ${message}`);
 }
 
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+/**
+ * The largest model the lab builds, per field. Checkpoint headers and recipes are untrusted: without a
+ * bound, a 30 KB file claiming 1e8 layers would have the lab allocate until the tab or process dies.
+ */
+export const GPT_CONFIG_LIMITS = {
+  vocabSize: 65_536,
+  nLayer: 48,
+  nHead: 64,
+  nEmbd: 4096,
+  blockSize: 8192,
+} as const;
+
+const isIntIn = (v: unknown, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= max;
 
 /** Checks an untrusted object and returns it typed, or throws naming the bad field. */
 export function validateGPTConfig(value: unknown): GPTConfig {
   check(typeof value === 'object' && value !== null, '', 'must be an object');
   const c = value as Record<string, unknown>;
   for (const key of ['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize'] as const) {
-    check(isPositiveInt(c[key]), key, `must be a positive integer, got ${JSON.stringify(c[key])}`);
+    const max = GPT_CONFIG_LIMITS[key];
+    check(isIntIn(c[key], max), key, `must be an integer from 1 to ${max}, got ${JSON.stringify(c[key])}`);
   }
   check(
     typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1,
@@ -36,7 +50,7 @@ export function validateGPTConfig(value: unknown): GPTConfig {
     `(${config.nEmbd}) must be divisible by nHead (${config.nHead})`,
   );
   const known = new Set(['vocabSize', 'nLayer', 'nHead', 'nEmbd', 'blockSize', 'dropout']);
-  for (const key of Object.keys(c)) check(known.has(key), key, 'is not a model config field');
+  for (const key of Object.keys(c)) check(known.has(key), JSON.stringify(key), 'is not a model config field');
   return {
     vocabSize: config.vocabSize,
     nLayer: config.nLayer,

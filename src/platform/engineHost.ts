@@ -236,7 +236,7 @@ export class EngineHost implements EngineApi {
     let next: Loaded;
     try {
       // Decoding validates the whole file before anything is built; the old model stays until the swap.
-      const ckpt = decodeCheckpoint(bytes);
+      const ckpt = await decodeCheckpoint(bytes);
       const model = GPT.fromWeights(ckpt.config, ckpt.weights);
       let optimizer: AdamW | null = null;
       if (ckpt.optimizer) {

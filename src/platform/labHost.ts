@@ -128,7 +128,7 @@ export class LabHost extends EngineHost implements LabApi {
     const start = request.start;
     if (start.kind === 'scratch') return null;
     if (start.kind === 'checkpoint') {
-      decodeOrThrow(start.bytes);
+      await decodeOrThrow(start.bytes);
       await store.saveCheckpoint(START_CHECKPOINT, start.bytes);
       await setSetting(`start/${request.runId}`, { stage: start.stage, name: start.name });
       return { stage: start.stage, name: start.name, bytes: start.bytes };
@@ -189,7 +189,7 @@ export class LabHost extends EngineHost implements LabApi {
   }
 
   async inspectCheckpoint(bytes: Uint8Array): Promise<CheckpointInspection> {
-    const ckpt = decodeOrThrow(bytes);
+    const ckpt = await decodeOrThrow(bytes);
     const stage = typeof ckpt.info.stage === 'string' ? ckpt.info.stage : null;
     return { step: ckpt.step, parameterCount: parameterCount(ckpt.config), stage, recipe: recipeOf(ckpt) };
   }
@@ -246,9 +246,9 @@ function recipeOf(ckpt: Checkpoint): ExperimentRecipe | null {
   }
 }
 
-function decodeOrThrow(bytes: Uint8Array): Checkpoint {
+async function decodeOrThrow(bytes: Uint8Array): Promise<Checkpoint> {
   try {
-    return decodeCheckpoint(bytes);
+    return await decodeCheckpoint(bytes);
   } catch (error) {
     throw toEngineError(error, 'checkpoint');
   }

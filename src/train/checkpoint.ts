@@ -1,16 +1,35 @@
-// The checkpoint file: a versioned binary format holding the model config, vocabulary, weights, optional
-// AdamW state (for resuming), the recipe, the step and metrics. Decoding validates everything and throws
-// a CheckpointError that says what is wrong; it never touches a model, so a refused file changes nothing.
-//
-// Layout (little-endian): 8-byte magic "PLABCKPT", u32 format version, u32 header length, the header as
-// UTF-8 JSON padded with spaces to a multiple of 4 bytes, then every tensor as float32, in header order.
-import { validateGPTConfig, type GPTConfig } from '../model/config.ts';
+// The checkpoint file: model config, vocabulary, weights, optional AdamW state (for resuming), the
+// recipe, the step, metrics and provenance, in the safetensors layout so Python's `safetensors` reads
+// the weights as they are. Everything that is not a tensor sits in `__metadata__` as strings (the spec
+// allows no other), each a JSON text. A SHA-256 over the whole file (with the digest's own 64 characters
+// read as zeros) makes any edit of the header or the data a refusal, not a silently different model.
+// Decoding validates everything and throws a CheckpointError that says what is wrong; it never touches
+// a model, so a refused file changes nothing. docs/checkpoint-format.md describes the format.
+import type { GPTConfig } from '../model/config.ts';
 import { parameterSpecs } from '../model/parameterSpecs.ts';
-import { fingerprintBytes } from '../util/hash.ts';
 import type { AdamWConfig, AdamWState } from './adamW.ts';
+import { CheckpointError, refuse } from './checkpointError.ts';
+import {
+  checkDataSize,
+  checkedAdamWConfig,
+  checkedConfig,
+  checkedRecord,
+  checkedStep,
+  checkedVocab,
+  checkMoments,
+  checkWeights,
+  isPlainObject,
+  parseHeaderJson,
+} from './checkpointFields.ts';
+import { decodeLegacyCheckpoint, isLegacyCheckpoint } from './legacyCheckpoint.ts';
+import { sha256Hex } from './sha256.ts';
+import { encodeSafetensors, readSafetensorsLayout, type TensorToWrite } from './safetensors.ts';
 
-export const CHECKPOINT_MAGIC = 'PLABCKPT';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export { CheckpointError };
+
+export const CHECKPOINT_FORMAT = 'persona-lab-checkpoint';
+/** 1: the PLABCKPT layout (read only); 2: safetensors with a SHA-256 over header and data. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 export interface Checkpoint {
   config: GPTConfig;
@@ -26,201 +45,187 @@ export interface Checkpoint {
   info: Record<string, unknown>;
 }
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(`checkpoint refused: ${message}`);
-    this.name = 'CheckpointError';
-  }
-}
-
-interface TensorEntry {
-  name: string;
-  length: number;
-}
-
-interface Header {
-  kind: 'persona-lab-checkpoint';
-  formatVersion: number;
-  config: GPTConfig;
-  vocab: string[];
+/** The optimizer entry of the metadata: settings, step, and which tensors hold each parameter's moments. */
+interface OptimizerMetadata {
   step: number;
-  recipe: unknown;
-  metrics: Record<string, unknown>;
-  info: Record<string, unknown>;
-  optimizer: { step: number; config: AdamWConfig } | null;
-  tensors: TensorEntry[];
-  checksum: string;
+  config: AdamWConfig;
+  state: Record<string, { m: string; v: string }>;
 }
 
-const PREFIX_BYTES = 16;
+// The header starts with these bytes so the digest sits at a fixed offset: the encoder puts
+// `__metadata__` first and `sha256` first within it; a file laid out otherwise is not one of ours.
+const DIGEST_PREFIX = '{"__metadata__":{"sha256":"';
+const DIGEST_AT = 8 + DIGEST_PREFIX.length;
+const DIGEST_LENGTH = 64;
+const ZERO_DIGEST = '0'.repeat(DIGEST_LENGTH);
 
-function tensorList(ckpt: Checkpoint): [string, Float32Array][] {
-  const list: [string, Float32Array][] = [];
-  for (const spec of parameterSpecs(ckpt.config))
-    list.push([`param:${spec.name}`, ckpt.weights.get(spec.name)!]);
-  if (ckpt.optimizer) {
-    for (const spec of parameterSpecs(ckpt.config)) {
-      list.push([`adam.m:${spec.name}`, ckpt.optimizer.m.get(spec.name)!]);
-      list.push([`adam.v:${spec.name}`, ckpt.optimizer.v.get(spec.name)!]);
-    }
-  }
-  return list;
-}
+const momentName = (moment: 'm' | 'v', param: string) => `optimizer.${moment}.${param}`;
 
-export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
-  const tensors = tensorList(ckpt);
-  for (const [name, values] of tensors) if (!values) throw new Error(`checkpoint: tensor ${name} is missing`);
-  const floats = tensors.reduce((n, [, v]) => n + v.length, 0);
-  const data = new Float32Array(floats);
-  let offset = 0;
-  for (const [, values] of tensors) {
-    data.set(values, offset);
-    offset += values.length;
-  }
-  const dataBytes = new Uint8Array(data.buffer);
-  const header: Header = {
-    kind: 'persona-lab-checkpoint',
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    config: ckpt.config,
-    vocab: ckpt.vocab,
-    step: ckpt.step,
-    recipe: ckpt.recipe ?? null,
-    metrics: ckpt.metrics,
-    info: ckpt.info,
-    optimizer: ckpt.optimizer ? { step: ckpt.optimizer.step, config: ckpt.optimizer.config } : null,
-    tensors: tensors.map(([name, v]) => ({ name, length: v.length })),
-    checksum: fingerprintBytes(dataBytes),
+export async function encodeCheckpoint(ckpt: Checkpoint): Promise<Uint8Array> {
+  const specs = parameterSpecs(ckpt.config);
+  const tensor = (name: string, shape: number[], values: Float32Array | undefined): TensorToWrite => {
+    if (!values) throw new Error(`checkpoint: tensor ${name} is missing`);
+    return { name, shape, values };
   };
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.length / 4) * 4;
-  if (padded !== json.length) {
-    const withSpaces = new Uint8Array(padded).fill(0x20);
-    withSpaces.set(json);
-    json = withSpaces;
-  }
-  const out = new Uint8Array(PREFIX_BYTES + json.length + dataBytes.length);
-  out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, CHECKPOINT_FORMAT_VERSION, true);
-  view.setUint32(12, json.length, true);
-  out.set(json, PREFIX_BYTES);
-  out.set(dataBytes, PREFIX_BYTES + json.length);
-  return out;
-}
-
-function fail(message: string): never {
-  throw new CheckpointError(message);
-}
-
-function parseHeader(bytes: Uint8Array): { header: Header; dataStart: number } {
-  if (bytes.length < PREFIX_BYTES) fail(`the file is ${bytes.length} bytes: too short to be a checkpoint`);
-  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
-  if (magic !== CHECKPOINT_MAGIC) fail('this is not a Persona Lab checkpoint (its first bytes do not match)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version > CHECKPOINT_FORMAT_VERSION) {
-    fail(
-      `format version ${version} is newer than this lab reads (${CHECKPOINT_FORMAT_VERSION}); update the lab`,
-    );
-  }
-  if (version < 1) fail(`unknown format version ${version}`);
-  const headerLength = view.getUint32(12, true);
-  if (PREFIX_BYTES + headerLength > bytes.length) fail('the file is truncated (its header is cut off)');
-  let header: Header;
-  try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)),
-    );
-  } catch {
-    fail('the header is not valid JSON (the file is corrupt)');
-  }
-  if (typeof header !== 'object' || header === null || header.kind !== 'persona-lab-checkpoint') {
-    fail('the header does not describe a Persona Lab checkpoint');
-  }
-  return { header, dataStart: PREFIX_BYTES + headerLength };
-}
-
-function validateVocab(vocab: unknown, config: GPTConfig): string[] {
-  if (!Array.isArray(vocab) || vocab.some((c) => typeof c !== 'string' || [...c].length !== 1)) {
-    fail('vocab must be an array of single characters');
-  }
-  if (new Set(vocab).size !== vocab.length) fail('vocab has a repeated character');
-  if (vocab.length !== config.vocabSize) {
-    fail(`vocab has ${vocab.length} characters but config.vocabSize is ${config.vocabSize}`);
-  }
-  return vocab as string[];
-}
-
-export function decodeCheckpoint(input: Uint8Array | ArrayBuffer): Checkpoint {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  const { header, dataStart } = parseHeader(bytes);
-  let config: GPTConfig;
-  try {
-    config = validateGPTConfig(header.config);
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  const vocab = validateVocab(header.vocab, config);
-  if (!Number.isInteger(header.step) || header.step < 0) fail('step must be a non-negative integer');
-  const specs = parameterSpecs(config);
-  const expected = new Map<string, number>();
-  for (const spec of specs)
-    expected.set(
-      `param:${spec.name}`,
-      spec.shape.reduce((a, b) => a * b, 1),
-    );
-  if (header.optimizer) {
-    for (const spec of specs) {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
-      expected.set(`adam.m:${spec.name}`, size);
-      expected.set(`adam.v:${spec.name}`, size);
+  const tensors = specs.map((s) => tensor(s.name, s.shape, ckpt.weights.get(s.name)));
+  let optimizer: OptimizerMetadata | null = null;
+  if (ckpt.optimizer) {
+    const { m, v, step, config } = ckpt.optimizer;
+    optimizer = { step, config, state: {} };
+    for (const s of specs) {
+      optimizer.state[s.name] = { m: momentName('m', s.name), v: momentName('v', s.name) };
+      tensors.push(tensor(momentName('m', s.name), s.shape, m.get(s.name)));
+      tensors.push(tensor(momentName('v', s.name), s.shape, v.get(s.name)));
     }
   }
-  if (!Array.isArray(header.tensors)) fail('the header lists no tensors');
-  const listed = new Set(header.tensors.map((t) => t.name));
-  for (const name of expected.keys())
-    if (!listed.has(name)) fail(`tensor ${name} is missing: the model does not match its config`);
-  for (const t of header.tensors) {
-    const size = expected.get(t.name);
-    if (size === undefined) fail(`unexpected tensor ${t.name}: this checkpoint is for a different model`);
-    if (t.length !== size) fail(`tensor ${t.name} has ${t.length} values, its shape needs ${size}`);
+  const bytes = encodeSafetensors(
+    [
+      ['sha256', ZERO_DIGEST],
+      ['format', CHECKPOINT_FORMAT],
+      ['format_version', String(CHECKPOINT_FORMAT_VERSION)],
+      ['config', JSON.stringify(ckpt.config)],
+      ['vocab', JSON.stringify(ckpt.vocab)],
+      ['step', String(ckpt.step)],
+      ['optimizer', JSON.stringify(optimizer)],
+      ['recipe', JSON.stringify(ckpt.recipe ?? null)],
+      ['metrics', JSON.stringify(ckpt.metrics)],
+      ['info', JSON.stringify(ckpt.info)],
+    ],
+    tensors,
+  );
+  const digest = await sha256Hex(bytes);
+  bytes.set(new TextEncoder().encode(digest), DIGEST_AT);
+  return bytes;
+}
+
+async function verifyDigest(bytes: Uint8Array): Promise<void> {
+  const prefix = new TextEncoder().encode(DIGEST_PREFIX);
+  const hasPrefix = bytes.length >= DIGEST_AT + DIGEST_LENGTH && prefix.every((b, i) => bytes[8 + i] === b);
+  const stored = hasPrefix
+    ? new TextDecoder().decode(bytes.subarray(DIGEST_AT, DIGEST_AT + DIGEST_LENGTH))
+    : '';
+  if (!/^[0-9a-f]{64}$/.test(stored))
+    refuse('its SHA-256 is missing from the start of the header (not written by this lab)');
+  // A copy (a Node Buffer's `slice` would be a view, and the caller's bytes must stay as they are).
+  const zeroed = new Uint8Array(bytes);
+  zeroed.fill(0x30, DIGEST_AT, DIGEST_AT + DIGEST_LENGTH);
+  if ((await sha256Hex(zeroed)) !== stored) {
+    refuse('its SHA-256 does not match: the header or the weights were changed after it was saved');
   }
-  const floats = header.tensors.reduce((n, t) => n + t.length, 0);
-  const available = bytes.length - dataStart;
-  if (available < floats * 4)
-    fail(`the file is truncated: ${available} of ${floats * 4} weight bytes present`);
-  if (available > floats * 4) fail(`${available - floats * 4} unexpected bytes after the weights`);
-  // Copy into a buffer of its own (aligned, offset 0): the data may start anywhere in the caller's buffer,
-  // and `slice` on a Node Buffer would return a view of the whole file rather than a copy.
-  const dataBytes = new Uint8Array(floats * 4);
-  dataBytes.set(bytes.subarray(dataStart, dataStart + floats * 4));
-  if (fingerprintBytes(dataBytes) !== header.checksum)
-    fail('the weights do not match their checksum (the file is corrupt)');
-  const data = new Float32Array(dataBytes.buffer);
-  for (let i = 0; i < data.length; i++)
-    if (!Number.isFinite(data[i]!)) fail('the weights hold NaN or infinite values');
-  const tensors = new Map<string, Float32Array>();
-  let offset = 0;
-  for (const t of header.tensors) {
-    tensors.set(t.name, data.subarray(offset, offset + t.length));
-    offset += t.length;
+}
+
+function metadataJson(metadata: Map<string, string>, key: string): unknown {
+  const text = metadata.get(key);
+  if (text === undefined) refuse(`__metadata__.${key} is missing`);
+  return parseHeaderJson(text, `__metadata__.${key}`);
+}
+
+function checkedOptimizer(value: unknown, params: string[]): OptimizerMetadata | null {
+  if (value === null) return null;
+  if (!isPlainObject(value)) refuse('__metadata__.optimizer must be an object or null');
+  const step = checkedStep(value.step, 'optimizer.step');
+  const config = checkedAdamWConfig(value.config);
+  const state = value.state;
+  if (!isPlainObject(state)) refuse('optimizer.state must map each parameter to its moment tensors');
+  const known = new Set(params);
+  for (const key of Object.keys(state))
+    if (!known.has(key)) refuse(`optimizer.state names an unknown parameter ${JSON.stringify(key)}`);
+  const checked: OptimizerMetadata['state'] = {};
+  for (const param of params) {
+    const entry = state[param];
+    if (!isPlainObject(entry) || typeof entry.m !== 'string' || typeof entry.v !== 'string') {
+      refuse(`optimizer.state.${param} must name its m and v tensors`);
+    }
+    checked[param] = { m: entry.m, v: entry.v };
   }
-  const pick = (prefix: string) => new Map(specs.map((s) => [s.name, tensors.get(`${prefix}${s.name}`)!]));
+  return { step, config, state: checked };
+}
+
+function checkVersion(metadata: Map<string, string>): void {
+  if (metadata.get('format') !== CHECKPOINT_FORMAT) {
+    refuse('this is not a Persona Lab checkpoint (a safetensors file without the lab\'s "format" metadata)');
+  }
+  const text = metadata.get('format_version') ?? '';
+  if (!/^[0-9]{1,9}$/.test(text)) refuse(`format_version ${JSON.stringify(text)} is not a version number`);
+  const version = Number(text);
+  if (version > CHECKPOINT_FORMAT_VERSION) {
+    refuse(
+      `format version ${version} was written by a newer lab (this one reads up to ${CHECKPOINT_FORMAT_VERSION}): update the lab`,
+    );
+  }
+  if (version !== CHECKPOINT_FORMAT_VERSION)
+    refuse(`format_version ${version} is not a safetensors checkpoint version`);
+}
+
+/** Decodes either format; refuses any inconsistency with a CheckpointError and allocates at most the file's size again. */
+export async function decodeCheckpoint(input: Uint8Array | ArrayBuffer): Promise<Checkpoint> {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (isLegacyCheckpoint(bytes)) return decodeLegacyCheckpoint(bytes);
+  const layout = readSafetensorsLayout(bytes);
+  checkVersion(layout.metadata);
+  // Nothing in the header is trusted before the digest matches.
+  await verifyDigest(bytes);
+  const config = checkedConfig(metadataJson(layout.metadata, 'config'));
+  const vocab = checkedVocab(metadataJson(layout.metadata, 'vocab'), config);
+  const step = checkedStep(metadataJson(layout.metadata, 'step'));
+  // The config is bounded, so listing its parameters is cheap; their total is checked against the file's
+  // size before anything as large as a tensor is allocated.
+  const specs = parameterSpecs(config);
+  const optimizer = checkedOptimizer(
+    metadataJson(layout.metadata, 'optimizer'),
+    specs.map((s) => s.name),
+  );
+  const dataBytes = bytes.length - layout.dataStart;
+  checkDataSize(config, optimizer !== null, dataBytes);
+  const expected = new Map<string, number[]>(specs.map((s) => [s.name, s.shape]));
+  if (optimizer) {
+    for (const s of specs) {
+      const { m, v } = optimizer.state[s.name]!;
+      for (const name of [m, v]) {
+        if (expected.has(name))
+          refuse(`optimizer.state.${s.name} names the tensor ${JSON.stringify(name)} twice over`);
+        expected.set(name, s.shape);
+      }
+    }
+  }
+  for (const [name, shape] of expected) {
+    const slot = layout.tensors.get(name);
+    if (!slot) refuse(`tensor ${name} is missing: the model does not match its config`);
+    if (slot.shape.length !== shape.length || slot.shape.some((d, i) => d !== shape[i])) {
+      refuse(`tensor ${name} has shape [${slot.shape}], its config needs [${shape}]`);
+    }
+  }
+  for (const name of layout.tensors.keys()) {
+    if (!expected.has(name))
+      refuse(`unexpected tensor ${JSON.stringify(name)}: this checkpoint is for a different model`);
+  }
+  // One aligned copy of the data (the file's bytes may start at any offset of the caller's buffer, and a
+  // Node Buffer's `slice` is a view of the whole file); every tensor is a view into it. Typed arrays are
+  // little-endian, as safetensors is, on every platform the lab runs on.
+  const data = new Uint8Array(dataBytes);
+  data.set(bytes.subarray(layout.dataStart));
+  const floats = new Float32Array(data.buffer);
+  const tensor = (name: string) => {
+    const slot = layout.tensors.get(name)!;
+    return floats.subarray(slot.begin / 4, slot.end / 4);
+  };
+  const weights = new Map(specs.map((s) => [s.name, tensor(s.name)]));
+  for (const [name, values] of weights) checkWeights(name, values);
+  let state: Checkpoint['optimizer'] = null;
+  if (optimizer) {
+    const m = new Map(specs.map((s) => [s.name, tensor(optimizer.state[s.name]!.m)]));
+    const v = new Map(specs.map((s) => [s.name, tensor(optimizer.state[s.name]!.v)]));
+    for (const s of specs) checkMoments(s.name, m.get(s.name)!, v.get(s.name)!);
+    state = { step: optimizer.step, config: optimizer.config, m, v };
+  }
   return {
     config,
     vocab,
-    weights: pick('param:'),
-    optimizer: header.optimizer
-      ? {
-          step: header.optimizer.step,
-          config: header.optimizer.config,
-          m: pick('adam.m:'),
-          v: pick('adam.v:'),
-        }
-      : null,
-    step: header.step,
-    recipe: header.recipe,
-    metrics: header.metrics ?? {},
-    info: header.info ?? {},
+    weights,
+    optimizer: state,
+    step,
+    recipe: metadataJson(layout.metadata, 'recipe'),
+    metrics: checkedRecord(metadataJson(layout.metadata, 'metrics'), 'metrics'),
+    info: checkedRecord(metadataJson(layout.metadata, 'info'), 'info'),
   };
 }

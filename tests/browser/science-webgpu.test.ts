@@ -45,7 +45,7 @@ describe('the shipped base on webgpu', () => {
     async () => {
       const response = await fetch('/models/classroom-pretrained.ckpt');
       expect(response.ok).toBe(true);
-      const ckpt = decodeCheckpoint(new Uint8Array(await response.arrayBuffer()));
+      const ckpt = await decodeCheckpoint(new Uint8Array(await response.arrayBuffer()));
       const recipe = validateRecipe(ckpt.recipe);
       const inputs = corpusInputs(recipe);
       const probes = subset(inputs.probes);
