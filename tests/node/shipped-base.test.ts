@@ -11,13 +11,16 @@ import type { RunResults } from '../../src/experiment/results.ts';
 import { validateRecipe } from '../../src/experiment/validateRecipe.ts';
 import { selectBackend } from '../../src/platform/backend.ts';
 import { decodeCheckpoint } from '../../src/train/checkpoint.ts';
+import { isLegacyCheckpoint } from '../../src/train/legacyCheckpoint.ts';
 
 const TOLERANCE = 0.02;
 const data = bundledCorpusData();
 const results = JSON.parse(readFileSync('experiments/reference/results.json', 'utf8')) as RunResults;
 const recipe = results.provenance.recipe;
-const pretrained = decodeCheckpoint(readFileSync('public/models/classroom-pretrained.ckpt'));
-const selected = decodeCheckpoint(readFileSync('public/models/classroom-base.ckpt'));
+const pretrainedBytes = readFileSync('public/models/classroom-pretrained.ckpt');
+const selectedBytes = readFileSync('public/models/classroom-base.ckpt');
+const pretrained = await decodeCheckpoint(pretrainedBytes);
+const selected = await decodeCheckpoint(selectedBytes);
 const recordedPretrained = results.pretrain.evaluations.at(-1)!.summary;
 const recordedSelected = results.baseline!.summary;
 const inputs = corpusInputs(recipe, data);
@@ -25,6 +28,11 @@ const inputs = corpusInputs(recipe, data);
 describe('the shipped classroom base', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
+  });
+
+  it('is stored in the current format, its SHA-256 covering header and weights', () => {
+    expect(isLegacyCheckpoint(pretrainedBytes)).toBe(false);
+    expect(isLegacyCheckpoint(selectedBytes)).toBe(false);
   });
 
   it('carries the reference recipe, after the pretrain and select stages', () => {
