@@ -74,7 +74,7 @@ function readHeaderJson(bytes: Uint8Array): { header: Record<string, unknown>; d
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   if (high !== 0 || low > MAX_HEADER_BYTES) {
-    refuse('its header length is absurd: this is not a checkpoint, or the file is corrupt');
+    refuse('this is not a Persona Lab checkpoint, or it is corrupt (its header length is absurd)');
   }
   if (LENGTH_BYTES + low > bytes.length) {
     refuse(`the file is truncated: its header needs ${low} bytes, ${bytes.length - LENGTH_BYTES} follow`);
