@@ -114,6 +114,7 @@ export class LabController extends EventTarget {
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
       this.set({ backend: report, engineError: null });
+      void engine.crashed.then((error) => this.recover(engine, error));
       await this.refreshSavedRuns();
       const active = await getSetting<string>(ACTIVE_RUN);
       const saved = this.state.savedRuns.find((r) => r.runId === active);
@@ -122,6 +123,25 @@ export class LabController extends EventTarget {
     } catch (error) {
       this.set({ engineError: messageOf(error) });
     }
+  }
+
+  /**
+   * A worker that started and then died (the browser ended it, an uncaught error) takes its run and
+   * model with it; IndexedDB keeps what was saved. Say so, start a fresh worker, and leave the run
+   * resumable from its last checkpoint.
+   */
+  private async recover(engine: EngineHandle, error: Error): Promise<void> {
+    if (this.engine !== engine) return;
+    const during = this.state.status !== 'idle' ? ` during run ${this.state.runId ?? ''}` : '';
+    this.set({
+      status: 'idle',
+      progress: null,
+      activity: null,
+      error:
+        `${error.message}${during}. A new engine was started: saved runs are intact, and an unfinished ` +
+        'run resumes from its last checkpoint (Resume on the Pretrain tab).',
+    });
+    await this.start(this.state.backend?.backend ?? this.state.recipe.backend);
   }
 
   setRecipe(recipe: ExperimentRecipe, presetId: string | null = this.state.presetId): void {
@@ -185,15 +205,16 @@ export class LabController extends EventTarget {
         return next.status === 'starting' ? { ...next, status: 'running' } : next;
       });
     });
+    const engine = this.engine!;
     try {
-      const engine = this.engine!;
       const results = await Promise.race([
         api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
       this.set((s) => ({ ...s, results, status: 'idle', progress: null, activity: null }));
     } catch (error) {
-      this.set({ status: 'idle', activity: null, error: messageOf(error) });
+      // A dead worker is `recover`'s to report (it has already started a new one).
+      if (this.engine === engine) this.set({ status: 'idle', activity: null, error: messageOf(error) });
     }
     await this.refreshSavedRuns();
   }
