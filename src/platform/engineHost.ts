@@ -160,12 +160,7 @@ export class EngineHost implements EngineApi {
       }
     };
 
-    // A lost GPU device can leave a read-back pending forever: race it so the run always ends.
-    const lost = new Promise<never>((_, reject) => {
-      const rejectWith = (loss: DeviceLoss) => reject(new EngineError('device-lost', loss.message));
-      if (this.deviceLoss) rejectWith(this.deviceLoss);
-      this.onDeviceLoss = rejectWith;
-    });
+    const lost = this.deviceLost();
     try {
       const loss = await Promise.race([trainer.run(onTrainEvent), lost]);
       await gate.settled();
@@ -188,6 +183,38 @@ export class EngineHost implements EngineApi {
       this.gate = null;
       this.onDeviceLoss = null;
     }
+  }
+
+  /**
+   * Rejects with a 'device-lost' EngineError once the WebGPU device is lost (at once if it already is).
+   * A lost device can leave a read-back pending forever: runs race this so they always end. One run at a
+   * time listens; it clears `onDeviceLoss` when it ends.
+   */
+  protected deviceLost(): Promise<never> {
+    const lost = new Promise<never>((_, reject) => {
+      const rejectWith = (loss: DeviceLoss) => reject(new EngineError('device-lost', loss.message));
+      if (this.deviceLoss) rejectWith(this.deviceLoss);
+      this.onDeviceLoss = rejectWith;
+    });
+    // A run that ends otherwise leaves this promise unobserved: keep its rejection from being reported.
+    lost.catch(() => {});
+    return lost;
+  }
+
+  /**
+   * Whether the device is lost or goes within `ms`. A lost device often shows first as a failed buffer
+   * read ("mapAsync ... no longer exists") before its `lost` promise settles: a failed run waits this
+   * long to tell the user the real cause.
+   */
+  protected async deviceLossWithin(ms: number): Promise<DeviceLoss | null> {
+    if (this.backendName !== 'webgpu') return null;
+    if (this.deviceLoss) return this.deviceLoss;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.deviceLoss;
+  }
+
+  protected stopListeningForDeviceLoss(): void {
+    this.onDeviceLoss = null;
   }
 
   async pause(): Promise<void> {

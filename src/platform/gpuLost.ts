@@ -31,7 +31,9 @@ export function watchDeviceLoss(onLost: (loss: DeviceLoss) => void): () => void 
   void device.lost.then((info) => {
     if (!active) return;
     const reason = typeof info.reason === 'string' ? info.reason : 'unknown';
-    const detail = typeof info.message === 'string' && info.message !== '' ? `: ${info.message}` : '';
+    // The browser's own text often ends in a period; the sentence below adds its own.
+    const text = typeof info.message === 'string' ? info.message.trim().replace(/\.+$/, '') : '';
+    const detail = text !== '' ? `: ${text}` : '';
     onLost({
       reason,
       message: `the WebGPU device was lost (${reason})${detail}. Reload the page and resume from a checkpoint.`,

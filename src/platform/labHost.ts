@@ -34,6 +34,8 @@ import { IdbRunStore, deleteSavedRun, getSetting, listSavedRuns, setSetting } fr
 
 /** The name under which a run keeps the checkpoint it started from (how it used it is a setting). */
 const START_CHECKPOINT = 'start-checkpoint';
+/** How long a run that failed on webgpu waits to learn whether the device was lost (the real cause). */
+const DEVICE_LOSS_GRACE_MS = 3000;
 
 export class LabHost extends EngineHost implements LabApi {
   private control: RunControl | null = null;
@@ -101,7 +103,7 @@ export class LabHost extends EngineHost implements LabApi {
     try {
       const store = new IdbRunStore(request.runId);
       const start = await this.startOf(request, store);
-      return await runExperiment(recipe, {
+      const run = runExperiment(recipe, {
         store,
         backend: tf.getBackend(),
         runId: request.runId,
@@ -110,9 +112,16 @@ export class LabHost extends EngineHost implements LabApi {
         inputs: this.inputsFor(recipe),
         startFrom: start ?? undefined,
       });
+      // The run's own failure, once the race is lost, has nobody to tell.
+      run.catch(() => {});
+      return await Promise.race([run, this.deviceLost()]);
     } catch (error) {
+      control.stop();
+      const loss = error instanceof EngineError ? null : await this.deviceLossWithin(DEVICE_LOSS_GRACE_MS);
+      if (loss) throw new EngineError('device-lost', loss.message);
       throw toEngineError(error, 'internal');
     } finally {
+      this.stopListeningForDeviceLoss();
       this.control = null;
     }
   }
