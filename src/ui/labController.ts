@@ -139,7 +139,7 @@ export class LabController extends EventTarget {
       activity: null,
       error:
         `${error.message}${during}. A new engine was started: saved runs are intact, and an unfinished ` +
-        'run resumes from its last checkpoint (Resume on the Pretrain tab).',
+        'run resumes from its last checkpoint (Resume run, on the Pretrain or Fine-tune tab).',
     });
     await this.start(this.state.backend?.backend ?? this.state.recipe.backend);
   }

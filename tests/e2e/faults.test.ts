@@ -40,10 +40,8 @@ afterAll(async () => {
 async function startFineTune(page: Page): Promise<void> {
   await page.locator('#tab-finetune').click();
   await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
-  await expect
-    .poll(() => labState<{ uploadedBase: unknown }>(page).then((s) => s.uploadedBase !== null))
-    .toBe(true);
-  await page.getByRole('button', { name: /^Run 1 fine-tune$/ }).click();
+  await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
+  await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
 }
 
 /** Waits until the fine-tune branch has reached `step` (so checkpoints up to it are saved). */
@@ -140,7 +138,7 @@ describe('hostile files and faults', () => {
       await base.locator('input[type=file]').setInputFiles(upload(name, bytes));
       const alert = base.getByRole('alert');
       await expect.poll(() => alert.innerText(), { timeout: 60_000, message: name }).toMatch(says);
-      expect(await alert.innerText()).toContain(`${name} was refused: checkpoint refused: `);
+      expect(await alert.innerText()).toContain(`${name} could not be used: checkpoint refused: `);
     }
     // The page still works: the good base is inspected and offered.
     await base.locator('input[type=file]').setInputFiles(inject('baseCheckpoint'));
