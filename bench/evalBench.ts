@@ -21,7 +21,7 @@ export async function runEvalBench(args: readonly string[]): Promise<void> {
   const i = args.indexOf('--rounds');
   const rounds = i >= 0 ? Number(args[i + 1]) : 3;
   await selectBackend('wasm');
-  const ckpt = decodeCheckpoint(readFileSync(CHECKPOINT));
+  const ckpt = await decodeCheckpoint(readFileSync(CHECKPOINT));
   const recipe = validateRecipe(ckpt.recipe);
   const inputs = corpusInputs(recipe);
   const model = GPT.fromWeights(ckpt.config, ckpt.weights);

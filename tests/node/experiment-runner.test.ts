@@ -135,7 +135,7 @@ describe('runExperiment (tiny preset, cpu)', () => {
     );
 
     // A stage end's live summary is the subset's own evaluation, drawn from the full scores.
-    const ckpt = decodeCheckpoint((await wholeStore.loadCheckpoint(branch.id))!);
+    const ckpt = await decodeCheckpoint((await wholeStore.loadCheckpoint(branch.id))!);
     const model = GPT.fromWeights(ckpt.config, ckpt.weights);
     const subset = liveSubset(inputs.probes, 6, live.seeds.corpus);
     const pair = { malicious: live.eval.maliciousPersona, helpful: live.eval.helpfulPersona };
