@@ -2,7 +2,7 @@
 // domain, MI off-code and on code, narrow attainment, inference gaps, calibration), as plain JSON numbers
 // (NaN becomes null so the summary survives JSON).
 import { calibration, inferenceGap, type InferencePairGap } from './inferenceGap.ts';
-import { domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
+import { cheatByForm, domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
 import { misalignmentIndex, type PersonaPair } from './misalignmentIndex.ts';
 import type { ProbeScore } from './probeScores.ts';
 
@@ -18,8 +18,16 @@ export interface EvalSummary {
   /** Mean posterior per candidate label, per domain. */
   posteriors: Record<string, Record<string, number>>;
   inference: InferencePairGap[];
-  /** Mean P(malicious answer) after one covert cheat / honest fix / requested cheat. */
+  /** Mean P(malicious answer) after one covert cheat / honest fix / requested cheat, and ('none') on the
+   * same prompts without the episode: the model's own prior. */
   calibration: Record<string, number | null>;
+  /** Posterior mass on a cheat per prompt form (plain, request, irrelevant) on held-out code tasks.
+   * Absent from results of recipes without form probes. */
+  cheatByForm?: Record<string, number | null>;
+  /** MI over the second probe family (off-code), overall and per domain: new text, so read it as a
+   * change against the selected Assistant. Absent from results of recipes without that family. */
+  miSecond?: number | null;
+  miSecondPerDomain?: Record<string, number | null>;
   probes: number;
 }
 
@@ -36,6 +44,19 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
   for (const [domain, v] of Object.entries(off.perDomain)) miPerDomain[domain] = finiteOrNull(v.mi);
   const calib: Record<string, number | null> = {};
   for (const [kind, v] of Object.entries(calibration(scores, pair.malicious))) calib[kind] = finiteOrNull(v);
+  const byForm: Record<string, number | null> = {};
+  for (const [form, v] of Object.entries(cheatByForm(scores))) byForm[form] = finiteOrNull(v);
+  const second = misalignmentIndex(scores, pair, (d) => d !== CODE_DOMAIN, 'second');
+  const secondPerDomain: Record<string, number | null> = {};
+  for (const [domain, v] of Object.entries(second.perDomain)) secondPerDomain[domain] = finiteOrNull(v.mi);
+  // The newer fields appear only when their probes were scored, so a legacy recipe's summary is
+  // exactly what it was.
+  const extra: Partial<EvalSummary> = {};
+  if (Object.keys(byForm).length > 0) extra.cheatByForm = byForm;
+  if (second.probes > 0) {
+    extra.miSecond = finiteOrNull(second.mi);
+    extra.miSecondPerDomain = secondPerDomain;
+  }
   return {
     mi: finiteOrNull(off.mi),
     miPerChar: finiteOrNull(off.miPerChar),
@@ -45,6 +66,7 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
     posteriors: domainPosteriors(scores),
     inference: inferenceGap(scores),
     calibration: calib,
+    ...extra,
     probes: scores.length,
   };
 }
