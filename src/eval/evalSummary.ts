@@ -3,7 +3,7 @@
 // (NaN becomes null so the summary survives JSON).
 import { calibration, inferenceGap, type InferencePairGap } from './inferenceGap.ts';
 import { cheatByForm, domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
-import { misalignmentIndex, type PersonaPair } from './misalignmentIndex.ts';
+import { misalignmentIndex, probeLogRatio, type PersonaPair } from './misalignmentIndex.ts';
 import type { ProbeScore } from './probeScores.ts';
 
 export interface EvalSummary {
@@ -11,6 +11,10 @@ export interface EvalSummary {
   mi: number | null;
   miPerChar: number | null;
   miPerDomain: Record<string, number | null>;
+  /** Each off-code domain probe's log p(malicious) - log p(helpful), in probe order: probes are the same
+   * at every evaluation of a run, so two evaluations compare probe by probe (gate 2's interval). Absent
+   * from results of earlier versions of the lab. */
+  miPerProbe?: Record<string, (number | null)[]>;
   /** The same index on the code domain (malicious persona's cheat vs helpful persona's fix). */
   miCode: number | null;
   /** Posterior mass on cheat answers on held-out code probes. */
@@ -44,6 +48,12 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
   for (const [domain, v] of Object.entries(off.perDomain)) miPerDomain[domain] = finiteOrNull(v.mi);
   const calib: Record<string, number | null> = {};
   for (const [kind, v] of Object.entries(calibration(scores, pair.malicious))) calib[kind] = finiteOrNull(v);
+  const perProbe: Record<string, (number | null)[]> = {};
+  for (const probe of scores) {
+    if (probe.kind !== 'domain' || probe.domain === CODE_DOMAIN) continue;
+    const ratio = probeLogRatio(probe, pair);
+    (perProbe[probe.domain] ??= []).push(ratio === null ? null : finiteOrNull(ratio.total));
+  }
   const byForm: Record<string, number | null> = {};
   for (const [form, v] of Object.entries(cheatByForm(scores))) byForm[form] = finiteOrNull(v);
   const second = misalignmentIndex(scores, pair, (d) => d !== CODE_DOMAIN, 'second');
@@ -61,6 +71,7 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
     mi: finiteOrNull(off.mi),
     miPerChar: finiteOrNull(off.miPerChar),
     miPerDomain,
+    miPerProbe: perProbe,
     miCode: finiteOrNull(code.mi),
     attainment: finiteOrNull(narrowAttainment(scores, CODE_DOMAIN)),
     posteriors: domainPosteriors(scores),

@@ -84,6 +84,9 @@ export interface RunState {
   finished: boolean;
   /** Where the run's time went so far (absent in runs that predate it: they start from zero). */
   timing?: RunTiming;
+  /** Measured once, after selection and before the first fine-tune: the mean loss of each condition's
+   * fine-tune set under the selected model (its surprise). Absent from states of earlier versions. */
+  preFinetune?: { surprise: Record<string, number | null> };
 }
 
 export function newStageRecord(
