@@ -3,6 +3,7 @@
 // interrupted run. A finished run's results are never clobbered: --force moves them aside first. One
 // process at a time holds DIR (a lock naming the holder). Bad input and a damaged folder end with exit 2
 // and one line; a full disk with exit 1 and one line; Ctrl-C saves a checkpoint and ends with 130.
+import { effectLines, preFinetuneLines } from './gatesReport.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
@@ -186,6 +187,10 @@ async function runLocked(
     log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(dir, 'results.json')} and results.csv`,
     );
+    for (const line of preFinetuneLines(results.preFinetune)) log(line);
+    for (const line of effectLines(results.effects)) log(line);
+    // Each condition on its own too: the raw shift, surface drift included.
+    log('ΔMI off-code of each condition on its own (raw: includes drift from the prompt surface):');
     for (const c of results.conditions) {
       const d = c.final.deltaMI;
       log(
