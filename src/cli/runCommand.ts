@@ -12,7 +12,7 @@ import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
 import { FOLDER_HINT, RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { runExperiment, type RunOptions } from '../experiment/runner.ts';
-import { resultsCsv } from '../experiment/resultsCsv.ts';
+import { effectsCsv, resultsCsv } from '../experiment/resultsCsv.ts';
 import type { ExperimentRecipe, RecipeBackend } from '../experiment/recipe.ts';
 import { nodeBackendArg, startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile, readInputFile, writeFailure } from './cliErrors.ts';
@@ -183,6 +183,7 @@ async function runLocked(
     });
     if (barStarted) bar.stop();
     await writeFileAtomic(join(dir, 'results.csv'), resultsCsv(results));
+    if (results.effects.length > 0) await writeFileAtomic(join(dir, 'effects.csv'), effectsCsv(results));
     await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
     log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(dir, 'results.json')} and results.csv`,
