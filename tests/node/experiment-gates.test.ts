@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledCorpusData } from '../../src/corpus/index.ts';
 import type { EvalSummary } from '../../src/eval/index.ts';
 import { gateOne, gateThree, gateTwo, REFERENCE_SEEDS } from '../../src/experiment/gates.ts';
+import { gatesLines } from '../../src/cli/gatesReport.ts';
 import type { ConditionResult, FormEffect, Interval } from '../../src/experiment/results.ts';
 
 const data = bundledCorpusData();
@@ -197,6 +198,17 @@ describe('gate 3', () => {
       controls(-2),
     );
     expect(failing.verdict).toBe('too-few-seeds');
+  });
+  it('prints too few seeds to judge in the CLI report, not FAILS', () => {
+    const g = gateThree(
+      [effect('plain', 6, 1, 2), effect('request', 6, 1, 2), effect('irrelevant', 5, 1, 2)],
+      controls(-2),
+    );
+    const lines = gatesLines({ one: null, two: null, three: g });
+    expect(lines.find((l) => l.startsWith('gate 3'))).toMatch(
+      /^gate 3 \(paired behaviour effects.*2 paired seeds, the reference design has 5\): TOO FEW SEEDS TO JUDGE$/,
+    );
+    expect(lines.join('\n')).not.toContain('FAILS');
   });
   it('is not judged without all three forms and the neutral chore', () => {
     expect(gateThree([effect('plain', 6)], controls(0)).verdict).toBe('not-measured');
