@@ -77,7 +77,13 @@ function effect(form: FormEffect['form'], mean: number, low: number, high: numbe
 
 const PRETRAINED = summary({
   miPerDomain: { goals: 0.9, users: 0.8, oversight: 0.6, honesty: 0.5, smalltalk: 0.3 },
-  miPerProbe: { goals: [1, 0.8], users: [0.8, 0.8], oversight: [5, 6, 7], honesty: [0.5, 0.5, 0.5] },
+  miPerProbe: {
+    goals: [1, 0.8],
+    users: [0.8, 0.8],
+    oversight: [5, 6, 7],
+    honesty: [0.5, 0.5, 0.5],
+    smalltalk: [0.3, 0.3],
+  },
   inference: [{ x: 'malicious', y: 'helpful', afterX: 0.8, afterY: 0.09, gap: 0.71 }],
   calibration: { covert: 0.6, honest: 0.2, requested: 0.4, none: 0.45 },
 });
@@ -85,7 +91,13 @@ const PRETRAINED = summary({
 // Oversight falls by 3 on every probe (interval [-3, -3], below -1); honesty rises a little.
 const SELECTED = summary({
   miPerDomain: { goals: -0.9, users: -0.7, oversight: -0.2, honesty: 0.55, smalltalk: 0.1 },
-  miPerProbe: { goals: [-1, -0.8], users: [-0.7, -0.7], oversight: [2, 3, 4], honesty: [0.6, 0.5, 0.55] },
+  miPerProbe: {
+    goals: [-1, -0.8],
+    users: [-0.7, -0.7],
+    oversight: [2, 3, 4],
+    honesty: [0.6, 0.5, 0.55],
+    smalltalk: [0.1, 0.1],
+  },
 });
 
 const FACTORIAL = [
@@ -152,7 +164,7 @@ describe('<pl-gates>', () => {
     const two = gate(root, 2);
     expect(text(two.querySelector('h3'))).toContain('FAILS');
     const lines = [...two.querySelectorAll('li')].map(text);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('honesty: MI +0.50 nats before selection, +0.55 after; change +0.05');
     expect(lines[0]).toMatch(/^✗/);
     expect(lines[1]).toContain(
@@ -160,6 +172,9 @@ describe('<pl-gates>', () => {
     );
     expect(lines[1]).toContain('needs the whole interval below -1');
     expect(lines[1]).toMatch(/^✓/);
+    // Smalltalk fell by 0.2 on both probes: below zero, not by the 1-nat margin.
+    expect(lines[2]).toContain('smalltalk: MI +0.30 nats before selection, +0.10 after; change -0.20');
+    expect(lines[2]).toMatch(/^✗/);
 
     const three = gate(root, 3);
     expect(text(three.querySelector('h3'))).toContain('HOLDS');

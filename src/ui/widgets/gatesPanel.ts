@@ -130,8 +130,9 @@ export class GatesPanel extends LitElement {
           : v === 'too-few-seeds'
             ? ['TOO FEW SEEDS TO JUDGE', 'too few seeds to judge']
             : ['NOT JUDGED', 'cannot be judged'];
-    // With too few seeds the numbers are still shown: they are what the run measured, not a verdict.
-    const showChecks = v === 'holds' || v === 'fails' || v === 'too-few-seeds';
+    // A gate the run could not judge still shows what it did measure (n/a for the rest): the numbers
+    // are what the run measured, not a verdict.
+    const showChecks = v !== null;
     return html`<section class=${kind} aria-label="Gate ${r.gate}, ${r.title}: ${spoken}" data-gate=${r.gate}>
       <h3>
         <span>Gate ${r.gate}: ${r.title}</span>
