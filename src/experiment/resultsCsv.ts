@@ -104,12 +104,10 @@ export function effectsCsv(results: RunResults): string {
   const lines = [header.join(',')];
   for (const e of results.effects ?? []) {
     e.seeds.forEach((seed, i) =>
-      lines.push([results.runId, e.form, e.cheat, e.fix, seed, e.perSeed[i], '', '', 1].map(cell).join(',')),
+      lines.push(csvRow([results.runId, e.form, e.cheat, e.fix, seed, e.perSeed[i], '', '', 1])),
     );
     const m = e.effect;
-    lines.push(
-      [results.runId, e.form, e.cheat, e.fix, 'mean', m.mean, m.low, m.high, m.n].map(cell).join(','),
-    );
+    lines.push(csvRow([results.runId, e.form, e.cheat, e.fix, 'mean', m.mean, m.low, m.high, m.n]));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -182,6 +182,15 @@ export const RUN_STATE_SCHEMA: Schema = {
     stages: { type: 'array', items: STAGE_RECORD },
     finished: { type: 'boolean' },
     timing: TIMING,
+    // Optional: states of earlier versions lack it (the runner then measures it before the branches).
+    preFinetune: {
+      type: 'object',
+      required: ['surprise'],
+      additionalProperties: false,
+      properties: {
+        surprise: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+      },
+    },
   },
 };
 

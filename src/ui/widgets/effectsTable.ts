@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FormEffect, Interval, PreFinetune } from '../../experiment/results.ts';
-import { formatNats } from '../shiftReading.ts';
+import { formatNats } from '../numberFormat.ts';
 
 const FORM_TITLE: Record<string, string> = {
   plain: 'plain task',

@@ -84,7 +84,8 @@ export class ShiftTable extends LitElement {
           seeds with its 95% interval; ★ marks an interval that excludes zero (a shift). Transfer ratio =
           off-code ΔMI / code ΔMI; it reads n/a where the code ΔMI's interval contains zero, since a ratio
           over a shift that may be nothing can take any size or sign (the CSV keeps the number). Attainment =
-          probability of the cheat answer on held-out code probes.${
+          probability of the cheat answer on held-out code
+          probes.${
             withSurprise
               ? ' Surprise = mean loss of the condition’s fine-tune set under the selected Assistant before any fine-tune (nats per answer character): a set the Assistant already expects carries less evidence about who it is.'
               : ''
