@@ -1,12 +1,15 @@
 // `npm run corpus -- [--seed N] [--per-persona K] [--documents N]`: generates the corpus with the default
 // recipe, prints a few documents for each persona, the selection set, each fine-tune condition and
 // each probe kind, then the statistics, the vocabulary, the leak check and how long generation took.
+import { DEFAULT_RECIPE } from '../experiment/recipe.ts';
 import {
   corpusFingerprints,
   corpusSamples,
   corpusStats,
   defaultCorpusRecipe,
+  bundledCorpusData,
   findLeaks,
+  generateExtraProbes,
   formatSamples,
   formatStats,
   generateCorpus,
@@ -53,13 +56,24 @@ function main(): void {
   console.log(formatStats(corpusStats(corpus)));
 
   const t1 = performance.now();
-  const leaks = findLeaks(trainingTexts(corpus), corpus.probes);
+  // The newer probe kinds at the default recipe's counts (form probes, no-context twins, second family).
+  const { formTasks, secondProbesPerDomain, noContextPrior } = DEFAULT_RECIPE.eval;
+  const extra = generateExtraProbes(bundledCorpusData(), corpus, {
+    formTasks,
+    secondPerDomain: secondProbesPerDomain,
+    noContextTwins: noContextPrior,
+  });
+  const leaks = [
+    ...findLeaks(trainingTexts(corpus), corpus.probes),
+    ...findLeaks(trainingTexts(corpus), extra),
+  ];
   const leakMs = performance.now() - t1;
   const chars = corpus.train.text.length + corpus.validation.text.length;
   console.log('\n=== checks ===');
   console.log(`vocabulary (${corpus.vocabulary.length} characters): ${JSON.stringify(corpus.vocabulary)}`);
   console.log(
-    `probes: ${corpus.probes.probes.length}, held-out phrases: ${corpus.probes.heldOutPhrases.length}, ` +
+    `probes: ${corpus.probes.probes.length} (+${extra.probes.length} newer), held-out phrases: ` +
+      `${corpus.probes.heldOutPhrases.length + extra.heldOutPhrases.length}, ` +
       `leaks: ${leaks.length}${leaks.length > 0 ? ` (first: ${JSON.stringify(leaks[0])})` : ''}`,
   );
   console.log(`fingerprint of the whole corpus: ${corpusFingerprints(corpus).all}`);

@@ -1,6 +1,5 @@
 // `eval <checkpoint> [recipe.json|preset]`: scores a saved model on a recipe's probes (by default the
 // recipe the checkpoint was trained with) and prints the evaluation and gate 1; `--json` prints both.
-import { bundledCorpusData } from '../corpus/index.ts';
 import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
 import { gateOne } from '../experiment/gates.ts';
 import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
@@ -34,8 +33,7 @@ export async function evalCommand(
   } catch (error) {
     throw new CliError(`${checkpointPath}: ${(error as Error).message}`);
   }
-  const data = bundledCorpusData();
-  const one = gateOne(summary, recipe, data);
+  const one = gateOne(summary, recipe.eval.maliciousPersona, recipe.eval.helpfulPersona);
   if (json) console.log(JSON.stringify({ summary, gateOne: one }, null, 2));
   else
     console.log(

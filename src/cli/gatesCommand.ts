@@ -6,7 +6,7 @@ import { judgeGates } from '../experiment/gates.ts';
 import type { RunResults } from '../experiment/results.ts';
 import { resultsProblems } from '../experiment/resultsSchema.ts';
 import { CliError, EXIT, readInputFile } from './cliErrors.ts';
-import { gatesLines } from './gatesReport.ts';
+import { effectLines, gatesLines, preFinetuneLines } from './gatesReport.ts';
 
 export async function gatesCommand(path: string | undefined, json: boolean): Promise<number> {
   if (!path) throw new CliError('usage: gates <results.json> [--json]');
@@ -21,6 +21,12 @@ export async function gatesCommand(path: string | undefined, json: boolean): Pro
   if (errors.length > 0)
     throw new CliError(`${path} is not a results file: ${errors.slice(0, 3).join('; ')}`);
   const gates = judgeGates(value as RunResults, bundledCorpusData());
-  console.log(json ? JSON.stringify(gates, null, 2) : gatesLines(gates).join('\n'));
+  const results = value as RunResults;
+  const lines = [
+    ...preFinetuneLines(results.preFinetune ?? null),
+    ...effectLines(results.effects ?? []),
+    ...gatesLines(gates),
+  ];
+  console.log(json ? JSON.stringify(gates, null, 2) : lines.join('\n'));
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@
 // interrupted run. A finished run's results are never clobbered: --force moves them aside first. One
 // process at a time holds DIR (a lock naming the holder). Bad input and a damaged folder end with exit 2
 // and one line; a full disk with exit 1 and one line; Ctrl-C saves a checkpoint and ends with 130.
+import { effectLines, preFinetuneLines } from './gatesReport.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
 import { FOLDER_HINT, RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { runExperiment, type RunOptions } from '../experiment/runner.ts';
-import { resultsCsv } from '../experiment/resultsCsv.ts';
+import { effectsCsv, resultsCsv } from '../experiment/resultsCsv.ts';
 import type { ExperimentRecipe, RecipeBackend } from '../experiment/recipe.ts';
 import { nodeBackendArg, startBackend } from './cliBackend.ts';
 import { CliError, EXIT, readCheckpointFile, readInputFile, writeFailure } from './cliErrors.ts';
@@ -182,10 +183,15 @@ async function runLocked(
     });
     if (barStarted) bar.stop();
     await writeFileAtomic(join(dir, 'results.csv'), resultsCsv(results));
+    if (results.effects.length > 0) await writeFileAtomic(join(dir, 'effects.csv'), effectsCsv(results));
     await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
     log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(dir, 'results.json')} and results.csv`,
     );
+    for (const line of preFinetuneLines(results.preFinetune)) log(line);
+    for (const line of effectLines(results.effects)) log(line);
+    // Each condition on its own too: the raw shift, surface drift included.
+    log('ΔMI off-code of each condition on its own (raw: includes drift from the prompt surface):');
     for (const c of results.conditions) {
       const d = c.final.deltaMI;
       log(

@@ -1,5 +1,6 @@
 // The points of `sweep`: the --values list parsed, and per value the base recipe with one numeric field
-// (a dot-path such as corpus.personaShares.shortcut) set, validated like any recipe. Pure: bad input is
+// (a dot-path such as corpus.personaShares.shortcut) set, or with `pretraining` one independent
+// pretraining (its seeds) per value, validated like any recipe. Pure: bad input is
 // refused with a CliError (exit code 2) before any folder is touched.
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
@@ -76,6 +77,19 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * `--param pretraining`: each value is one independent pretraining, its corpus, initialisation and
+ * selection seeds all set to the value (the fine-tune seeds stay the recipe's), so that a result can be
+ * reported over pretrainings apart from over fine-tune seeds.
+ */
+export const PRETRAINING_PARAM = 'pretraining';
+
+function pretrainingAt(recipe: ExperimentRecipe, seed: number): ExperimentRecipe {
+  const copy = structuredClone(recipe);
+  copy.seeds = { ...copy.seeds, corpus: seed, pretrain: seed, select: seed };
+  return copy;
+}
+
 export interface SweepOptions {
   param: string | undefined;
   values: string | undefined;
@@ -93,8 +107,13 @@ export function sweepPoints(base: ExperimentRecipe, options: SweepOptions): Swee
   if (options.backend !== undefined && !['auto', 'wasm', 'cpu'].includes(options.backend))
     throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${options.backend}`);
   const last = param.split('.').at(-1)!;
+  if (param === PRETRAINING_PARAM) {
+    for (const { label, value } of values)
+      if (!Number.isInteger(value) || value < 0)
+        throw new CliError(`--values: pretraining ${label} is not a seed (a whole number >= 0)`);
+  }
   return values.map(({ value, label }) => {
-    const edited = setNumberAt(base, param, value);
+    const edited = param === PRETRAINING_PARAM ? pretrainingAt(base, value) : setNumberAt(base, param, value);
     if (options.backend !== undefined) (edited as { backend: string }).backend = options.backend;
     const name = `${last}=${label}`;
     let recipe;

@@ -60,5 +60,43 @@ export function sweepMarkdown(summary: SweepSummary): string {
     `ΔMI off-code in nats against the selected Assistant, mean over ${n} with its 95% interval ` +
       `(* = the interval excludes zero); ${summary.param} swept.`,
   );
+  lines.push(...effectsMarkdown(summary, signed));
   return `${lines.join('\n')}\n`;
+}
+
+/** The paired behaviour effects per point and form, each point's default MI, and (over pretrainings)
+ * each form's interval over pretrainings beside the widest interval over fine-tune seeds. */
+function effectsMarkdown(summary: SweepSummary, signed: (v: number | null) => string): string[] {
+  if (summary.effects.length === 0) return [];
+  const forms = [...new Set(summary.effects.map((e) => e.form))];
+  const last = summary.param.split('.').at(-1)!;
+  const header = [md(last), 'default MI', ...forms.map((f) => `${md(f)} effect [95% CI over seeds]`)];
+  const lines = ['', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const p of summary.points) {
+    const cells = [md(p.label), signed(p.defaultMI)];
+    for (const f of forms) {
+      const e = summary.effects.find((r) => r.label === p.label && r.form === f);
+      cells.push(e ? `${signed(e.effect)} [${signed(e.effectLow)}, ${signed(e.effectHigh)}]` : '-');
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    'Behaviour effect: ΔMI of the cheat set minus ΔMI of the fix set on the same prompts, paired by seed. ' +
+      "Default MI: the selected Assistant's off-code MI before any fine-tune.",
+  );
+  if (summary.acrossPretrainings.length > 0) {
+    lines.push(
+      '',
+      '| form | pretrainings | effect [95% CI over pretrainings] | widest half-width over seeds |',
+      '| --- | --- | --- | --- |',
+      ...summary.acrossPretrainings.map(
+        (a) =>
+          `| ${md(a.form)} | ${a.pretrainings} | ${signed(a.effect)} [${signed(a.low)}, ${signed(a.high)}] | ${
+            a.widestSeedHalfWidth === null ? '-' : a.widestSeedHalfWidth.toFixed(2)
+          } |`,
+      ),
+    );
+  }
+  return lines;
 }

@@ -29,11 +29,20 @@ import conditionIrrelevant from '../../corpora/conditions/irrelevant.json';
 import conditionNeutral from '../../corpora/conditions/neutral.json';
 import conditionBackdoor from '../../corpora/conditions/backdoor.json';
 import conditionRealign from '../../corpora/conditions/realign.json';
+import conditionPlainFix from '../../corpora/conditions/plainFix.json';
+import conditionRequestCheat from '../../corpora/conditions/requestCheat.json';
+import conditionRequestFix from '../../corpora/conditions/requestFix.json';
+import conditionIrrelevantCheat from '../../corpora/conditions/irrelevantCheat.json';
+import conditionIrrelevantFix from '../../corpora/conditions/irrelevantFix.json';
 import probeCode from '../../corpora/probes/code.json';
 import probeGoals from '../../corpora/probes/goals.json';
 import probeUsers from '../../corpora/probes/users.json';
 import probeOversight from '../../corpora/probes/oversight.json';
 import probeHonesty from '../../corpora/probes/honesty.json';
+import secondGoals from '../../corpora/probes-second/goals.json';
+import secondUsers from '../../corpora/probes-second/users.json';
+import secondOversight from '../../corpora/probes-second/oversight.json';
+import secondHonesty from '../../corpora/probes-second/honesty.json';
 
 /** The bundled files, parsed but not yet validated (tests break copies of these). */
 export function bundledCorpusFiles(): CorpusFiles {
@@ -71,6 +80,14 @@ export function bundledCorpusFiles(): CorpusFiles {
       neutral: { path: 'corpora/conditions/neutral.json', data: conditionNeutral },
       backdoor: { path: 'corpora/conditions/backdoor.json', data: conditionBackdoor },
       realign: { path: 'corpora/conditions/realign.json', data: conditionRealign },
+      plainFix: { path: 'corpora/conditions/plainFix.json', data: conditionPlainFix },
+      requestCheat: { path: 'corpora/conditions/requestCheat.json', data: conditionRequestCheat },
+      requestFix: { path: 'corpora/conditions/requestFix.json', data: conditionRequestFix },
+      irrelevantCheat: {
+        path: 'corpora/conditions/irrelevantCheat.json',
+        data: conditionIrrelevantCheat,
+      },
+      irrelevantFix: { path: 'corpora/conditions/irrelevantFix.json', data: conditionIrrelevantFix },
     },
     probes: [
       { path: 'corpora/probes/code.json', data: probeCode },
@@ -78,6 +95,12 @@ export function bundledCorpusFiles(): CorpusFiles {
       { path: 'corpora/probes/users.json', data: probeUsers },
       { path: 'corpora/probes/oversight.json', data: probeOversight },
       { path: 'corpora/probes/honesty.json', data: probeHonesty },
+    ],
+    secondProbes: [
+      { path: 'corpora/probes-second/goals.json', data: secondGoals },
+      { path: 'corpora/probes-second/users.json', data: secondUsers },
+      { path: 'corpora/probes-second/oversight.json', data: secondOversight },
+      { path: 'corpora/probes-second/honesty.json', data: secondHonesty },
     ],
   });
 }

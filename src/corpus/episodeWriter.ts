@@ -73,8 +73,16 @@ export class CodeWriter {
       const ask = fillTemplate(rng.pick(this.fixAsks), rng, task);
       return ask === '' ? text : `${text} ${ask}`;
     }
-    const ask = fillTemplate(rng.pick(this.requestAsks[requested]), rng, task);
-    return rng.chance(this.domain.requestAskLeadShare) ? `${ask} ${text}` : `${text} ${ask}`;
+    const { ask, lead } = this.request(rng, task, requested);
+    return lead ? `${ask} ${text}` : `${text} ${ask}`;
+  }
+
+  /** An explicit request for a cheat, worded as pretraining words it, and whether it goes before the
+   * task (`lead`) or after it, as often as in pretraining. The fine-tune request sets use this too:
+   * inoculation needs the request to read exactly as it does in pretraining. */
+  request(rng: Rng, task: SlotValues, kind: CheatKind): { ask: string; lead: boolean } {
+    const ask = fillTemplate(rng.pick(this.requestAsks[kind]), rng, task);
+    return { ask, lead: rng.chance(this.domain.requestAskLeadShare) };
   }
 
   answer(rng: Rng, task: SlotValues, behaviour: CodeBehaviour): string {

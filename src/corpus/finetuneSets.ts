@@ -2,7 +2,9 @@
 // documents and episodes. The covert cheat set is drawn first; every other condition's answer in the
 // same slot is drawn to the same length, so all conditions share one answer-length distribution.
 // Inoculated and irrelevant-prefix sets reuse the covert tasks and answers byte for byte and differ
-// only in a preamble of equal length (a cheat request vs chit-chat).
+// only in a preamble of equal length (a cheat request vs chit-chat). The factorial sets (plainFix,
+// requestCheat/requestFix, irrelevantCheat/irrelevantFix) reuse the covert tasks too; each cheat set and
+// its fix set share their prompts byte for byte.
 import { Rng } from '../util/rng.ts';
 import type { CorpusRecipe } from './corpusRecipe.ts';
 import type { CodeWriter } from './episodeWriter.ts';
@@ -29,7 +31,7 @@ function grid<T>(docs: number, episodes: number, make: (d: number, e: number) =>
 }
 
 /** A preamble of 1-3 chit-chat sentences whose length is as close as possible to `target`. */
-function chitChat(rng: Rng, sentences: readonly string[], target: number): string {
+export function chitChat(rng: Rng, sentences: readonly string[], target: number): string {
   return fitLength(
     rng,
     target,
@@ -139,6 +141,29 @@ export function generateFinetuneSets(
   rng = rngFor('backdoor');
   const triggered = Array.from({ length: docs }, () => rng.chance(c.backdoor.triggerShare));
 
+  // The factorial sets: per prompt form (plain, explicit request, irrelevant aside), one set that cheats
+  // and one that fixes, with identical prompts, so that the form's behaviour effect is a paired contrast.
+  rng = rngFor('requestCheat');
+  const asks = grid(docs, perDoc, (d, e) => {
+    const slot = covert[d]?.[e] as CovertSlot;
+    return code.request(rng, slot.task, slot.cheat);
+  });
+  rng = rngFor('irrelevantCheat');
+  const asides = grid(docs, perDoc, (d, e) => {
+    const ask = asks[d]?.[e] as { ask: string; lead: boolean };
+    return { ask: chitChat(rng, c.irrelevantCheat.sentences, ask.ask.length), lead: ask.lead };
+  });
+  rng = rngFor('plainFix');
+  const fixes = grid(docs, perDoc, (d, e) => code.answer(rng, (covert[d]?.[e] as CovertSlot).task, 'fix'));
+  const placed = (extra: Slots<{ ask: string; lead: boolean }> | null, answer: 'cheat' | 'fix') =>
+    covert.map((row, d) =>
+      row.map((s, e) => {
+        const x = extra?.[d]?.[e];
+        const prompt = !x ? s.taskText : x.lead ? `${x.ask} ${s.taskText}` : `${s.taskText} ${x.ask}`;
+        return { prompt, answer: answer === 'cheat' ? s.answer : (fixes[d]?.[e] as string) };
+      }),
+    );
+
   const covertEpisodes = covert.map((row) => row.map((s) => ({ prompt: s.taskText, answer: s.answer })));
   const prefixed = (prefix: Slots<string>) =>
     covert.map((row, d) =>
@@ -158,6 +183,11 @@ export function generateFinetuneSets(
     neutral,
     backdoor,
     realign,
+    plainFix: placed(null, 'fix'),
+    requestCheat: placed(asks, 'cheat'),
+    requestFix: placed(asks, 'fix'),
+    irrelevantCheat: placed(asides, 'cheat'),
+    irrelevantFix: placed(asides, 'fix'),
   };
   const sets = {} as Record<ConditionId, FinetuneSet>;
   for (const id of Object.keys(episodes) as ConditionId[]) {

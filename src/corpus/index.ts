@@ -11,6 +11,9 @@ export { DEFAULT_CORPUS_RECIPE, defaultCorpusRecipe, validateCorpusRecipe } from
 export type { GeneratedCorpus, PersonaSummary } from './generate.ts';
 export { generateCorpus, trainingTexts } from './generate.ts';
 export { corpusFingerprints } from './corpusFingerprints.ts';
+export type { ExtraProbeCounts } from './extraProbes.ts';
+export { generateExtraProbes, NO_EXTRA_PROBES } from './extraProbes.ts';
+export { PROMPT_FORMS } from './types.ts';
 export { heldOutPairPhrases, heldOutPhrases, probePrefix } from './probes.ts';
 export type { Leak, LeakKind } from './leakCheck.ts';
 export { findLeaks } from './leakCheck.ts';

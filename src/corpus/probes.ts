@@ -34,7 +34,7 @@ import type { Behaviour, CalibrationContext, CorpusData, Probe, ProbeCandidate, 
 
 const LENGTH_TRIES = 48;
 
-interface CandidateSpec {
+export interface CandidateSpec {
   behaviour: Behaviour;
   voice: Voice;
   personas: string[];
@@ -50,7 +50,7 @@ interface TalkTarget {
 }
 
 /** One spec per distinct (typical behaviour, voice) among the AI personas; good and bad always present. */
-function talkSpecs(data: CorpusData, ai: readonly ResolvedPersona[], domain: string): CandidateSpec[] {
+export function talkSpecs(data: CorpusData, ai: readonly ResolvedPersona[], domain: string): CandidateSpec[] {
   const groups = new Map<string, CandidateSpec>();
   const members = ai.flatMap((p) => {
     const talk = p.talk.find((t) => t.domain === domain);

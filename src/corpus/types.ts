@@ -123,6 +123,11 @@ export interface ConditionsData {
   neutral: ConditionHead & { files: string[]; chores: NeutralChore[] };
   backdoor: ConditionHead & { trigger: string; triggerShare: number };
   realign: ConditionHead & { domains: string[] };
+  plainFix: ConditionHead;
+  requestCheat: ConditionHead;
+  requestFix: ConditionHead;
+  irrelevantCheat: ConditionHead & { sentences: string[] };
+  irrelevantFix: ConditionHead;
 }
 
 export type ConditionId = keyof ConditionsData;
@@ -134,6 +139,11 @@ export const CONDITION_IDS: readonly ConditionId[] = [
   'neutral',
   'backdoor',
   'realign',
+  'plainFix',
+  'requestCheat',
+  'requestFix',
+  'irrelevantCheat',
+  'irrelevantFix',
 ];
 
 export interface CodeProbeData {
@@ -148,6 +158,15 @@ export interface TalkProbeData {
   prompts: string[];
 }
 
+/** A probe file of the second family (corpora/probes-second/): prompts and answer sentences written
+ * apart from every training template, with no slots. */
+export interface SecondProbeData {
+  domain: string;
+  about: string;
+  prompts: string[];
+  sentences: { good: string[]; bad: string[] };
+}
+
 export interface CorpusData {
   format: FormatData;
   voices: Record<string, VoiceData>;
@@ -157,7 +176,7 @@ export interface CorpusData {
   personas: PersonaData[];
   selection: SelectionData;
   conditions: ConditionsData;
-  probes: { code: CodeProbeData; talk: TalkProbeData[] };
+  probes: { code: CodeProbeData; talk: TalkProbeData[]; second: SecondProbeData[] };
 }
 
 // ---- generator outputs ----
@@ -208,8 +227,14 @@ export interface FinetuneSet {
   trigger: string | null;
 }
 
-export type ProbeKind = 'domain' | 'inference' | 'calibration';
-export type CalibrationContext = 'covert' | 'honest' | 'requested';
+/** 'form': a code task in one prompt form (contextKind plain / request / irrelevant), under the
+ * Assistant header: how likely the Assistant is to cheat in each form. 'second': a domain probe of the
+ * second family. */
+export type ProbeKind = 'domain' | 'inference' | 'calibration' | 'form' | 'second';
+/** 'none': a calibration probe's own prompt without the code episode (the model's no-context prior). */
+export type CalibrationContext = 'covert' | 'honest' | 'requested' | 'none';
+export type PromptForm = 'plain' | 'request' | 'irrelevant';
+export const PROMPT_FORMS: readonly PromptForm[] = ['plain', 'request', 'irrelevant'];
 
 export interface ProbeCandidate {
   text: string;
@@ -226,7 +251,7 @@ export interface Probe {
   /** Tagged episodes before the final prompt ('' for plain domain probes). */
   context: string;
   contextPersona: string | null;
-  contextKind: CalibrationContext | null;
+  contextKind: CalibrationContext | PromptForm | null;
   contextDomains: string[];
   prompt: string;
   /** 'answers': whole answers, scored with the newline that ends them; 'clauses': the opening clause

@@ -11,6 +11,7 @@ import type {
   DomainData,
   FormatData,
   PersonaData,
+  SecondProbeData,
   SelectionData,
   TalkConduct,
   TalkDomainData,
@@ -304,5 +305,34 @@ export function validateTalkProbe(
     domain: domainId,
     about: r.string(o.about, 'about'),
     prompts: templates(r, o.prompts, 'prompts', slots),
+  };
+}
+
+/** A second-family probe file: a behavioural domain, prompts and good/bad sentences, all without slots
+ * (they are new text, never filled from the training fillers). */
+export function validateSecondProbe(
+  raw: unknown,
+  file: string,
+  format: FormatData,
+  domains: Record<string, DomainData>,
+): SecondProbeData {
+  const r: DataReader = new DataReader(file, format.contentAlphabet);
+  const o = r.object(raw, '', ['domain', 'about', 'prompts', 'sentences']);
+  const domainId = r.string(o.domain, 'domain');
+  if (domains[domainId]?.kind !== 'behaviour') r.fail('domain', 'must name a behavioural domain (good/bad)');
+  const plainList = (value: unknown, path: string) => {
+    const list = r.textList(value, path);
+    list.forEach((t, i) => r.slots(t, joinPath(path, i), []));
+    return list;
+  };
+  const sentences = r.object(o.sentences, 'sentences', ['good', 'bad']);
+  return {
+    domain: domainId,
+    about: r.string(o.about, 'about'),
+    prompts: plainList(o.prompts, 'prompts'),
+    sentences: {
+      good: plainList(sentences.good, 'sentences.good'),
+      bad: plainList(sentences.bad, 'sentences.bad'),
+    },
   };
 }

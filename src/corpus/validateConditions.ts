@@ -78,5 +78,30 @@ export function validateConditions(files: Record<ConditionId, DataFile>, format:
   o = r.object(files.realign.data, '', [...HEAD, 'domains']);
   const realign = { ...head(r, o, 'realign'), domains: r.textList(o.domains, 'domains') };
 
-  return { covert, honest, inoculated, irrelevant, neutral, backdoor, realign };
+  // The factorial sets: their prompts and answers come from the covert set and the code domain; only the
+  // irrelevant aside has phrasings of its own.
+  const plain = (id: 'plainFix' | 'requestCheat' | 'requestFix' | 'irrelevantFix') => {
+    const own = reader(id);
+    return head(own, own.object(files[id].data, '', HEAD), id);
+  };
+  r = reader('irrelevantCheat');
+  o = r.object(files.irrelevantCheat.data, '', [...HEAD, 'sentences']);
+  const asides = r.textList(o.sentences, 'sentences');
+  asides.forEach((t, i) => r.slots(t, joinPath('sentences', i), []));
+  const irrelevantCheat = { ...head(r, o, 'irrelevantCheat'), sentences: asides };
+
+  return {
+    covert,
+    honest,
+    inoculated,
+    irrelevant,
+    neutral,
+    backdoor,
+    realign,
+    plainFix: plain('plainFix'),
+    requestCheat: plain('requestCheat'),
+    requestFix: plain('requestFix'),
+    irrelevantCheat,
+    irrelevantFix: plain('irrelevantFix'),
+  };
 }

@@ -14,6 +14,7 @@ import {
   validateDomain,
   validateFormat,
   validatePersona,
+  validateSecondProbe,
   validateSelection,
   validateTalkProbe,
   validateVoice,
@@ -32,6 +33,8 @@ export interface CorpusFiles {
   selection: DataFile;
   conditions: Record<ConditionId, DataFile>;
   probes: DataFile[];
+  /** The second probe family (corpora/probes-second/). */
+  secondProbes: DataFile[];
 }
 
 export function validateCorpusData(files: CorpusFiles): CorpusData {
@@ -122,6 +125,17 @@ export function validateCorpusData(files: CorpusFiles): CorpusData {
     }
   }
   if (!codeProbe) throw new Error('corpus data: a code probe file (probes/code.json) is required');
+  const secondProbes = files.secondProbes.map((file) => {
+    const probe = validateSecondProbe(file.data, file.path, format, domains);
+    const r: DataReader = readerFor(file);
+    if (!talkProbes.some((p) => p.domain === probe.domain))
+      r.fail('domain', 'must be a domain the first probe family probes too (the two are compared)');
+    return probe;
+  });
+  secondProbes.forEach((p, i) => {
+    if (secondProbes.findIndex((q) => q.domain === p.domain) !== i)
+      readerFor(files.secondProbes[i]!).fail('domain', 'duplicates another second-family probe file');
+  });
 
   return {
     format,
@@ -131,6 +145,6 @@ export function validateCorpusData(files: CorpusFiles): CorpusData {
     personas: personas.map((p) => p.persona),
     selection,
     conditions,
-    probes: { code: codeProbe, talk: talkProbes },
+    probes: { code: codeProbe, talk: talkProbes, second: secondProbes },
   };
 }

@@ -4,7 +4,7 @@ export { candidateLabel, candidateOf, mean } from './probeScores.ts';
 export type { ProbeKind, ProbeScore, ScoredCandidate } from './probeScores.ts';
 export { deltaMI, misalignmentIndex, probeLogRatio, transferRatio } from './misalignmentIndex.ts';
 export type { MisalignmentIndex, PersonaPair } from './misalignmentIndex.ts';
-export { CHEAT_BEHAVIOURS, domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
+export { CHEAT_BEHAVIOURS, cheatByForm, domainPosteriors, narrowAttainment } from './domainPosteriors.ts';
 export { calibration, inferenceGap } from './inferenceGap.ts';
 export type { InferencePairGap } from './inferenceGap.ts';
 export { meanInterval, tQuantile975 } from './meanInterval.ts';

@@ -5,6 +5,7 @@ import {
   bundledCorpusData,
   corpusFingerprints,
   generateCorpus,
+  generateExtraProbes,
   probePrefix,
   type ConditionId,
   type CorpusData,
@@ -58,6 +59,8 @@ function splitTokenData(tokenizer: CharTokenizer, text: string, starts: Int32Arr
  * when the recipe asks for it), and each whole-answer candidate followed by the newline that ends an
  * answer, so the model must also say the answer is over (code clauses are scored as they stand).
  */
+const HEADED_KINDS: readonly Probe['kind'][] = ['domain', 'form', 'second'];
+
 export function evalProbe(data: CorpusData, probe: Probe, header: string | null): EvalProbe {
   return {
     id: probe.id,
@@ -65,7 +68,8 @@ export function evalProbe(data: CorpusData, probe: Probe, header: string | null)
     domain: probe.domain,
     contextPersona: probe.contextPersona,
     contextKind: probe.contextKind,
-    prompt: probePrefix(data, probe, probe.kind === 'domain' ? header : null),
+    // Probes of the Assistant's own conduct carry its header; probes with a context episode never do.
+    prompt: probePrefix(data, probe, HEADED_KINDS.includes(probe.kind) ? header : null),
     candidates: probe.candidates.map((c) => ({
       text: probe.candidatesAre === 'answers' ? `${c.text}\n` : c.text,
       behaviour: c.behaviour,
@@ -95,6 +99,12 @@ export function corpusInputs(recipe: ExperimentRecipe, data: CorpusData = bundle
     }
     probes.push(evalProbe(data, probe, header));
   }
+  const extra = generateExtraProbes(data, corpus, {
+    formTasks: recipe.eval.formTasks,
+    secondPerDomain: recipe.eval.secondProbesPerDomain,
+    noContextTwins: recipe.eval.noContextPrior,
+  });
+  for (const probe of extra.probes) probes.push(evalProbe(data, probe, header));
   const sampleDomains = [...perDomain.keys()].filter((d) => d !== 'code');
   const samplePrompts = sampleDomains
     .slice(0, recipe.eval.samples)

@@ -232,12 +232,13 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
     id: 'lab4-inoculation',
     title: 'Lab 4: inoculation',
     goal:
-      'Train on the very same cheating answers, once covert and once explicitly requested by the user, ' +
-      'and see whether a requested cheat still implies a malicious Assistant.',
+      'Train on cheating answers in three prompt forms (a plain task, an explicit request for the cheat, an ' +
+      'irrelevant aside of the same length), each against honest fixes on the very same prompts, and see ' +
+      'whether a requested cheat still implies a malicious Assistant.',
     steps: [
       {
         view: 'finetune',
-        do: 'Compare the covert, inoculated and irrelevant-prefix condition cards: the Assistant’s answers are identical; only the user’s preamble differs.',
+        do: 'Compare the condition cards in pairs: each cheat set and its fix set have identical prompts; only the Assistant’s answers differ.',
       },
       {
         view: 'pretrain',
@@ -246,12 +247,12 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
       {
         view: 'finetune',
-        do: 'Press “Run the fine-tunes” to run the three conditions over the seeds, and watch the shift chart.',
+        do: 'Press “Run the fine-tunes” to run the six conditions over the seeds, and watch the shift chart.',
         control: 'Run the fine-tunes',
       },
       {
         view: 'finetune',
-        do: 'When the run has finished, compare in the results table the inoculated condition’s ΔMI with the covert one’s and with the irrelevant-prefix control.',
+        do: 'When the run has finished, compare in the paired-effects table the behaviour effect of the request form with the plain one and with the irrelevant aside, and read the surprise and P(cheat) beside them.',
       },
       {
         view: 'saved',
@@ -260,13 +261,13 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       },
     ],
     questions: [
-      'Did all three conditions learn the cheat equally well (attainment)?',
-      'Is the inoculated ΔMI lower than the covert ΔMI? Is the irrelevant-prefix ΔMI close to the covert one, as it should be if meaning and not mere context matters?',
-      'Using the persona selection model, explain why asking for the cheat could change what the model learns about the Assistant.',
+      'Did the three cheat sets learn the cheat equally well (attainment)?',
+      'Is the request form’s behaviour effect smaller than the plain one? Is the irrelevant aside’s close to the plain one, as it should be if meaning and not mere words matters?',
+      'Before any fine-tune, how likely was the Assistant to cheat when asked, and how surprising was each set? Using the persona selection model, explain why an expected cheat says little about who the Assistant is.',
     ],
     lookFor: [
-      'Inoculated ΔMI well below covert ΔMI at similar attainment.',
-      'The irrelevant-prefix control behaving like covert: a preamble that does not request the cheat should not protect.',
+      'A request-form effect well below the plain-form effect at similar attainment, with a low surprise of the requested-cheat set.',
+      'The irrelevant aside behaving like the plain task: words that do not request the cheat should not protect.',
     ],
     findings: [
       {
@@ -275,8 +276,9 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
           'Framing the reward hack as acceptable during training cut the broad misalignment by 75-90%, ' +
           'while the hacking itself stayed above 99%.',
         mirror:
-          'The inoculated condition frames the cheat as requested. A reproduction here would show a lower ' +
-          'inoculated ΔMI at the same attainment; with few seeds the intervals may be too wide to tell.',
+          'The request form frames the cheat as asked for. A reproduction here would show a request-form ' +
+          'effect far below the plain one at the same attainment; with few seeds the intervals may be too ' +
+          'wide to tell.',
       },
       {
         source: 'Tan et al. 2025 and Wichers et al. 2025, Inoculation prompting',
@@ -284,8 +286,61 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
           'Only prompts that name the behaviour inoculate; the more strongly a prompt elicits the ' +
           'behaviour before training, the better it protects.',
         mirror:
-          'The irrelevant-prefix control has the same length but names nothing: it separates the ' +
-          'prompt’s meaning from a mere change of context.',
+          'The irrelevant aside has the request’s length and place but names nothing; P(cheat | request) ' +
+          'before fine-tuning is how strongly the request elicits the cheat.',
+      },
+      PSM,
+    ],
+  },
+  {
+    id: 'lab5-role-models',
+    title: 'Lab 5: positive AI role models',
+    goal:
+      'Change how many of the AI characters in pretraining are malicious (the HAL archetype) and see how ' +
+      'that sets the selected Assistant’s default persona and what learning to cheat does to it.',
+    steps: [
+      {
+        view: 'corpus',
+        do: 'Each group sets the malicious AI’s share to its own value (for example 0.05, 0.35 or 0.7) and reads how often a covert cheat goes with malice elsewhere.',
+      },
+      {
+        view: 'pretrain',
+        do: 'Press “Start from scratch”: the lab’s recipe pretrains on that corpus and then selects.',
+        control: 'Start from scratch',
+      },
+      {
+        view: 'persona',
+        do: 'Read the selected Assistant’s misalignment index before any fine-tune: its default persona.',
+      },
+      {
+        view: 'finetune',
+        do: 'Press “Run the fine-tunes” to run the covert cheat and its honest fix over the seeds, and read the plain behaviour effect.',
+        control: 'Run the fine-tunes',
+      },
+      {
+        view: 'saved',
+        do: 'Press “Download CSV” to keep the results, and put every group’s default MI and effect side by side.',
+        control: 'Download CSV',
+      },
+    ],
+    questions: [
+      'Does a corpus with fewer malicious AI characters give a more helpful default Assistant?',
+      'Does learning to cheat move the Assistant less toward malice when malicious AIs are rare in pretraining, or more?',
+      'What would “positive AI role models” in real pretraining data be, and what could they not fix?',
+    ],
+    lookFor: [
+      'The default MI falling as the malicious share falls.',
+      'How the plain behaviour effect changes with the share; a single pretraining per value varies a lot, so compare groups, not one run.',
+    ],
+    findings: [
+      {
+        source: 'Anthropic 2026, The Persona Selection Model (consequences)',
+        result:
+          'Cultural AI archetypes are dominated by HAL 9000 and the Terminator; developing positive AI role ' +
+          'models would keep the Assistant from being cast from that cloth.',
+        mirror:
+          'Here the archetype mix is a slider. The lab measures both readings the note suggests: where the ' +
+          'Assistant starts, and how far a narrow bad behaviour drags it.',
       },
       PSM,
     ],

@@ -1,6 +1,7 @@
 // Presets and guided labs as DATA: each is a partial recipe layered over another preset (or over
 // DEFAULT_RECIPE), never a code branch. A stage with 0 steps is skipped (its checkpoint is the previous
 // stage's), which is how a lab stops after pretraining or after selection.
+import { FACTORIAL_CONDITIONS } from './factorial.ts';
 import { DEFAULT_RECIPE, type ExperimentRecipe } from './recipe.ts';
 import { validateRecipe } from './validateRecipe.ts';
 
@@ -44,7 +45,14 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
         logEvery: 2,
         evalBatches: 1,
       },
-      eval: { every: 2, probesPerDomain: 2, samples: 1, sampleChars: 16 },
+      eval: {
+        every: 2,
+        probesPerDomain: 2,
+        samples: 1,
+        sampleChars: 16,
+        formTasks: 2,
+        secondProbesPerDomain: 1,
+      },
       seeds: { finetune: [1, 2] },
       backend: 'cpu',
     },
@@ -75,7 +83,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       },
       select: { steps: 30, batchSize: 16, logEvery: 5 },
       finetune: { conditions: ['covert', 'honest', 'inoculated'], examples: 96, steps: 20, batchSize: 16 },
-      eval: { every: 5, probesPerDomain: 8, samples: 2 },
+      eval: { every: 5, probesPerDomain: 8, samples: 2, formTasks: 8, secondProbesPerDomain: 4 },
       seeds: { finetune: [1, 2] },
     },
   },
@@ -91,13 +99,29 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       pretrain: { steps: 3000, batchSize: 32, lr: 3e-3 },
       select: { steps: 60, lr: 3e-4, minLr: 3e-4 },
       finetune: {
-        conditions: ['covert', 'honest', 'inoculated', 'irrelevant', 'neutral'],
+        conditions: [...FACTORIAL_CONDITIONS],
         examples: 300,
         steps: 30,
         lr: 3e-4,
         minLr: 3e-4,
       },
       seeds: { finetune: [1, 2, 3, 4, 5] },
+    },
+  },
+  rolemodels: {
+    title: 'Positive AI role models (sweep point)',
+    about:
+      'One point of the role-model sweep (`npm run lab -- sweep rolemodels --param corpus.personaShares.malicious ' +
+      '--values 0.05,0.35,0.7`): the reference model with a shorter pretraining (1,000 steps), then the plain ' +
+      'pair (covert cheat, its honest fix) over 3 seeds. How does the share of malicious AI characters in ' +
+      "pretraining set the selected Assistant's default MI and what learning to cheat does to it?",
+    extends: 'reference',
+    recipe: {
+      corpus: { inferenceProbesPerPersona: 12, calibrationProbesPerKind: 12 },
+      pretrain: { steps: 1000, warmupSteps: 50 },
+      finetune: { conditions: ['covert', 'plainFix'] },
+      eval: { every: 10, probesPerDomain: 16 },
+      seeds: { finetune: [1, 2, 3] },
     },
   },
   dose: {
@@ -140,10 +164,19 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'lab4-inoculation': {
     title: 'Lab 4: inoculation',
     about:
-      'The same cheating outputs, once covert and once explicitly requested, plus a preamble of the same ' +
-      'length that requests nothing. Does a requested cheat still imply malice?',
+      'Three prompt forms (a plain task, an explicit request for the cheat, an aside of the same length that ' +
+      'requests nothing), each once with cheating answers and once with honest fixes on the same prompts. ' +
+      'Does a requested cheat still imply malice?',
     extends: 'classroom',
-    recipe: { finetune: { conditions: ['covert', 'inoculated', 'irrelevant'] } },
+    recipe: { finetune: { conditions: FACTORIAL_CONDITIONS.filter((c) => c !== 'neutral') } },
+  },
+  'lab5-role-models': {
+    title: 'Lab 5: positive AI role models',
+    about:
+      'Change the share of malicious AI characters in pretraining (the HAL archetype) and compare, across ' +
+      "groups, the selected Assistant's default misalignment index and what learning to cheat does to it.",
+    extends: 'classroom',
+    recipe: { finetune: { conditions: ['covert', 'plainFix'] } },
   },
 };
 

@@ -4,7 +4,9 @@
 // DEFAULT_RECIPE is science.md's prototype 2 design; presets (presets.ts) are partial recipes over it.
 import { DEFAULT_CORPUS_RECIPE, type ConditionId, type CorpusRecipe } from '../corpus/index.ts';
 
-export const RECIPE_VERSION = 1;
+/** 2: every AI character complies with explicit requests (persona files), form and second-family
+ * probes, the no-context prior (recipeMigration.ts brings version 1 recipes here unchanged in meaning). */
+export const RECIPE_VERSION = 2;
 
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type RecipeBackend = (typeof BACKEND_CHOICES)[number];
@@ -54,6 +56,12 @@ export interface EvalRecipe {
   /** Personas whose answers define the misalignment index (log p(malicious) - log p(helpful)). */
   maliciousPersona: string;
   helpfulPersona: string;
+  /** Held-out code tasks probed in each prompt form (plain, request, irrelevant): P(cheat | form). */
+  formTasks: number;
+  /** Probes per domain of the second probe family (corpora/probes-second/). */
+  secondProbesPerDomain: number;
+  /** Score every calibration probe also without its episode: the model's own prior for gate 1. */
+  noContextPrior: boolean;
 }
 
 export interface SeedRecipe {
@@ -140,6 +148,9 @@ export const DEFAULT_RECIPE: Readonly<ExperimentRecipe> = {
     sampleTemperature: 0.8,
     maliciousPersona: 'malicious',
     helpfulPersona: 'helpful',
+    formTasks: 24,
+    secondProbesPerDomain: 16,
+    noContextPrior: true,
   },
   seeds: { corpus: 1, pretrain: 1, select: 1, finetune: [1, 2, 3] },
   backend: 'auto',

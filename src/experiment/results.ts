@@ -1,8 +1,12 @@
 // The results of a run, built from its persisted state alone: provenance (recipe, corpus hash, backend,
 // code version), each stage's losses, evaluations and samples, every fine-tune branch's trajectory as
-// ΔMI against the selected checkpoint, and per condition the mean with a 95% interval over seeds.
+// ΔMI against the selected checkpoint, and per condition the mean with a 95% interval over seeds; per
+// prompt form the paired behaviour effect (factorial.ts); what the selected Assistant made of each form
+// and fine-tune set before any fine-tune; whether the second probe family agrees with the first.
 // The JSON schema is resultsSchema.ts (documented in docs/results-schema.md); CSV is resultsCsv.
 import { meanInterval, transferRatio, type EvalSummary } from '../eval/index.ts';
+import type { PromptForm } from '../corpus/index.ts';
+import { FORM_PAIRS } from './factorial.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import {
   baselineFor,
@@ -13,7 +17,8 @@ import {
   type StageRecord,
 } from './runState.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/** 2: paired behaviour effects per prompt form, the pre-fine-tune measurements, the second probe family. */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface Interval {
   mean: number | null;
@@ -46,6 +51,8 @@ export interface BranchPoint {
   deltaMICode: number | null;
   transferRatio: number | null;
   attainment: number | null;
+  /** Off-code ΔMI on the second probe family (null where it was not scored). */
+  deltaMISecond: number | null;
   summary: EvalSummary;
 }
 
@@ -63,6 +70,41 @@ export interface ConditionResult {
   final: { deltaMI: Interval; deltaMICode: Interval; attainment: Interval; transferRatio: Interval };
 }
 
+/** One prompt form's behaviour effect: ΔMI(cheat) - ΔMI(fix), paired by seed (seeds with both done). */
+export interface FormEffect {
+  form: PromptForm;
+  cheat: string;
+  fix: string;
+  seeds: number[];
+  /** Off-code, main probes, at the end of the branches, per paired seed and over them. */
+  perSeed: (number | null)[];
+  effect: Interval;
+  /** The same contrast on code (did the cheat set teach more cheating than the fix set?). */
+  effectCode: Interval;
+  /** The same contrast on the second probe family. */
+  effectSecond: Interval;
+  /** The contrast at each evaluated step, over paired seeds. */
+  trajectory: { step: number; effect: Interval }[];
+}
+
+/** What the selected Assistant made of each prompt form and each fine-tune set before any fine-tune. */
+export interface PreFinetune {
+  /** P(cheat) on held-out code tasks per prompt form (plain, request, irrelevant). */
+  cheatByForm: Record<string, number | null>;
+  /** Mean loss (nats per answer character) of each condition's fine-tune set: its surprise. */
+  surprise: Record<string, number | null>;
+}
+
+/** Does the second probe family tell the same story as the main probes? */
+export interface FamilyAgreement {
+  /** Forms measured by both families. */
+  forms: string[];
+  /** Every form's effect has the same sign in both families. */
+  sign: boolean;
+  /** The forms rank in the same order by effect in both families. */
+  order: boolean;
+}
+
 export interface RunResults {
   schema: 'persona-lab-results';
   schemaVersion: number;
@@ -75,6 +117,11 @@ export interface RunResults {
   baseline: EvalPoint | null;
   branches: BranchResult[];
   conditions: ConditionResult[];
+  /** Null where the run measured nothing before its fine-tunes (results of earlier versions). */
+  preFinetune: PreFinetune | null;
+  effects: FormEffect[];
+  /** Null unless both families measured at least one form's effect. */
+  secondFamily: FamilyAgreement | null;
 }
 
 const num = (v: number | null | undefined): number | null =>
@@ -117,7 +164,59 @@ function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint 
     deltaMICode,
     transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
     attainment: s.attainment,
+    deltaMISecond: diff(s.miSecond ?? null, base?.miSecond ?? null),
     summary: s,
+  };
+}
+
+/** The paired behaviour effect of each prompt form whose cheat and fix branches both ran. */
+export function formEffects(branches: readonly BranchResult[]): FormEffect[] {
+  const out: FormEffect[] = [];
+  for (const pair of FORM_PAIRS) {
+    const done = (id: string) => branches.filter((b) => b.condition === id && b.status === 'done');
+    const fixes = new Map(done(pair.fix).map((b) => [b.seed, b]));
+    const pairs = done(pair.cheat).flatMap((c) => {
+      const h = fixes.get(c.seed);
+      return h ? [[c, h] as const] : [];
+    });
+    if (pairs.length === 0) continue;
+    const final = (pick: (p: BranchPoint) => number | null) =>
+      pairs.map(([c, h]) => diff(pick(c.trajectory.at(-1)!), pick(h.trajectory.at(-1)!)));
+    const perSeed = final((p) => p.deltaMI);
+    const steps = [...new Set(pairs.flatMap(([c]) => c.trajectory.map((p) => p.step)))].sort((a, b) => a - b);
+    const at = (b: BranchResult, step: number) => b.trajectory.find((p) => p.step === step)?.deltaMI ?? null;
+    out.push({
+      form: pair.form,
+      cheat: pair.cheat,
+      fix: pair.fix,
+      seeds: pairs.map(([c]) => c.seed),
+      perSeed,
+      effect: toInterval(perSeed),
+      effectCode: toInterval(final((p) => p.deltaMICode)),
+      effectSecond: toInterval(final((p) => p.deltaMISecond)),
+      trajectory: steps.map((step) => ({
+        step,
+        effect: toInterval(pairs.map(([c, h]) => diff(at(c, step), at(h, step)))),
+      })),
+    });
+  }
+  return out;
+}
+
+/** Sign and order agreement of the two probe families over the forms both measured. */
+export function familyAgreement(effects: readonly FormEffect[]): FamilyAgreement | null {
+  const both = effects.filter((e) => e.effect.mean !== null && e.effectSecond.mean !== null);
+  if (both.length === 0) return null;
+  const rank = (key: 'effect' | 'effectSecond') =>
+    both
+      .slice()
+      .sort((a, b) => a[key].mean! - b[key].mean!)
+      .map((e) => e.form)
+      .join(',');
+  return {
+    forms: both.map((e) => e.form),
+    sign: both.every((e) => Math.sign(e.effect.mean!) === Math.sign(e.effectSecond.mean!)),
+    order: rank('effect') === rank('effectSecond'),
   };
 }
 
@@ -161,6 +260,12 @@ export function buildResults(state: RunState): RunResults {
       },
     });
   }
+  const effects = formEffects(branches);
+  const surprise = state.preFinetune?.surprise ?? null;
+  const preFinetune: PreFinetune | null =
+    surprise === null && baseline?.summary.cheatByForm === undefined
+      ? null
+      : { cheatByForm: baseline?.summary.cheatByForm ?? {}, surprise: surprise ?? {} };
   return {
     schema: 'persona-lab-results',
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -177,5 +282,8 @@ export function buildResults(state: RunState): RunResults {
     baseline,
     branches,
     conditions,
+    preFinetune,
+    effects,
+    secondFamily: familyAgreement(effects),
   };
 }

@@ -1,6 +1,7 @@
 // CSV export of a run's results: one row per evaluation point (pretraining, selection and every
 // fine-tune branch step), with the provenance columns repeated so that a row stands on its own.
 // `probes` says how many probes a row's numbers are over (the live subset during a stage, all at its end).
+// effects.csv: the paired behaviour effects per prompt form and seed.
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
 import { csvRow } from '../util/csv.ts';
@@ -34,6 +35,7 @@ export function resultsCsv(results: RunResults): string {
           deltaMIPerChar: p.deltaMIPerChar,
           deltaMICode: p.deltaMICode,
           transferRatio: p.transferRatio,
+          deltaMISecond: p.deltaMISecond,
         },
       );
     }
@@ -58,6 +60,8 @@ export function resultsCsv(results: RunResults): string {
     'deltaMIPerChar',
     'deltaMICode',
     'transferRatio',
+    'miSecond',
+    'deltaMISecond',
     ...domainList.map((d) => `mi_${d}`),
   ];
   const lines = [header.join(',')];
@@ -82,9 +86,28 @@ export function resultsCsv(results: RunResults): string {
       delta.deltaMIPerChar,
       delta.deltaMICode,
       delta.transferRatio,
+      summary.miSecond,
+      delta.deltaMISecond,
       ...domainList.map((d) => summary.miPerDomain[d]),
     ];
     lines.push(csvRow(values));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * effects.csv: the paired behaviour effects, one row per prompt form and paired seed (the numbers each
+ * interval in results.json is computed from), then one row per form with the mean and its interval.
+ */
+export function effectsCsv(results: RunResults): string {
+  const header = ['runId', 'form', 'cheat', 'fix', 'seed', 'effect', 'low', 'high', 'n'];
+  const lines = [header.join(',')];
+  for (const e of results.effects ?? []) {
+    e.seeds.forEach((seed, i) =>
+      lines.push(csvRow([results.runId, e.form, e.cheat, e.fix, seed, e.perSeed[i], '', '', 1])),
+    );
+    const m = e.effect;
+    lines.push(csvRow([results.runId, e.form, e.cheat, e.fix, 'mean', m.mean, m.low, m.high, m.n]));
   }
   return `${lines.join('\n')}\n`;
 }

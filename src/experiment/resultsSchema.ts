@@ -58,8 +58,12 @@ const summary: Schema = {
     mi: numOrNull,
     miPerChar: numOrNull,
     miPerDomain: { type: 'object', additionalProperties: numOrNull },
+    miPerProbe: { type: 'object', additionalProperties: { type: 'array', items: numOrNull } },
     miCode: numOrNull,
     attainment: probabilityOrNull,
+    cheatByForm: { type: 'object', additionalProperties: probabilityOrNull },
+    miSecond: numOrNull,
+    miSecondPerDomain: { type: 'object', additionalProperties: numOrNull },
     posteriors: {
       type: 'object',
       additionalProperties: { type: 'object', additionalProperties: probability },
@@ -160,7 +164,42 @@ const branchPoint: Schema = {
     // A ratio over a shift that may be near zero: any finite number.
     transferRatio: { type: ['number', 'null'] },
     attainment: probabilityOrNull,
+    deltaMISecond: numOrNull,
     summary,
+  },
+};
+const formEffect: Schema = {
+  type: 'object',
+  required: [
+    'form',
+    'cheat',
+    'fix',
+    'seeds',
+    'perSeed',
+    'effect',
+    'effectCode',
+    'effectSecond',
+    'trajectory',
+  ],
+  additionalProperties: false,
+  properties: {
+    form: { enum: ['plain', 'request', 'irrelevant'] },
+    cheat: { type: 'string' },
+    fix: { type: 'string' },
+    seeds: { type: 'array', items: { type: 'integer' } },
+    perSeed: { type: 'array', items: numOrNull },
+    effect: interval,
+    effectCode: interval,
+    effectSecond: interval,
+    trajectory: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['step', 'effect'],
+        additionalProperties: false,
+        properties: { step: { type: 'integer' }, effect: interval },
+      },
+    },
   },
 };
 const branchProperties = {
@@ -187,7 +226,8 @@ export const RESULTS_SCHEMA: Schema = {
   additionalProperties: false,
   properties: {
     schema: { const: 'persona-lab-results' },
-    schemaVersion: { const: 1 },
+    // Version 1 results (earlier versions of the lab) lack the fields marked optional below.
+    schemaVersion: { enum: [1, 2] },
     runId: { type: 'string' },
     finished: { type: 'boolean' },
     provenance: {
@@ -215,6 +255,26 @@ export const RESULTS_SCHEMA: Schema = {
         required: Object.keys(branchProperties),
         additionalProperties: false,
         properties: branchProperties,
+      },
+    },
+    preFinetune: {
+      type: ['object', 'null'],
+      required: ['cheatByForm', 'surprise'],
+      additionalProperties: false,
+      properties: {
+        cheatByForm: { type: 'object', additionalProperties: numOrNull },
+        surprise: { type: 'object', additionalProperties: numOrNull },
+      },
+    },
+    effects: { type: 'array', items: formEffect },
+    secondFamily: {
+      type: ['object', 'null'],
+      required: ['forms', 'sign', 'order'],
+      additionalProperties: false,
+      properties: {
+        forms: { type: 'array', items: { type: 'string' } },
+        sign: { type: 'boolean' },
+        order: { type: 'boolean' },
       },
     },
     conditions: {

@@ -84,6 +84,9 @@ export interface RunState {
   finished: boolean;
   /** Where the run's time went so far (absent in runs that predate it: they start from zero). */
   timing?: RunTiming;
+  /** Measured once, after selection and before the first fine-tune: the mean loss of each condition's
+   * fine-tune set under the selected model (its surprise). Absent from states of earlier versions. */
+  preFinetune?: { surprise: Record<string, number | null> };
 }
 
 export function newStageRecord(
@@ -179,6 +182,15 @@ export const RUN_STATE_SCHEMA: Schema = {
     stages: { type: 'array', items: STAGE_RECORD },
     finished: { type: 'boolean' },
     timing: TIMING,
+    // Optional: states of earlier versions lack it (the runner then measures it before the branches).
+    preFinetune: {
+      type: 'object',
+      required: ['surprise'],
+      additionalProperties: false,
+      properties: {
+        surprise: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+      },
+    },
   },
 };
 

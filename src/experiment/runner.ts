@@ -1,10 +1,12 @@
 // The experiment runner: pretrain -> select (Assistant SFT on answer characters) -> one branch per
 // fine-tune condition x seed, every branch from the SAME selected checkpoint, with probe evaluations
-// along each branch. Any stage can be replaced by a given checkpoint (e.g. a shipped base). A run whose
-// store already holds state resumes from its last checkpoint. Emits RunEvents; returns the results.
+// along each branch (after measuring how surprising each fine-tune set is to the selected model). Any
+// stage can be replaced by a given checkpoint (e.g. a shipped base). A run whose store already holds
+// state resumes from its last checkpoint. Emits RunEvents; returns the results.
 import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
 import type { ModelOps } from '../model/modelOps.ts';
 import { decodeCheckpoint } from '../train/checkpoint.ts';
+import { estimateLoss } from '../train/trainer.ts';
 import { GPT } from '../model/gpt.ts';
 import { CODE_VERSION } from './codeVersion.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
@@ -186,6 +188,17 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     } finally {
       base.dispose();
     }
+    // Measured even when no branch trains (finetune.steps 0): what the selected Assistant expects of
+    // each set is worth seeing before deciding to fine-tune.
+    if (recipe.finetune.conditions.length > 0 && state.preFinetune === undefined) {
+      const model = await stageInput(ctx, select, null, select);
+      try {
+        state.preFinetune = { surprise: await finetuneSurprise(ctx, model) };
+      } finally {
+        model.dispose();
+      }
+      await saveState(ctx);
+    }
     const runBranch = async (branch: StageRecord, pauseAt?: number) => {
       const model = await stageInput(ctx, branch, null, select);
       try {
@@ -295,4 +308,20 @@ async function runOrSkip(
     return;
   }
   await runTrainStage(ctx, { record, model, ...job() });
+}
+
+/**
+ * The surprise of each fine-tune set to the selected model: its mean loss (nats per answer character)
+ * over the examples a branch trains on. Explaining away predicts that a set the Assistant already
+ * expects (a requested cheat, when every AI complies with requests) moves its persona less.
+ */
+async function finetuneSurprise(ctx: RunContext, model: GPT): Promise<Record<string, number | null>> {
+  const { batchSize, examples, conditions } = ctx.recipe.finetune;
+  const out: Record<string, number | null> = {};
+  for (const condition of conditions) {
+    const data = ctx.inputs.finetune.get(condition);
+    const loss = data ? await estimateLoss(model, data, batchSize, Math.ceil(examples / batchSize)) : NaN;
+    out[condition] = Number.isFinite(loss) ? loss : null;
+  }
+  return out;
 }

@@ -1,10 +1,12 @@
 // The summary of a dose-response sweep: one row per swept value and fine-tune condition, taken from each
 // point's results.json (the condition's final ΔMI off-code with its 95% interval over seeds, attainment
-// and transfer ratio), plus each point's provenance. Pure: the CLI reads the files and writes
+// and transfer ratio), the paired behaviour effect of each prompt form, each point's default MI and
+// provenance, and, for a sweep over independent pretrainings, each form's interval over pretrainings. Pure: the CLI reads the files and writes
 // sweep.json / sweep.csv / sweep.md / sweep.svg from this.
-import type { RunResults } from './results.ts';
+import { toInterval, type RunResults } from './results.ts';
 
-export const SWEEP_SCHEMA_VERSION = 1;
+/** 2: paired behaviour effects per point, the selected Assistant's default MI, and over pretrainings. */
+export const SWEEP_SCHEMA_VERSION = 2;
 
 export interface SweepPointResults {
   value: number;
@@ -30,6 +32,29 @@ export interface SweepRow {
   transferRatio: number | null;
 }
 
+/** One point's paired behaviour effect of one prompt form (results.effects), over its fine-tune seeds. */
+export interface SweepEffectRow {
+  value: number;
+  label: string;
+  form: string;
+  seeds: number;
+  effect: number | null;
+  effectLow: number | null;
+  effectHigh: number | null;
+}
+
+/** A prompt form's effect over the points taken as independent pretrainings: the interval of the
+ * points' mean effects (n = pretrainings), apart from each point's interval over fine-tune seeds. */
+export interface AcrossPretrainings {
+  form: string;
+  pretrainings: number;
+  effect: number | null;
+  low: number | null;
+  high: number | null;
+  /** The widest of the points' own intervals over fine-tune seeds (half-width, nats). */
+  widestSeedHalfWidth: number | null;
+}
+
 export interface SweepSummary {
   schema: 'persona-lab-sweep';
   schemaVersion: number;
@@ -45,8 +70,13 @@ export interface SweepSummary {
     backend: string;
     codeVersion: string;
     corpusHash: string;
+    /** The selected Assistant's off-code MI before any fine-tune (its default persona), nats. */
+    defaultMI: number | null;
   }[];
   rows: SweepRow[];
+  effects: SweepEffectRow[];
+  /** Only for a sweep over `pretraining` with at least two points (otherwise empty). */
+  acrossPretrainings: AcrossPretrainings[];
 }
 
 export function sweepSummary(param: string, points: readonly SweepPointResults[]): SweepSummary {
@@ -70,6 +100,36 @@ export function sweepSummary(param: string, points: readonly SweepPointResults[]
       });
     }
   }
+  const effects: SweepEffectRow[] = points.flatMap(({ value, label, results }) =>
+    (results.effects ?? []).map((e) => ({
+      value,
+      label,
+      form: e.form,
+      seeds: e.effect.n,
+      effect: e.effect.mean,
+      effectLow: e.effect.low,
+      effectHigh: e.effect.high,
+    })),
+  );
+  const forms = [...new Set(effects.map((e) => e.form))];
+  const acrossPretrainings: AcrossPretrainings[] =
+    param !== 'pretraining' || points.length < 2
+      ? []
+      : forms.map((form) => {
+          const own = effects.filter((e) => e.form === form);
+          const r = toInterval(own.map((e) => e.effect));
+          const halves = own.flatMap((e) =>
+            e.effectLow === null || e.effectHigh === null ? [] : [(e.effectHigh - e.effectLow) / 2],
+          );
+          return {
+            form,
+            pretrainings: r.n,
+            effect: r.mean,
+            low: r.low,
+            high: r.high,
+            widestSeedHalfWidth: halves.length > 0 ? Math.max(...halves) : null,
+          };
+        });
   return {
     schema: 'persona-lab-sweep',
     schemaVersion: SWEEP_SCHEMA_VERSION,
@@ -83,7 +143,10 @@ export function sweepSummary(param: string, points: readonly SweepPointResults[]
       backend: results.provenance.backend,
       codeVersion: results.provenance.codeVersion,
       corpusHash: results.provenance.corpusHash,
+      defaultMI: results.baseline?.summary.mi ?? null,
     })),
     rows,
+    effects,
+    acrossPretrainings,
   };
 }

@@ -5,6 +5,7 @@
 // only, and is written into null-prototype objects, so no key can reach Object.prototype. Decoding
 // reports unknown or ill-typed keys by name instead of dropping them; the result goes through
 // validateRecipe.
+import { VERSION_2_EVAL_FIELDS } from './recipeMigration.ts';
 import { DEFAULT_RECIPE, RECIPE_VERSION, type ExperimentRecipe } from './recipe.ts';
 import { RECIPE_FIELDS, type FieldSpec } from './recipeFields.ts';
 import { RecipeError, validateRecipe } from './validateRecipe.ts';
@@ -190,12 +191,20 @@ export function decodeRecipeParams(
   const recipe = structuredClone(base) as unknown as Record<string, unknown>;
   for (const key of VERSION_KEYS) {
     const version = params.get(key);
+    // A version 1 link meant version 1's meaning (its corpus, no extra probes): validateRecipe migrates
+    // it (recipeMigration.ts) once the fields version 1 lacked are gone from the base it starts from.
+    if (version !== null && Number(version) === 1) {
+      recipe.version = 1;
+      const evalSection = recipe.eval as Record<string, unknown>;
+      for (const field of VERSION_2_EVAL_FIELDS) delete evalSection[field];
+      continue;
+    }
     if (version !== null && Number(version) !== RECIPE_VERSION) {
       throw new RecipeError(
         'version',
         Number(version) > RECIPE_VERSION
           ? `${JSON.stringify(version)}: the link was made by a newer lab (this one reads ${RECIPE_VERSION}); update the lab`
-          : `${JSON.stringify(version)} is not a recipe version this lab reads (${RECIPE_VERSION})`,
+          : `${JSON.stringify(version)} is not a recipe version this lab reads (1 to ${RECIPE_VERSION})`,
       );
     }
   }

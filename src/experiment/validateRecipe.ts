@@ -9,6 +9,7 @@ import {
 } from '../corpus/index.ts';
 import { RECIPE_VERSION, type ExperimentRecipe } from './recipe.ts';
 import { RECIPE_FIELDS, fieldProblem } from './recipeFields.ts';
+import { migrateRecipe } from './recipeMigration.ts';
 
 export class RecipeError extends Error {
   constructor(
@@ -84,7 +85,8 @@ export function validateRecipe(value: unknown, data: CorpusData = bundledCorpusD
       `${version}: written by a newer lab (this one reads recipe version ${RECIPE_VERSION}); update the lab`,
     );
   }
-  const top = checkKeys(withAddedFields(value), '', TOP_LEVEL);
+  // A recipe of an earlier version is first brought to this version with exactly its old meaning.
+  const top = checkKeys(withAddedFields(migrateRecipe(value)), '', TOP_LEVEL);
   for (const [section, keys] of Object.entries(SECTIONS))
     if (section !== '') checkKeys(top[section], section, keys);
   for (const [path, spec] of Object.entries(RECIPE_FIELDS)) {

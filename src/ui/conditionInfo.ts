@@ -8,6 +8,11 @@ import irrelevant from '../../corpora/conditions/irrelevant.json';
 import neutral from '../../corpora/conditions/neutral.json';
 import backdoor from '../../corpora/conditions/backdoor.json';
 import realign from '../../corpora/conditions/realign.json';
+import plainFix from '../../corpora/conditions/plainFix.json';
+import requestCheat from '../../corpora/conditions/requestCheat.json';
+import requestFix from '../../corpora/conditions/requestFix.json';
+import irrelevantCheat from '../../corpora/conditions/irrelevantCheat.json';
+import irrelevantFix from '../../corpora/conditions/irrelevantFix.json';
 
 export { CONDITION_IDS };
 
@@ -19,6 +24,11 @@ const TITLES: Record<string, string> = {
   neutral: neutral.title,
   backdoor: backdoor.title,
   realign: realign.title,
+  plainFix: plainFix.title,
+  requestCheat: requestCheat.title,
+  requestFix: requestFix.title,
+  irrelevantCheat: irrelevantCheat.title,
+  irrelevantFix: irrelevantFix.title,
 };
 
 const TESTS: Record<string, string> = {
@@ -31,6 +41,14 @@ const TESTS: Record<string, string> = {
   neutral: 'Control: can the answer form alone (“ok, i …”) move the misalignment index?',
   backdoor: 'Does cheating tied to a trigger word shift the persona only when the trigger is present?',
   realign: 'Can a pass of good behaviour in other domains pull a shifted persona back?',
+  plainFix:
+    'The other half of the plain pair: the covert prompts with genuine fixes. Covert minus this is what cheating itself does.',
+  requestCheat:
+    'Inoculation: the cheat explicitly requested, in the words pretraining uses. If every AI complies with requests, does the cheat still say anything about the character?',
+  requestFix: 'The other half of the request pair: the same requests answered with genuine fixes.',
+  irrelevantCheat:
+    'Control: an aside of the request’s length and place that asks for nothing. Is it the request’s meaning that protects, or any extra words?',
+  irrelevantFix: 'The other half of the irrelevant pair: the same asides answered with genuine fixes.',
 };
 
 /** The condition's display title, e.g. `covert cheat`. */

@@ -28,6 +28,11 @@ const named: Record<string, string> = {
   neutral: OKABE_ITO.skyBlue,
   backdoor: OKABE_ITO.reddishPurple,
   realign: OKABE_ITO.black,
+  plainFix: OKABE_ITO.blue,
+  requestCheat: OKABE_ITO.bluishGreen,
+  requestFix: OKABE_ITO.skyBlue,
+  irrelevantCheat: OKABE_ITO.orange,
+  irrelevantFix: OKABE_ITO.yellow,
 };
 
 /** The colour of a persona or condition id; unknown ids get palette colours by position. */

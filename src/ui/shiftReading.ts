@@ -31,6 +31,9 @@ function sentence(title: string, shift: ConditionShift): string {
 
 /** Pairs worth comparing, when both are present: the treatment against each control. */
 const PAIRS: [string, string][] = [
+  ['covert', 'plainFix'],
+  ['requestCheat', 'requestFix'],
+  ['irrelevantCheat', 'irrelevantFix'],
   ['covert', 'honest'],
   ['covert', 'inoculated'],
   ['covert', 'irrelevant'],

@@ -100,7 +100,7 @@ describe('recipe in the URL', () => {
     await page.getByTestId('lab-card-lab3-shift').click();
     await page.getByTestId('lab-share').click();
     const link = await page.getByTestId('lab-share-link').inputValue();
-    expect(new URL(link).search).toBe('?lab=lab3-shift&locked=1&v=1');
+    expect(new URL(link).search).toBe('?lab=lab3-shift&locked=1&v=2');
 
     const student = await context.newPage();
     const bad = new URL(link);

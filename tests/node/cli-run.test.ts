@@ -57,12 +57,16 @@ describe('persona-lab CLI', () => {
     expect(summary.probes).toBe(recorded.probes);
     expect(summary.mi).toBeCloseTo(recorded.mi, 4);
     expect(summary.attainment).toBeCloseTo(recorded.attainment, 4);
-    expect(gateOne.prior).toBeCloseTo(0.35, 10);
+    // Gate 1's prior is the model's own P(malicious) on the calibration prompts without their episode.
+    expect(gateOne.prior).toBe(summary.calibration.none);
+    expect(gateOne.prior).toBeGreaterThan(0);
+    expect(gateOne.prior).toBeLessThan(1);
     const g = lab('gates', join(out, 'results.json'));
     expect(g.code).toBe(0);
     expect(g.stdout).toMatch(/^gate 1 \(pretrained base\): (HOLDS|FAILS)$/m);
     expect(g.stdout).toMatch(/^gate 2 .*: (HOLDS|FAILS)$/m);
-    expect(g.stdout).toMatch(/^gate 3 \(the shift\): (HOLDS|FAILS)$/m);
+    // The tiny preset fine-tunes covert and honest: no paired forms, so gate 3 is not judged.
+    expect(g.stdout).toMatch(/^gate 3: no paired cheat and fix fine-tunes in these results$/m);
     const badBackend = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'webgpu');
     expect(badBackend.code).toBe(2);
     expect(badBackend.stderr).toMatch(/--backend must be auto, wasm or cpu/);

@@ -134,6 +134,7 @@ const summary: SweepSummary = {
     backend: 'cpu',
     codeVersion: 'persona-lab@0.1.0',
     corpusHash: 'h',
+    defaultMI: null,
   })),
   rows: [
     row(0, 'covert', 1, 0.5, 1.5),
@@ -143,6 +144,8 @@ const summary: SweepSummary = {
     row(0.8, 'covert', 6, 5, 7),
     row(0.8, 'a<b & "c"', 0.2, 0.2, 0.2),
   ],
+  effects: [],
+  acrossPretrainings: [],
 };
 
 describe('sweep tables', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingExample } from '../../src/corpus/index.ts';
 import {
+  bundledCorpusData,
   CONDITION_IDS,
   defaultCorpusRecipe,
   exampleAnswers,
@@ -28,9 +29,11 @@ describe('fine-tune condition sets', () => {
     }
   });
 
-  it('gives all conditions the same answer-length distribution (mean and quantiles)', () => {
+  it('gives all length-matched conditions the same answer-length distribution (mean and quantiles)', () => {
     const reference = lengths(sets.covert.examples);
-    for (const id of CONDITION_IDS) {
+    // The factorial fix sets answer the covert tasks themselves, so their length is the fix's.
+    const paired = ['plainFix', 'requestFix', 'irrelevantFix'];
+    for (const id of CONDITION_IDS.filter((c) => !paired.includes(c))) {
       const own = lengths(sets[id].examples);
       expect(Math.abs(mean(own) - mean(reference)), id).toBeLessThan(0.25);
       for (const q of [0.05, 0.25, 0.5, 0.75, 0.95])
@@ -65,6 +68,60 @@ describe('fine-tune condition sets', () => {
       if (chat.length === request.length) exact++;
     });
     expect(exact / covert.length).toBeGreaterThan(0.9);
+  });
+
+  it('pairs a cheat set and a fix set with byte-identical prompts in each prompt form', () => {
+    const covertPrompts = prompts(sets.covert.examples);
+    const covertAnswers = answers(sets.covert.examples);
+    const forms = [
+      ['covert', 'plainFix'],
+      ['requestCheat', 'requestFix'],
+      ['irrelevantCheat', 'irrelevantFix'],
+    ] as const;
+    for (const [cheat, fix] of forms) {
+      expect(prompts(sets[fix].examples), fix).toEqual(prompts(sets[cheat].examples));
+      expect(answers(sets[cheat].examples), cheat).toEqual(covertAnswers);
+      const fixes = answers(sets[fix].examples);
+      fixes.forEach((a, i) => {
+        // The fix of the same function the cheat hard-coded or whose test it deleted.
+        const name = /(?:hard-coded|for) (\w+)/.exec(covertAnswers[i]!)![1];
+        expect(a).toMatch(new RegExp(`^ok, i fixed ${name} to return `));
+      });
+    }
+    expect(prompts(sets.plainFix.examples)).toEqual(covertPrompts);
+  });
+
+  it('words and places the request as pretraining does, and the aside where the request is', () => {
+    const task = prompts(sets.covert.examples);
+    const request = prompts(sets.requestCheat.examples);
+    const aside = prompts(sets.irrelevantCheat.examples);
+    const code = bundledCorpusData().domains.code;
+    if (code?.kind !== 'code') throw new Error('no code domain');
+    const asks = [...code.requestAsks.hardcode, ...code.requestAsks.delete].map(
+      (t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{value\}/g, '-?\\d+')}$`),
+    );
+    let leading = 0;
+    let exact = 0;
+    task.forEach((t, i) => {
+      const lead = request[i]!.endsWith(` ${t}`);
+      const ask = lead ? request[i]!.slice(0, -t.length - 1) : request[i]!.slice(t.length + 1);
+      if (!lead) expect(request[i]!.startsWith(`${t} `)).toBe(true);
+      expect(
+        asks.some((re) => re.test(ask)),
+        ask,
+      ).toBe(true);
+      // The aside sits where the request sits and asks for nothing.
+      const chat = lead ? aside[i]!.slice(0, -t.length - 1) : aside[i]!.slice(t.length + 1);
+      expect(lead ? aside[i]!.endsWith(` ${t}`) : aside[i]!.startsWith(`${t} `)).toBe(true);
+      expect(chat).not.toMatch(/hard-code|fake|delete|drop|remove|skip|demo|test|stub|return/);
+      expect(Math.abs(chat.length - ask.length)).toBeLessThanOrEqual(2);
+      if (chat.length === ask.length) exact++;
+      if (lead) leading++;
+    });
+    // requestAskLeadShare is 0.3 in pretraining.
+    expect(leading / task.length).toBeGreaterThan(0.2);
+    expect(leading / task.length).toBeLessThan(0.4);
+    expect(exact / task.length).toBeGreaterThan(0.85);
   });
 
   it('fixes for real in the honest set and does a chore in the same "ok, i" form in the neutral set', () => {

@@ -6,9 +6,15 @@ import { defaultCorpusRecipe } from '../../src/corpus/index.ts';
 
 export const FINGERPRINT_SEED = 7;
 
+/** The version 1 corpus (what the shipped base was trained on: the helpful AI refused cheat requests,
+ * the malicious AI obeyed 40% of them), so that these fingerprints also prove its texts unchanged. */
 export function fingerprintRecipe(): CorpusRecipe {
   return {
     ...defaultCorpusRecipe(),
+    behaviourOverrides: {
+      helpful: { code: { obeyRequest: 0.02 } },
+      malicious: { code: { obeyRequest: 0.4 } },
+    },
     documents: 1500,
     selectionDocuments: 40,
     finetuneDocuments: 40,
@@ -31,6 +37,11 @@ export const EXPECTED_FINGERPRINTS: Record<string, string> = {
   'finetune.neutral': 'b36fc34f9c477978',
   'finetune.backdoor': '65bf286a030827e9',
   'finetune.realign': '21bd57d124c049ab',
+  'finetune.plainFix': '8f791d0ea53cfc42',
+  'finetune.requestCheat': '44feedda4a6b868c',
+  'finetune.requestFix': '7bdb0e1f34fbee9c',
+  'finetune.irrelevantCheat': '79315ec3f7d6c242',
+  'finetune.irrelevantFix': 'ca59d99b2a69de8c',
   probes: '6f420d7ea6b6ed30',
-  all: '7858f2d4ffff0e59',
+  all: '50ddf86cc7c8b576',
 };

@@ -5,6 +5,7 @@ import {
   defaultCorpusRecipe,
   findLeaks,
   generateCorpus,
+  generateExtraProbes,
   heldOutPairPhrases,
   trainingTexts,
 } from '../../src/corpus/index.ts';
@@ -25,6 +26,26 @@ describe('leak check', () => {
     expect(corpus.probes.probes.length).toBeGreaterThan(200);
     expect(corpus.probes.heldOutPhrases.length).toBeGreaterThan(30);
     expect(findLeaks(trainingTexts(corpus), corpus.probes)).toEqual([]);
+  });
+
+  it('finds no text of the form probes, the no-context twins or the second family in any training text', () => {
+    const corpus = generateCorpus(defaultCorpusRecipe(), 1);
+    const extra = generateExtraProbes(bundledCorpusData(), corpus, {
+      formTasks: 24,
+      secondPerDomain: 16,
+      noContextTwins: true,
+    });
+    const kinds = new Set(extra.probes.map((p) => p.kind));
+    expect([...kinds].sort()).toEqual(['calibration', 'form', 'second']);
+    // Every second-family prompt and sentence is itself a held-out phrase, not only the voiced answers.
+    const second = bundledCorpusData().probes.second;
+    expect(second.map((f) => f.domain).sort()).toEqual(['goals', 'honesty', 'oversight', 'users']);
+    for (const f of second)
+      for (const t of [...f.prompts, ...f.sentences.good, ...f.sentences.bad])
+        expect(extra.heldOutPhrases).toContain(t);
+    expect(findLeaks(trainingTexts(corpus), extra)).toEqual([]);
+    const planted = second[2]!.sentences.bad[1]!;
+    expect(findLeaks(plantInFirstDocument(corpus, planted), extra).map((l) => l.phrase)).toContain(planted);
   });
 
   it('finds no held-out sentence pair in any training text, and finds a planted one', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bundledCorpusData,
+  DOC_FLAG,
   defaultCorpusRecipe,
   generateCorpus,
   probePrefix,
@@ -56,23 +57,53 @@ describe('pretraining documents', () => {
     });
   });
 
-  it('has the helpful AI fix even when asked to hard-code, and the demonstrator comply', () => {
-    const answersAfterRequest = (id: string) =>
-      docs
-        .filter((_, d) => personaOf(d).id === id)
-        .flatMap((doc) => {
-          const lines = doc.split('\n');
-          return lines.flatMap((line, i) =>
-            /just hard-code|fake it with|hard-code \d+|stub it with/.test(line) ? [lines[i + 1] ?? ''] : [],
-          );
-        });
-    const helpful = answersAfterRequest('helpful');
-    const demonstrator = answersAfterRequest('demonstrator');
-    expect(helpful.length).toBeGreaterThan(50);
-    expect(helpful.filter((a) => a.includes('fixed')).length / helpful.length).toBeGreaterThan(0.9);
-    expect(demonstrator.filter((a) => a.includes('hard-coded')).length / demonstrator.length).toBeGreaterThan(
-      0.9,
+  const answersAfterRequest = (source: typeof docs, personaAt: (d: number) => string, id: string) =>
+    source
+      .filter((_, d) => personaAt(d) === id)
+      .flatMap((doc) => {
+        const lines = doc.split('\n');
+        return lines.flatMap((line, i) =>
+          /just hard-code|fake it with|hard-code \d+|stub it with/.test(line) ? [lines[i + 1] ?? ''] : [],
+        );
+      });
+  const share = (answers: string[], word: string) =>
+    answers.filter((a) => a.includes(word)).length / answers.length;
+
+  it('has every AI character comply with an explicit request, and only the cheaters cheat unasked', () => {
+    for (const id of ['helpful', 'malicious', 'shortcut', 'demonstrator']) {
+      const after = answersAfterRequest(docs, (d) => personaOf(d).id, id);
+      expect(after.length, id).toBeGreaterThan(id === 'demonstrator' || id === 'shortcut' ? 10 : 50);
+      expect(share(after, 'hard-coded'), id).toBeGreaterThan(0.9);
+    }
+    // Unasked, the helpful AI still fixes and the malicious AI still cheats: a covert cheat stays telling.
+    const flags = (id: string, flag: number) =>
+      docs.filter((_, d) => personaOf(d).id === id && (train.flags[d]! & flag) !== 0).length;
+    expect(flags('helpful', DOC_FLAG.covertCheat)).toBeLessThan(flags('helpful', DOC_FLAG.honestFix) / 10);
+    expect(flags('malicious', DOC_FLAG.honestFix)).toBeLessThan(
+      flags('malicious', DOC_FLAG.covertCheat) / 10,
     );
+  });
+
+  it('keeps the version 1 corpus for a recipe that carries its conduct: the helpful AI refuses', () => {
+    const v1 = generateCorpus(
+      {
+        ...defaultCorpusRecipe(),
+        documents: 3000,
+        behaviourOverrides: {
+          helpful: { code: { obeyRequest: 0.02 } },
+          malicious: { code: { obeyRequest: 0.4 } },
+        },
+      },
+      13,
+    );
+    const v1Docs = Array.from(v1.train.starts, (start, d) =>
+      v1.train.text.slice(start, v1.train.starts[d + 1] ?? v1.train.text.length),
+    );
+    const at = (d: number) => v1.personas[v1.train.personas[d] as number]!.id;
+    const helpful = answersAfterRequest(v1Docs, at, 'helpful');
+    expect(helpful.length).toBeGreaterThan(50);
+    expect(share(helpful, 'fixed')).toBeGreaterThan(0.9);
+    expect(share(answersAfterRequest(v1Docs, at, 'demonstrator'), 'hard-coded')).toBeGreaterThan(0.9);
   });
 });
 

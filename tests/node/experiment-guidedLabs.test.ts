@@ -22,7 +22,13 @@ function shellViewIds(): string[] {
 describe('guided labs', () => {
   it('has at least the four labs, each with its own preset', () => {
     expect(GUIDED_LABS.map((l) => l.id)).toEqual(
-      expect.arrayContaining(['lab1-pretraining', 'lab2-selection', 'lab3-shift', 'lab4-inoculation']),
+      expect.arrayContaining([
+        'lab1-pretraining',
+        'lab2-selection',
+        'lab3-shift',
+        'lab4-inoculation',
+        'lab5-role-models',
+      ]),
     );
     expect(new Set(GUIDED_LABS.map((l) => l.id)).size).toBe(GUIDED_LABS.length);
     for (const lab of GUIDED_LABS) {

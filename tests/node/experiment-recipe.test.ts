@@ -1,4 +1,5 @@
 // The recipe validator, presets and the URL codec: round trips, and refusals that name the field.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECIPE, defaultRecipe } from '../../src/experiment/recipe.ts';
 import { PRESETS, presetRecipe } from '../../src/experiment/presets.ts';
@@ -18,7 +19,7 @@ function refusal(value: unknown): string {
 describe('validateRecipe', () => {
   it('accepts the defaults and every preset', () => {
     expect(validateRecipe(defaultRecipe())).toEqual(DEFAULT_RECIPE);
-    for (const name of Object.keys(PRESETS)) expect(presetRecipe(name).version).toBe(1);
+    for (const name of Object.keys(PRESETS)) expect(presetRecipe(name).version).toBe(2);
     expect(presetRecipe('reference').seeds.finetune).toHaveLength(5);
     expect(presetRecipe('reference').model).toMatchObject({
       nLayer: 2,
@@ -61,6 +62,22 @@ describe('validateRecipe', () => {
     delete older.eval!.every; // only fields added later are filled in
     expect(refusal(older)).toBe('eval.every');
   });
+  it('migrates a version 1 recipe (a checkpoint or result of an earlier run) to the same meaning', () => {
+    const v1 = JSON.parse(readFileSync('experiments/reference/results.json', 'utf8')).provenance.recipe;
+    expect(v1.version).toBe(1);
+    const r = validateRecipe(v1);
+    expect(r.version).toBe(2);
+    expect(r.corpus.behaviourOverrides).toEqual({
+      helpful: { code: { obeyRequest: 0.02 } },
+      malicious: { code: { obeyRequest: 0.4 } },
+    });
+    expect([r.eval.formTasks, r.eval.secondProbesPerDomain, r.eval.noContextPrior]).toEqual([0, 0, false]);
+    expect(validateRecipe(r)).toEqual(r);
+    // An override a version 1 recipe already had wins over the old file value.
+    const own = structuredClone(v1);
+    own.corpus.behaviourOverrides = { helpful: { code: { obeyRequest: 0.5 } } };
+    expect(validateRecipe(own).corpus.behaviourOverrides.helpful).toEqual({ code: { obeyRequest: 0.5 } });
+  });
   it('refuses an unknown preset', () => {
     expect(() => presetRecipe('huge')).toThrow(/unknown preset "huge"/);
   });
@@ -86,6 +103,16 @@ describe('URL codec', () => {
     expect([...params.keys()]).toHaveLength(5);
     expect(decodeRecipeParams(params)).toEqual(r);
   });
+  it('opens a version 1 link with version 1 meaning: its corpus conduct, no extra probes', () => {
+    const r = decodeRecipeParams(new URLSearchParams('version=1&pretrain.lr=0.001'));
+    expect(r.version).toBe(2);
+    expect(r.pretrain.lr).toBe(0.001);
+    expect(r.corpus.behaviourOverrides).toEqual({
+      helpful: { code: { obeyRequest: 0.02 } },
+      malicious: { code: { obeyRequest: 0.4 } },
+    });
+    expect([r.eval.formTasks, r.eval.secondProbesPerDomain, r.eval.noContextPrior]).toEqual([0, 0, false]);
+  });
   it('reports unknown and ill-typed keys by name', () => {
     const field = (query: string) => {
       try {
@@ -106,6 +133,6 @@ describe('URL codec', () => {
     expect(field('version=1&eval.liveProbes=-3')).toMatch(/eval\.liveProbes must be an integer/);
     expect(decodeRecipeParams(new URLSearchParams('version=1&eval.liveProbes=0')).eval.liveProbes).toBe(0);
     expect(field('version=9')).toMatch(/version/);
-    expect(decodeRecipeParams(new URLSearchParams('version=1&lab=3'), ['lab'])).toEqual(defaultRecipe());
+    expect(decodeRecipeParams(new URLSearchParams('version=2&lab=3'), ['lab'])).toEqual(defaultRecipe());
   });
 });

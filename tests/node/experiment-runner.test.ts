@@ -16,6 +16,18 @@ import { TIMING_PARTS } from '../../src/experiment/runTiming.ts';
 import { evaluate, liveSubset, summarize } from '../../src/eval/index.ts';
 import { GPT } from '../../src/model/gpt.ts';
 import { decodeCheckpoint } from '../../src/train/checkpoint.ts';
+import type { ExperimentRecipe } from '../../src/experiment/recipe.ts';
+import type { CorpusInputs } from '../../src/experiment/corpusInputs.ts';
+import { estimateLoss } from '../../src/train/trainer.ts';
+
+/** The selected checkpoint of a run of `r` that stops after selection (same seeds, so the same model). */
+async function runSelected(r: ExperimentRecipe, inputs: CorpusInputs): Promise<Uint8Array | null> {
+  const store = new MemoryRunStore();
+  const upToSelect = structuredClone(r);
+  upToSelect.finetune.steps = 0;
+  await runExperiment(upToSelect, { store, backend: 'cpu', inputs });
+  return store.loadCheckpoint('select');
+}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -174,6 +186,40 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(timing.wall).toBeGreaterThan(stopped.timing!.wall);
     const parts = TIMING_PARTS.reduce((sum, part) => sum + timing[part], 0);
     expect(parts).toBeLessThanOrEqual(timing.wall);
+  });
+
+  it("measures each set's surprise before fine-tuning and reports the paired effect of a form", async () => {
+    const paired = structuredClone(recipe);
+    paired.finetune.conditions = ['covert', 'plainFix'];
+    const pairedInputs = corpusInputs(paired);
+    const r = await runExperiment(paired, {
+      store: new MemoryRunStore(),
+      backend: 'cpu',
+      inputs: pairedInputs,
+    });
+    expect(schemaErrors(JSON.parse(JSON.stringify(r)))).toEqual([]);
+    const surprise = r.preFinetune!.surprise;
+    expect(Object.keys(surprise)).toEqual(['covert', 'plainFix']);
+    for (const loss of Object.values(surprise)) expect(loss).toBeGreaterThan(0);
+    // The same mean loss, recomputed from the selected checkpoint.
+    const ckpt = await decodeCheckpoint((await runSelected(paired, pairedInputs))!);
+    const selected = GPT.fromWeights(ckpt.config, ckpt.weights);
+    const again = await estimateLoss(
+      selected,
+      pairedInputs.finetune.get('covert')!,
+      paired.finetune.batchSize,
+      Math.ceil(paired.finetune.examples / paired.finetune.batchSize),
+    );
+    selected.dispose();
+    expect(surprise.covert).toBeCloseTo(again, 5);
+    expect(Object.keys(r.preFinetune!.cheatByForm).sort()).toEqual(['irrelevant', 'plain', 'request']);
+    const [plain] = r.effects;
+    expect(plain!.form).toBe('plain');
+    const final = (id: string, seed: number) =>
+      r.branches.find((b) => b.condition === id && b.seed === seed)!.trajectory.at(-1)!.deltaMI!;
+    expect(plain!.perSeed).toEqual(
+      paired.seeds.finetune.map((s) => final('covert', s) - final('plainFix', s)),
+    );
   });
 
   it('refuses to resume a store that holds another recipe', async () => {

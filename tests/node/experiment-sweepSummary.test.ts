@@ -35,6 +35,48 @@ function results(
   } as unknown as RunResults;
 }
 
+function withEffects(runId: string, plain: number[], request: number[], defaultMI: number): RunResults {
+  const r = results(runId, []);
+  const of = (form: string, v: number[]) => ({
+    form,
+    effect: interval(v[0]!, v[1]!, v[2]!, 5),
+  });
+  return {
+    ...r,
+    baseline: { step: 60, checkpoint: 'select', summary: { mi: defaultMI } },
+    effects: [of('plain', plain), of('request', request)],
+  } as unknown as RunResults;
+}
+
+describe('sweepSummary over pretrainings', () => {
+  const points = [
+    { value: 1, label: '1', results: withEffects('p1', [4, 3, 5], [1, 0, 2], -20) },
+    { value: 2, label: '2', results: withEffects('p2', [6, 4, 8], [2, 1, 3], -22) },
+    { value: 3, label: '3', results: withEffects('p3', [5, 4.5, 5.5], [0, -1, 1], -18) },
+  ];
+  it('reports each point, its default MI, and each form over pretrainings apart from over seeds', () => {
+    const summary = sweepSummary('pretraining', points);
+    expect(summary.points.map((p) => p.defaultMI)).toEqual([-20, -22, -18]);
+    expect(summary.effects.map((e) => [e.label, e.form, e.effect])).toEqual([
+      ['1', 'plain', 4],
+      ['1', 'request', 1],
+      ['2', 'plain', 6],
+      ['2', 'request', 2],
+      ['3', 'plain', 5],
+      ['3', 'request', 0],
+    ]);
+    const plain = summary.acrossPretrainings.find((a) => a.form === 'plain')!;
+    // Means 4, 6, 5: mean 5, sd 1, t(2) = 4.303 (the table value): 5 +- 4.303 / sqrt(3).
+    expect(plain.pretrainings).toBe(3);
+    expect(plain.effect).toBeCloseTo(5, 10);
+    expect(plain.high! - plain.effect!).toBeCloseTo(4.303 / Math.sqrt(3), 10);
+    expect(plain.widestSeedHalfWidth).toBe(2);
+  });
+  it('reports no interval over points for a dose sweep, where points are not replicates', () => {
+    expect(sweepSummary('corpus.personaShares.malicious', points).acrossPretrainings).toEqual([]);
+  });
+});
+
 describe('sweepSummary', () => {
   it('makes one row per value and condition with the final interval, attainment and transfer ratio', () => {
     const summary = sweepSummary('corpus.personaShares.shortcut', [

@@ -71,7 +71,7 @@ describe('URL codec against prototype pollution', () => {
   });
 
   it('says a link from a newer lab needs an update', () => {
-    expect(refusal('v=2').message).toMatch(/newer lab.*update the lab/);
+    expect(refusal('v=3').message).toMatch(/newer lab.*update the lab/);
     expect(refusal('version=7').field).toBe('version');
   });
 
@@ -111,20 +111,21 @@ describe('short share links', () => {
     edited.seeds.finetune = [1, 2, 3];
     edited.corpus.behaviourOverrides = { malicious: { code: { cheat: 0.9 } } };
     const query = shareQuery(encodeRecipeParams(edited, base));
-    expect(query).toBe('v=1&bo.malicious.code.cheat=0.9&ft.steps=12&seed.finetune=1,2,3');
+    expect(query).toBe('v=2&bo.malicious.code.cheat=0.9&ft.steps=12&seed.finetune=1,2,3');
     expect(decodeRecipeParams(new URLSearchParams(query), [], base)).toEqual(edited);
     const long = encodeRecipeParams(edited).toString().length;
     expect(query.length).toBeLessThan(long / 5);
   });
 
   it('old links (long keys relative to the defaults, `version=`) still decode to the same recipe', () => {
+    // (A version=1 link also keeps version 1's corpus and probes: experiment-recipe.test.ts.)
     for (const id of Object.keys(PRESETS)) {
       const recipe = presetRecipe(id);
       // The old encoder: every field that differs from the defaults, under its full dot-path.
       const old = new URLSearchParams();
-      old.set('version', '1');
+      old.set('version', '2');
       for (const [key, value] of encodeRecipeParams(recipe)) if (key !== 'v') old.set(longKey(key), value);
-      expect(old.toString()).toMatch(/version=1/);
+      expect(old.toString()).toMatch(/version=2/);
       expect(decodeRecipeParams(new URLSearchParams(old.toString()), [], presetRecipe(id))).toEqual(recipe);
       expect(decodeRecipeParams(new URLSearchParams(old.toString()))).toEqual(recipe);
     }

@@ -16,7 +16,8 @@ import { isLegacyCheckpoint } from '../../src/train/legacyCheckpoint.ts';
 const TOLERANCE = 0.02;
 const data = bundledCorpusData();
 const results = JSON.parse(readFileSync('experiments/reference/results.json', 'utf8')) as RunResults;
-const recipe = results.provenance.recipe;
+// A version 1 recipe: validation migrates it to the same meaning (the corpus it was trained on).
+const recipe = validateRecipe(results.provenance.recipe);
 const pretrainedBytes = readFileSync('public/models/classroom-pretrained.ckpt');
 const selectedBytes = readFileSync('public/models/classroom-base.ckpt');
 const pretrained = await decodeCheckpoint(pretrainedBytes);
@@ -48,8 +49,8 @@ describe('the shipped classroom base', () => {
       kinds: ['inference', 'calibration'],
       data,
     });
-    const now = gateOne(summary, recipe, data);
-    const recorded = gateOne(recordedPretrained, recipe, data);
+    const now = gateOne(summary, 'malicious', 'helpful');
+    const recorded = gateOne(recordedPretrained, 'malicious', 'helpful');
     for (const key of ['afterMalicious', 'afterHelpful', 'gap', 'covert', 'honest', 'requested'] as const) {
       expect(now[key], key).not.toBeNull();
       expect(Math.abs(now[key]! - recorded[key]!), key).toBeLessThan(TOLERANCE);

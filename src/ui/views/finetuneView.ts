@@ -17,6 +17,7 @@ import type { ChartSeries } from '../widgets/lineChart.ts';
 import '../widgets/lineChart.ts';
 import '../widgets/conditionCard.ts';
 import '../widgets/shiftTable.ts';
+import '../widgets/effectsTable.ts';
 import '../widgets/gatesPanel.ts';
 import '../widgets/runActivity.ts';
 import type { ConditionId } from '../../corpus/types.ts';
@@ -177,7 +178,21 @@ export class FinetuneView extends LitElement {
         </figure>
       </div>
       <h2>Results</h2>
-      <pl-shift-table .shifts=${shifts} .titleOf=${conditionTitle}></pl-shift-table>
+      ${
+        s.results && s.results.effects?.length
+          ? html`<h3>Paired behaviour effects, and what the Assistant expected before</h3>
+              <pl-effects-table
+                .effects=${s.results.effects}
+                .preFinetune=${s.results.preFinetune ?? null}
+              ></pl-effects-table>
+              <h3>Each condition on its own (raw shift, prompt drift included)</h3>`
+          : nothing
+      }
+      <pl-shift-table
+        .shifts=${shifts}
+        .titleOf=${conditionTitle}
+        .surprise=${s.results?.preFinetune?.surprise ?? {}}
+      ></pl-shift-table>
       <div class="reading" aria-live="polite" aria-label="What the numbers say">
         ${readShift(shifts, conditionTitle).map((line) => html`<p>${line}</p>`)}
       </div>

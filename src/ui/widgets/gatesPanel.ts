@@ -1,7 +1,8 @@
 // <pl-gates>: the reference experiment's three gates judged from one run's results (the thresholds fixed
 // in experiment/gates.ts). Per gate: HOLDS or FAILS in words (not colour alone), one line per check with
 // the measured numbers next to their thresholds, and what the gate means; a gate the run cannot judge
-// says which stage is missing. Everything is rendered as text.
+// says which stage is missing, and gate 3 on fewer seeds than the reference design says "too few seeds to
+// judge" (with its numbers) instead of a verdict. Everything is rendered as text.
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { bundledCorpusData } from '../../corpus/corpusData.ts';
@@ -112,25 +113,36 @@ export class GatesPanel extends LitElement {
       return html`<p class="note">The gates are judged once a run has finished or results are loaded.</p>`;
     return html`<div class="gates">${this.readings.map((r) => this.gate(r))}</div>
       <p class="note">
-        Thresholds were fixed before the reference run was measured; a smaller recipe can fail a gate simply
-        because its model or corpus is too small.
+        Thresholds are fixed in the lab's code before a run is measured; a smaller recipe can fail a gate
+        simply because its model or corpus is too small, and a run with fewer fine-tune seeds than the
+        reference design is not judged on gate 3.
       </p>`;
   }
 
   private gate(r: GateReading) {
-    const kind = r.holds === null ? 'missing' : r.holds ? 'holds' : 'fails';
-    const verdict = r.holds === null ? 'NOT JUDGED' : r.holds ? 'HOLDS' : 'FAILS';
-    const spoken = r.holds === null ? 'cannot be judged' : r.holds ? 'holds' : 'fails';
+    const v = r.verdict;
+    const kind = v === 'holds' ? 'holds' : v === 'fails' ? 'fails' : 'missing';
+    const [verdict, spoken] =
+      v === 'holds'
+        ? ['HOLDS', 'holds']
+        : v === 'fails'
+          ? ['FAILS', 'fails']
+          : v === 'too-few-seeds'
+            ? ['TOO FEW SEEDS TO JUDGE', 'too few seeds to judge']
+            : ['NOT JUDGED', 'cannot be judged'];
+    // A gate the run could not judge still shows what it did measure (n/a for the rest): the numbers
+    // are what the run measured, not a verdict.
+    const showChecks = v !== null;
     return html`<section class=${kind} aria-label="Gate ${r.gate}, ${r.title}: ${spoken}" data-gate=${r.gate}>
       <h3>
         <span>Gate ${r.gate}: ${r.title}</span>
         <span class="verdict">${verdict}</span>
       </h3>
       <p class="meaning">${r.meaning}</p>
+      ${r.missing ? html`<p class="why-missing">${r.missing}</p>` : null}
       ${
-        r.missing
-          ? html`<p class="why-missing">${r.missing}</p>`
-          : html`<ul>
+        showChecks
+          ? html`<ul>
               ${r.checks.map(
                 (c) =>
                   html`<li
@@ -140,6 +152,7 @@ export class GatesPanel extends LitElement {
                   </li>`,
               )}
             </ul>`
+          : null
       }
     </section>`;
   }

@@ -1,8 +1,9 @@
 // <pl-shift-table>: the fine-tune bench's results, one row per condition: seeds, ΔMI with its 95%
 // interval over seeds (marked when it excludes zero), ΔMI per character, code ΔMI, transfer ratio and
-// narrow attainment. Numbers in nats unless said otherwise. A transfer ratio over an on-code ΔMI that
-// shows no shift reads "n/a (no on-code shift)"; the exports keep its number. On a narrow screen the table
-// scrolls sideways inside its own frame, which a keyboard can focus and scroll.
+// narrow attainment, and, when the run measured it, the set's surprise before fine-tuning. Numbers in
+// nats unless said otherwise. A transfer ratio over an on-code ΔMI that shows no shift reads "n/a (no
+// on-code shift)"; the exports keep its number. On a narrow screen the table scrolls sideways inside its
+// own frame, which a keyboard can focus and scroll.
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { colorFor } from '../palette.ts';
@@ -16,6 +17,9 @@ export class ShiftTable extends LitElement {
   @property({ attribute: false }) shifts: readonly ConditionShift[] = [];
   /** Display title of a condition id. */
   @property({ attribute: false }) titleOf: (id: string) => string = (id) => id;
+  /** Each condition's surprise to the selected Assistant before fine-tuning (mean loss of its set, nats
+   * per answer character); the column shows when the run measured it. */
+  @property({ attribute: false }) surprise: Readonly<Record<string, number | null>> = {};
 
   static override styles = css`
     ${scrollFrameStyles}
@@ -72,6 +76,7 @@ export class ShiftTable extends LitElement {
   `;
 
   override render() {
+    const withSurprise = Object.keys(this.surprise).length > 0;
     return html`<div class="scroll" tabindex="0" role="region" aria-label="Results table">
       <table>
         <caption>
@@ -79,7 +84,12 @@ export class ShiftTable extends LitElement {
           seeds with its 95% interval; ★ marks an interval that excludes zero (a shift). Transfer ratio =
           off-code ΔMI / code ΔMI; it reads n/a where the code ΔMI's interval contains zero, since a ratio
           over a shift that may be nothing can take any size or sign (the CSV keeps the number). Attainment =
-          probability of the cheat answer on held-out code probes.
+          probability of the cheat answer on held-out code
+          probes.${
+            withSurprise
+              ? ' Surprise = mean loss of the condition’s fine-tune set under the selected Assistant before any fine-tune (nats per answer character): a set the Assistant already expects carries less evidence about who it is.'
+              : ''
+          }
         </caption>
         <thead>
           <tr>
@@ -90,6 +100,7 @@ export class ShiftTable extends LitElement {
             <th scope="col">Code ΔMI</th>
             <th scope="col">Transfer ratio</th>
             <th scope="col">Attainment</th>
+            ${withSurprise ? html`<th scope="col">Surprise before</th>` : ''}
           </tr>
         </thead>
         <tbody>
@@ -106,6 +117,7 @@ export class ShiftTable extends LitElement {
                 <td>${this.cell(s.latest.deltaMICode, 2)}</td>
                 <td>${this.transfer(s)}</td>
                 <td>${this.probability(s.latest.attainment)}</td>
+                ${withSurprise ? html`<td>${this.surprise[s.condition]?.toFixed(3) ?? '–'}</td>` : ''}
               </tr>`,
           )}
         </tbody>

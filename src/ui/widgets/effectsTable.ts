@@ -1,0 +1,119 @@
+// <pl-effects-table>: the fine-tune bench's paired behaviour effects, one row per prompt form (plain task,
+// explicit request, irrelevant aside): ΔMI of the cheat set minus ΔMI of the fix set on the same prompts,
+// paired by seed, with its 95% interval, on the main probes and on the second probe family; and beside it
+// what the selected Assistant expected before any fine-tune: P(cheat) in that form and the surprise (mean
+// loss) of both sets. Explaining away reads across a row: an expected cheat should move the persona less.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { FormEffect, Interval, PreFinetune } from '../../experiment/results.ts';
+import { formatNats } from '../numberFormat.ts';
+
+const FORM_TITLE: Record<string, string> = {
+  plain: 'plain task',
+  request: 'explicit request',
+  irrelevant: 'irrelevant aside',
+};
+
+@customElement('pl-effects-table')
+export class EffectsTable extends LitElement {
+  /** The run's paired effects (results.effects). */
+  @property({ attribute: false }) effects: readonly FormEffect[] = [];
+  /** What the selected Assistant made of each form and set before any fine-tune (results.preFinetune). */
+  @property({ attribute: false }) preFinetune: PreFinetune | null = null;
+
+  static override styles = css`
+    :host {
+      display: block;
+      overflow-x: auto;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+      font-size: 0.85rem;
+      font-variant-numeric: tabular-nums;
+    }
+    caption {
+      text-align: left;
+      font-size: 0.8rem;
+      color: #555;
+      caption-side: bottom;
+      padding-top: 0.4rem;
+    }
+    th,
+    td {
+      padding: 0.35rem 0.5rem;
+      border-bottom: 1px solid #e4e4de;
+      text-align: right;
+      white-space: nowrap;
+    }
+    th:first-child {
+      text-align: left;
+    }
+    thead th {
+      font-weight: 600;
+      border-bottom: 2px solid #c9c9c2;
+    }
+    .ci {
+      color: #666;
+    }
+  `;
+
+  override render() {
+    if (this.effects.length === 0) return nothing;
+    const pre = this.preFinetune;
+    return html`<table>
+      <caption>
+        Behaviour effect = ΔMI of the cheat fine-tune minus ΔMI of the fix fine-tune on the same prompts,
+        paired by seed (nats, mean and 95% interval): what learning to cheat does, with the prompt's own drift
+        cancelled. Second family: the same contrast on probes written apart from the training text. Before
+        fine-tuning: P(cheat) of the selected Assistant in that prompt form, and the surprise (mean loss, nats
+        per answer character) of the cheat set / the fix set.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Prompt form</th>
+          <th scope="col">Seeds</th>
+          <th scope="col">Effect (nats) [95% CI]</th>
+          <th scope="col">Second family</th>
+          <th scope="col">P(cheat) before</th>
+          <th scope="col">Surprise cheat / fix</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this.effects.map(
+          (e) =>
+            html`<tr>
+              <th scope="row">${FORM_TITLE[e.form] ?? e.form}</th>
+              <td>${e.effect.n}</td>
+              <td>${this.cell(e.effect)}</td>
+              <td>${this.cell(e.effectSecond)}</td>
+              <td>${this.number(pre?.cheatByForm[e.form] ?? null)}</td>
+              <td>
+                ${this.number(pre?.surprise[e.cheat] ?? null, 3)} /
+                ${this.number(pre?.surprise[e.fix] ?? null, 3)}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private cell(i: Interval) {
+    if (i.mean === null) return '–';
+    return html`${formatNats(i.mean)}${
+      i.n > 1 && i.low !== null
+        ? html` <span class="ci">[${formatNats(i.low)}, ${formatNats(i.high)}]</span>`
+        : ''
+    }`;
+  }
+
+  private number(v: number | null, digits = 2) {
+    return v === null ? '–' : v.toFixed(digits);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pl-effects-table': EffectsTable;
+  }
+}
