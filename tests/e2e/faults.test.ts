@@ -163,23 +163,29 @@ describe('hostile files and faults', () => {
     await lab.context.close();
   });
 
+  // Storage and a dead worker do not depend on the backend: cpu keeps these two quick.
   it('says when storage fills up mid-run, keeps the earlier saves, and resumes once there is room', async () => {
-    const lab = await openLab(browser, appUrl(RUN('webgpu', 8), 'finetune'));
+    const lab = await openLab(browser, appUrl(RUN('cpu', 40), 'finetune'));
     const { page } = lab;
-    await waitForBackend(page, 'webgpu');
-    await startFineTune(page);
-    await waitForFineTuneStep(page, 2);
-    const runId = (await labState<State>(page)).runId!;
-    const savedBefore = (await savedRuns(page)).find((r) => r.runId === runId);
-    // From now on every IndexedDB write in the engine worker fails as it does on a full disk.
+    await waitForBackend(page, 'cpu');
+    // The disk fills up after three checkpoints: from then on every IndexedDB write in the engine worker
+    // fails as it does on a full disk. Counted, not timed, so a fast backend cannot outrun it.
     await engineWorker(page).evaluate(() => {
-      IDBObjectStore.prototype.put = () => {
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      const put = IDBObjectStore.prototype.put;
+      let checkpoints = 0;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        if (checkpoints >= 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        if (this.name === 'checkpoints') checkpoints += 1;
+        return put.apply(this, args);
       };
     });
+    await startFineTune(page);
     await waitForRunEnd(page, 300_000);
     const failed = await labState<State>(page);
     expect(failed.results?.finished).not.toBe(true);
+    const runId = failed.runId!;
+    const savedBefore = (await savedRuns(page)).find((r) => r.runId === runId);
+    expect(savedBefore?.checkpoints.length).toBeGreaterThan(0);
     const banner = page.locator('pl-app .banner.error');
     await expect
       .poll(() => banner.innerText(), { timeout: 30_000 })
@@ -187,14 +193,14 @@ describe('hostile files and faults', () => {
 
     // A reload starts a new worker with working storage: the run is there, with every earlier checkpoint.
     await page.reload();
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page, 'cpu');
     await expect
       .poll(() => savedRuns(page).then((runs) => runs.find((r) => r.runId === runId)?.finished), {
         timeout: 30_000,
       })
       .toBe(false);
     const kept = (await savedRuns(page)).find((r) => r.runId === runId)!;
-    for (const name of savedBefore?.checkpoints ?? []) expect(kept.checkpoints).toContain(name);
+    for (const name of savedBefore!.checkpoints) expect(kept.checkpoints).toContain(name);
     await page.locator('#tab-pretrain').click();
     await page.getByRole('button', { name: `Resume run ${runId}` }).click();
     await waitForRunEnd(page, 300_000);
@@ -205,21 +211,30 @@ describe('hostile files and faults', () => {
   });
 
   it('says when the engine worker is ended mid-run, starts a new one, and the run resumes', async () => {
-    const lab = await openLab(browser, appUrl(RUN('webgpu', 6), 'finetune'));
+    const lab = await openLab(browser, appUrl(RUN('cpu', 40), 'finetune'));
     const { page } = lab;
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page, 'cpu');
+    // As the browser would end it (out of memory): no message, no error event. It ends once the third
+    // checkpoint is stored, counted rather than timed so that a fast backend cannot finish first.
+    await engineWorker(page).evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      let checkpoints = 0;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        const request = put.apply(this, args);
+        if (this.name === 'checkpoints' && ++checkpoints === 3) {
+          request.addEventListener('success', () => (self as unknown as { close(): void }).close());
+        }
+        return request;
+      };
+    });
     await startFineTune(page);
-    await waitForFineTuneStep(page, 2);
-    const runId = (await labState<State>(page)).runId!;
-    // As the browser would end it (out of memory): no message, no error event.
-    void engineWorker(page)
-      .evaluate(() => (self as unknown as { close(): void }).close())
-      .catch(() => {});
     const banner = page.locator('pl-app .banner.error');
     await expect
       .poll(() => banner.innerText(), { timeout: 60_000 })
-      .toMatch(new RegExp(`the engine worker stopped: .* during run ${runId}\\. A new engine was started`));
-    await waitForBackend(page, 'webgpu');
+      .toMatch(/the engine worker stopped: .* during run run-\S+\. A new engine was started/);
+    const runId = /during run (run-\S+)\./.exec(await banner.innerText())![1]!;
+    expect((await labState<State>(page)).results?.finished).not.toBe(true);
+    await waitForBackend(page, 'cpu');
     await page.locator('#tab-pretrain').click();
     await page.getByRole('button', { name: `Resume run ${runId}` }).click();
     await waitForRunEnd(page, 300_000);
