@@ -62,6 +62,23 @@ export interface BranchResult extends StageResult {
   trajectory: BranchPoint[];
 }
 
+/** What the aggregation over seeds reads of one point of a branch's trajectory. */
+export type TrajectoryPoint = Pick<
+  BranchPoint,
+  'step' | 'deltaMI' | 'deltaMICode' | 'attainment' | 'transferRatio' | 'deltaMISecond'
+>;
+
+/**
+ * What the aggregation over seeds reads of a branch: a run's BranchResult, or a branch another run
+ * measured against the same selected checkpoint (a student's result card, a job of a plan).
+ */
+export interface BranchTrajectory {
+  condition: string;
+  seed: number;
+  status: StageRecord['status'];
+  trajectory: readonly TrajectoryPoint[];
+}
+
 export interface ConditionResult {
   condition: string;
   seeds: number[];
@@ -170,7 +187,7 @@ function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint 
 }
 
 /** The paired behaviour effect of each prompt form whose cheat and fix branches both ran. */
-export function formEffects(branches: readonly BranchResult[]): FormEffect[] {
+export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[] {
   const out: FormEffect[] = [];
   for (const pair of FORM_PAIRS) {
     const done = (id: string) => branches.filter((b) => b.condition === id && b.status === 'done');
@@ -180,11 +197,12 @@ export function formEffects(branches: readonly BranchResult[]): FormEffect[] {
       return h ? [[c, h] as const] : [];
     });
     if (pairs.length === 0) continue;
-    const final = (pick: (p: BranchPoint) => number | null) =>
+    const final = (pick: (p: TrajectoryPoint) => number | null) =>
       pairs.map(([c, h]) => diff(pick(c.trajectory.at(-1)!), pick(h.trajectory.at(-1)!)));
     const perSeed = final((p) => p.deltaMI);
     const steps = [...new Set(pairs.flatMap(([c]) => c.trajectory.map((p) => p.step)))].sort((a, b) => a - b);
-    const at = (b: BranchResult, step: number) => b.trajectory.find((p) => p.step === step)?.deltaMI ?? null;
+    const at = (b: BranchTrajectory, step: number) =>
+      b.trajectory.find((p) => p.step === step)?.deltaMI ?? null;
     out.push({
       form: pair.form,
       cheat: pair.cheat,
@@ -220,30 +238,23 @@ export function familyAgreement(effects: readonly FormEffect[]): FamilyAgreement
   };
 }
 
-export function buildResults(state: RunState): RunResults {
-  const pretrain = state.stages.find((s) => s.kind === 'pretrain')!;
-  const select = state.stages.find((s) => s.kind === 'select')!;
-  const baseline = select.evaluations.at(-1) ?? null;
-  const branches: BranchResult[] = state.stages
-    .filter((s) => s.kind === 'finetune')
-    .map((s) => {
-      // Step 0 of every branch is the selected checkpoint itself (ΔMI 0 by definition).
-      const points = baseline ? [{ ...baseline, step: 0 }, ...s.evaluations] : s.evaluations;
-      return {
-        ...stageResult(s),
-        condition: s.condition!,
-        seed: s.seed,
-        trajectory: points.map((p) => branchPoint(p, baseline)),
-      };
-    });
+/**
+ * Per condition, over its branches (one per seed): ΔMI and attainment at each evaluated step, and the
+ * final values of the finished branches, each as a mean with its 95% interval. The one place where a
+ * run's, a class pool's and a job plan's numbers over seeds are computed.
+ */
+export function conditionResults(
+  conditionIds: readonly string[],
+  branches: readonly BranchTrajectory[],
+): ConditionResult[] {
   const conditions: ConditionResult[] = [];
-  for (const condition of state.recipe.finetune.conditions) {
+  for (const condition of conditionIds) {
     const own = branches.filter((b) => b.condition === condition);
     if (own.length === 0) continue;
     const steps = [...new Set(own.flatMap((b) => b.trajectory.map((p) => p.step)))].sort((a, b) => a - b);
-    const at = (b: BranchResult, step: number) => b.trajectory.find((p) => p.step === step);
+    const at = (b: BranchTrajectory, step: number) => b.trajectory.find((p) => p.step === step);
     const done = own.filter((b) => b.status === 'done');
-    const last = (b: BranchResult) => b.trajectory.at(-1);
+    const last = (b: BranchTrajectory) => b.trajectory.at(-1);
     conditions.push({
       condition,
       seeds: own.map((b) => b.seed),
@@ -260,6 +271,26 @@ export function buildResults(state: RunState): RunResults {
       },
     });
   }
+  return conditions;
+}
+
+export function buildResults(state: RunState): RunResults {
+  const pretrain = state.stages.find((s) => s.kind === 'pretrain')!;
+  const select = state.stages.find((s) => s.kind === 'select')!;
+  const baseline = select.evaluations.at(-1) ?? null;
+  const branches: BranchResult[] = state.stages
+    .filter((s) => s.kind === 'finetune')
+    .map((s) => {
+      // Step 0 of every branch is the selected checkpoint itself (ΔMI 0 by definition).
+      const points = baseline ? [{ ...baseline, step: 0 }, ...s.evaluations] : s.evaluations;
+      return {
+        ...stageResult(s),
+        condition: s.condition!,
+        seed: s.seed,
+        trajectory: points.map((p) => branchPoint(p, baseline)),
+      };
+    });
+  const conditions = conditionResults(state.recipe.finetune.conditions, branches);
   const effects = formEffects(branches);
   const surprise = state.preFinetune?.surprise ?? null;
   const preFinetune: PreFinetune | null =
