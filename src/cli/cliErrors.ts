@@ -3,7 +3,8 @@
 import { CheckpointError, decodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
 import { readFile } from 'node:fs/promises';
 
-export const EXIT = { ok: 0, failure: 1, badInput: 2, interrupted: 130 } as const;
+/** waiting (75, sysexits' EX_TEMPFAIL): a job's inputs, or a merge's jobs, have not finished; try later. */
+export const EXIT = { ok: 0, failure: 1, badInput: 2, waiting: 75, interrupted: 130 } as const;
 
 export class CliError extends Error {
   constructor(

@@ -31,16 +31,24 @@ async function readOrNull(path: string): Promise<Buffer | null> {
 }
 
 export class FileRunStore implements RunStore {
-  constructor(readonly dir: string) {}
+  /**
+   * @param dir the run folder (its run-state.json)
+   * @param checkpointDir where its checkpoints go: DIR/checkpoints, or a folder the jobs of one planned
+   *   run share (each stage writes only checkpoints named after itself)
+   */
+  constructor(
+    readonly dir: string,
+    readonly checkpointDir: string = join(dir, 'checkpoints'),
+  ) {}
 
   private checkpointPath(name: string): string {
     if (!/^[A-Za-z0-9._@-]+$/.test(name))
       throw new Error(`checkpoint name ${JSON.stringify(name)} is not file-safe`);
-    return join(this.dir, 'checkpoints', `${name}.ckpt`);
+    return join(this.checkpointDir, `${name}.ckpt`);
   }
 
   async saveCheckpoint(name: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(join(this.dir, 'checkpoints'), { recursive: true });
+    await mkdir(this.checkpointDir, { recursive: true });
     await writeFileAtomic(this.checkpointPath(name), bytes);
   }
 

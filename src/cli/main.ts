@@ -1,9 +1,15 @@
-// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, gates,
-// eval, score, sample, corpus. Bad input ends with a one-line message and exit code 2; a failed run with 1; a stopped run
+// The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, plan,
+// job, merge, card, pool, gates, eval, score, sample, corpus. Bad input ends with a one-line message and
+// exit code 2; a failed run with 1; a job or merge whose inputs have not finished with 75; a stopped run
 // (Ctrl-C, after saving a checkpoint) with 130.
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cliErrors.ts';
+import { cardCommand } from './cardCommand.ts';
 import { corpusCommand } from './corpusCommand.ts';
+import { jobCommand } from './jobCommand.ts';
+import { mergeCommand } from './mergeCommand.ts';
+import { planCommand } from './planCommand.ts';
+import { poolCommand } from './poolCommand.ts';
 import { evalCommand } from './evalCommand.ts';
 import { gatesCommand } from './gatesCommand.ts';
 import { runCommand } from './runCommand.ts';
@@ -16,6 +22,11 @@ const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
                                   [--from CHECKPOINT --from-stage select|finetune]
   sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
                                   [--backend auto|wasm|cpu] [--quiet]
+  plan <recipe.json|preset> --out DIR [--param DOT.PATH --values V1,V2,...] [--backend wasm|cpu]
+  job DIR --index N               (exit 75: its inputs have not finished yet)
+  merge DIR                       (exit 75: some jobs have not finished yet)
+  card RUN_DIR [--out FILE]
+  pool <card files or folders...> --out DIR
   gates <results.json> [--json]
   eval <checkpoint> [recipe.json|preset] [--backend auto|wasm|cpu] [--json]
   score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu]
@@ -38,6 +49,7 @@ const OPTIONS = {
   'max-chars': { type: 'string' },
   print: { type: 'boolean' },
   json: { type: 'boolean' },
+  index: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +92,27 @@ export async function main(argv: readonly string[]): Promise<number> {
         backend: v.backend,
         quiet: v.quiet === true,
       });
+    case 'plan':
+      only(1);
+      return planCommand({
+        recipe: rest[0],
+        out: v.out,
+        param: v.param,
+        values: v.values,
+        backend: v.backend,
+        quiet: v.quiet === true,
+      });
+    case 'job':
+      only(1);
+      return jobCommand({ dir: rest[0], index: v.index, quiet: v.quiet === true });
+    case 'merge':
+      only(1);
+      return mergeCommand(rest[0], v.quiet === true);
+    case 'card':
+      only(1);
+      return cardCommand(rest[0], v.out);
+    case 'pool':
+      return poolCommand(rest, v.out);
     case 'gates':
       only(1);
       return gatesCommand(rest[0], v.json === true);

@@ -12,6 +12,7 @@ import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
 import { FOLDER_HINT, RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { runExperiment, type RunOptions } from '../experiment/runner.ts';
+import type { RunResults } from '../experiment/results.ts';
 import { effectsCsv, resultsCsv } from '../experiment/resultsCsv.ts';
 import type { ExperimentRecipe, RecipeBackend } from '../experiment/recipe.ts';
 import { nodeBackendArg, startBackend } from './cliBackend.ts';
@@ -182,9 +183,7 @@ async function runLocked(
       startFrom,
     });
     if (barStarted) bar.stop();
-    await writeFileAtomic(join(dir, 'results.csv'), resultsCsv(results));
-    if (results.effects.length > 0) await writeFileAtomic(join(dir, 'effects.csv'), effectsCsv(results));
-    await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+    await writeRunResults(dir, results);
     log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(dir, 'results.json')} and results.csv`,
     );
@@ -212,4 +211,11 @@ async function runLocked(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** A run's results.csv, effects.csv (when it has paired effects) and results.json, in that order. */
+export async function writeRunResults(dir: string, results: RunResults): Promise<void> {
+  await writeFileAtomic(join(dir, 'results.csv'), resultsCsv(results));
+  if (results.effects.length > 0) await writeFileAtomic(join(dir, 'effects.csv'), effectsCsv(results));
+  await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
 }

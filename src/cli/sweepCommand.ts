@@ -13,7 +13,7 @@ import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { recipeDifference } from '../experiment/recipeDifference.ts';
 import type { RunResults } from '../experiment/results.ts';
 import { resultsProblems } from '../experiment/resultsSchema.ts';
-import { sweepSummary } from '../experiment/sweepSummary.ts';
+import { sweepSummary, type SweepPointResults } from '../experiment/sweepSummary.ts';
 import { CliError, EXIT, readInputFile } from './cliErrors.ts';
 import { STATE_FILE, writeFileAtomic } from './fileRunStore.ts';
 import { lockRunFolder } from './lockRunFolder.ts';
@@ -159,10 +159,21 @@ async function sweepLocked(
     }
   }
 
-  const finished = [];
+  const finished: SweepPointResults[] = [];
   for (const p of plan)
     finished.push({ value: p.value, label: p.label, results: await readPointResults(p, p.dir, out) });
-  const summary = sweepSummary(args.param!, finished);
+  await writeSweepFiles(out, args.param!, finished, log);
+  return EXIT.ok;
+}
+
+/** Summarises finished points into DIR/sweep.json, sweep.csv, sweep.md (also printed) and sweep.svg. */
+export async function writeSweepFiles(
+  out: string,
+  param: string,
+  finished: SweepPointResults[],
+  log: (line: string) => void,
+): Promise<void> {
+  const summary = sweepSummary(param, finished);
   const markdown = sweepMarkdown(summary);
   await writeFileAtomic(join(out, 'sweep.json'), `${JSON.stringify(summary, null, 1)}\n`);
   await writeFileAtomic(join(out, 'sweep.csv'), sweepCsv(summary));
@@ -170,5 +181,4 @@ async function sweepLocked(
   await writeFileAtomic(join(out, 'sweep.svg'), sweepSvg(summary));
   log(`wrote ${join(out, 'sweep.json')}, sweep.csv, sweep.md and sweep.svg`);
   process.stdout.write(markdown);
-  return EXIT.ok;
 }

@@ -52,6 +52,11 @@ export interface RunOptions {
   /** A prepared corpus (saves regenerating it); must come from the same recipe. */
   inputs?: CorpusInputs;
   data?: CorpusData;
+  /**
+   * Run only these stages (one job of a plan, src/experiment/jobPlan.ts); the others are left as the
+   * saved state has them. Whoever runs the selection also measures the fine-tune sets' surprise.
+   */
+  only?: readonly string[];
 }
 
 /** The conditions a class compares first: the covert cheat against the honest fix. */
@@ -88,7 +93,7 @@ function firstLook(recipe: ExperimentRecipe, branches: readonly StageRecord[]): 
   );
 }
 
-function planStages(recipe: ExperimentRecipe): StageRecord[] {
+export function planStages(recipe: ExperimentRecipe): StageRecord[] {
   const stages = [
     newStageRecord('pretrain', 'pretrain', recipe.pretrain.steps, recipe.seeds.pretrain),
     newStageRecord('select', 'select', recipe.select.steps, recipe.seeds.select),
@@ -166,31 +171,36 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     if (start) applyStartFrom(start, pretrain, select);
     ctx.pace = { ...ctx.pace, ...countSteps(state) };
 
-    let base = await stageInput(ctx, pretrain, start ?? null, null);
-    try {
-      await runOrSkip(ctx, pretrain, base, () => ({
-        data: inputs.pretrain,
-        validation: inputs.validation,
-        evalEvery: recipe.pretrain.checkpointEvery,
-        recipe: recipe.pretrain,
-      }));
-    } finally {
-      base.dispose();
+    const mine = (record: StageRecord) => options.only === undefined || options.only.includes(record.id);
+    if (mine(pretrain)) {
+      const base = await stageInput(ctx, pretrain, start ?? null, null);
+      try {
+        await runOrSkip(ctx, pretrain, base, () => ({
+          data: inputs.pretrain,
+          validation: inputs.validation,
+          evalEvery: recipe.pretrain.checkpointEvery,
+          recipe: recipe.pretrain,
+        }));
+      } finally {
+        base.dispose();
+      }
     }
-    base = await stageInput(ctx, select, start?.stage === 'finetune' ? start : null, pretrain);
-    try {
-      await runOrSkip(ctx, select, base, () => ({
-        data: inputs.selection,
-        validation: null,
-        evalEvery: 0,
-        recipe: recipe.select,
-      }));
-    } finally {
-      base.dispose();
+    if (mine(select)) {
+      const base = await stageInput(ctx, select, start?.stage === 'finetune' ? start : null, pretrain);
+      try {
+        await runOrSkip(ctx, select, base, () => ({
+          data: inputs.selection,
+          validation: null,
+          evalEvery: 0,
+          recipe: recipe.select,
+        }));
+      } finally {
+        base.dispose();
+      }
     }
     // Measured even when no branch trains (finetune.steps 0): what the selected Assistant expects of
     // each set is worth seeing before deciding to fine-tune.
-    if (recipe.finetune.conditions.length > 0 && state.preFinetune === undefined) {
+    if (mine(select) && recipe.finetune.conditions.length > 0 && state.preFinetune === undefined) {
       const model = await stageInput(ctx, select, null, select);
       try {
         state.preFinetune = { surprise: await finetuneSurprise(ctx, model) };
@@ -213,9 +223,10 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
         model.dispose();
       }
     };
-    for (const branch of firstLook(recipe, branches)) await runBranch(branch, recipe.eval.every);
-    for (const branch of branches) await runBranch(branch);
-    state.finished = true;
+    const ownBranches = branches.filter(mine);
+    for (const branch of firstLook(recipe, ownBranches)) await runBranch(branch, recipe.eval.every);
+    for (const branch of ownBranches) await runBranch(branch);
+    state.finished = state.stages.every((s) => s.status === 'done' || s.status === 'skipped');
     await saveState(ctx);
     const results = buildResults(state);
     emit({ type: 'done', runId, results });

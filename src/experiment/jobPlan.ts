@@ -1,0 +1,246 @@
+// A run (or a sweep of runs) cut into independent jobs for an existing scheduler (GNU parallel, a
+// Kubernetes Indexed Job): one job per pretraining, per selection and per fine-tune branch, each with the
+// jobs whose checkpoints it starts from. Jobs are numbered in dependency waves (every pretraining, then
+// every selection, then every branch), so a scheduler that runs one wave after the other never starts a
+// job before its inputs. Each job runs the ordinary runner on ONE stage (RunOptions.only) with a state of
+// its own, seeded from the records of the stages it needs; merging the jobs' records gives the state,
+// and so the results, that one `run` of the same recipe gives. Pure: the CLI does the files.
+import { fingerprint } from '../util/hash.ts';
+import type { ExperimentRecipe } from './recipe.ts';
+import { schemaErrors, type Schema } from './resultsSchema.ts';
+import { planStages } from './runner.ts';
+import { RunSetupError } from './runSetupError.ts';
+import { RUN_STATE_VERSION, type RunState, type StageRecord } from './runState.ts';
+import { TIMING_PARTS, newRunTiming, type RunTiming } from './runTiming.ts';
+
+export const PLAN_KIND = 'persona-lab-plan';
+export const PLAN_VERSION = 1;
+
+export interface PlannedJob {
+  index: number;
+  /** The run it belongs to: `run`, or a sweep point's name (`shortcut=0.15`). */
+  point: string;
+  /** The stage it runs (its id in the run: `pretrain`, `select`, `finetune-covert-s1`). */
+  stage: string;
+  kind: StageRecord['kind'];
+  /** 0: pretrainings, 1: selections, 2: fine-tune branches. */
+  wave: number;
+  /** The jobs whose checkpoints this one starts from. */
+  needs: number[];
+}
+
+export interface PlanPoint {
+  name: string;
+  /** The swept value (null for a plan of one recipe). */
+  value: number | null;
+  label: string | null;
+  /** Every job of the point carries it; derived from the recipe, so a recipe edited after planning shows. */
+  runId: string;
+}
+
+export interface JobPlan {
+  kind: typeof PLAN_KIND;
+  version: number;
+  /** The backend every job must run on (results are identical only on one backend). */
+  backend: 'wasm' | 'cpu';
+  /** The swept recipe field (null for a plan of one recipe). */
+  param: string | null;
+  points: PlanPoint[];
+  jobs: PlannedJob[];
+}
+
+export interface PointToPlan {
+  name: string;
+  value: number | null;
+  label: string | null;
+  recipe: ExperimentRecipe;
+}
+
+const WAVE: Record<StageRecord['kind'], number> = { pretrain: 0, select: 1, finetune: 2 };
+
+/** The run id of a planned point: a fingerprint of its recipe. */
+export function planRunId(recipe: ExperimentRecipe): string {
+  return `plan-${fingerprint(JSON.stringify(recipe))}`;
+}
+
+export function planJobs(
+  points: readonly PointToPlan[],
+  backend: 'wasm' | 'cpu',
+  param: string | null,
+): JobPlan {
+  const staged = points.map((p) => ({ point: p, stages: planStages(p.recipe) }));
+  const jobs: PlannedJob[] = [];
+  const indexOf = new Map<string, number>();
+  for (const wave of [0, 1, 2]) {
+    for (const { point, stages } of staged) {
+      for (const stage of stages.filter((s) => WAVE[s.kind] === wave)) {
+        const needs =
+          stage.kind === 'pretrain'
+            ? []
+            : [indexOf.get(`${point.name}/${stage.kind === 'select' ? 'pretrain' : 'select'}`)!];
+        indexOf.set(`${point.name}/${stage.id}`, jobs.length);
+        jobs.push({ index: jobs.length, point: point.name, stage: stage.id, kind: stage.kind, wave, needs });
+      }
+    }
+  }
+  return {
+    kind: PLAN_KIND,
+    version: PLAN_VERSION,
+    backend,
+    param,
+    points: points.map((p) => ({ name: p.name, value: p.value, label: p.label, runId: planRunId(p.recipe) })),
+    jobs,
+  };
+}
+
+const PLAN_SCHEMA: Schema = {
+  type: 'object',
+  required: ['kind', 'version', 'backend', 'param', 'points', 'jobs'],
+  additionalProperties: false,
+  properties: {
+    kind: { const: PLAN_KIND },
+    version: { const: PLAN_VERSION },
+    backend: { enum: ['wasm', 'cpu'] },
+    param: { type: ['string', 'null'] },
+    points: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'value', 'label', 'runId'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          value: { type: ['number', 'null'] },
+          label: { type: ['string', 'null'] },
+          runId: { type: 'string' },
+        },
+      },
+    },
+    jobs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'point', 'stage', 'kind', 'wave', 'needs'],
+        additionalProperties: false,
+        properties: {
+          index: { type: 'integer', minimum: 0, maximum: 1e7 },
+          point: { type: 'string' },
+          stage: { type: 'string' },
+          kind: { enum: ['pretrain', 'select', 'finetune'] },
+          wave: { enum: [0, 1, 2] },
+          needs: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 1e7 } },
+        },
+      },
+    },
+  },
+};
+
+/** A plan file read from the shared folder, checked (shape, numbering, names that are file-safe). */
+export function checkPlan(value: unknown): JobPlan {
+  const problems = schemaErrors(value, PLAN_SCHEMA);
+  if (problems.length > 0)
+    throw new RunSetupError(`the plan is damaged (${problems[0]!.replace(/^\$\.?/, '')})`);
+  const plan = value as JobPlan;
+  const names = new Set(plan.points.map((p) => p.name));
+  for (const name of names)
+    if (!/^[A-Za-z0-9._=+-]+$/.test(name) || name === '.' || name === '..')
+      throw new RunSetupError(
+        `the plan is damaged (point name ${JSON.stringify(name)} is not a folder name)`,
+      );
+  plan.jobs.forEach((job, i) => {
+    if (job.index !== i || !names.has(job.point) || !/^[A-Za-z0-9._@-]+$/.test(job.stage))
+      throw new RunSetupError(`the plan is damaged (job ${i})`);
+    if (job.needs.some((n) => n >= i || plan.jobs[n]!.point !== job.point))
+      throw new RunSetupError(`the plan is damaged (job ${i} needs a later job or another point's)`);
+  });
+  return plan;
+}
+
+/** Whether a stage record of a finished job can be handed on (its checkpoint is saved). */
+export function handsOn(record: StageRecord | undefined): boolean {
+  return (
+    record !== undefined &&
+    record.checkpoint !== null &&
+    (record.status === 'done' || record.status === 'skipped')
+  );
+}
+
+/**
+ * The state a job starts with: the plan's run, the records of the stages it needs (copied from their
+ * jobs' states, with the selection's surprise measurements), and its own stage not yet started.
+ */
+export function jobState(
+  point: PlanPoint,
+  job: PlannedJob,
+  recipe: ExperimentRecipe,
+  run: { corpusHash: string; backend: string; codeVersion: string },
+  needed: readonly RunState[],
+): RunState {
+  const planned = planStages(recipe);
+  const from = (id: string) => {
+    for (const state of needed) {
+      const record = state.stages.find((s) => s.id === id);
+      if (handsOn(record)) return { record: structuredClone(record!), state };
+    }
+    return null;
+  };
+  const own = planned.find((s) => s.id === job.stage);
+  if (!own) throw new RunSetupError(`the recipe plans no stage ${job.stage} (was recipe.json edited?)`);
+  const stages: StageRecord[] = [];
+  let preFinetune: RunState['preFinetune'];
+  for (const stage of planned.slice(0, 2)) {
+    if (stage.id === job.stage) stages.push(own);
+    else {
+      const done = from(stage.id);
+      stages.push(done?.record ?? stage);
+      if (stage.kind === 'select' && done?.state.preFinetune)
+        preFinetune = structuredClone(done.state.preFinetune);
+    }
+  }
+  if (own.kind === 'finetune') stages.push(own);
+  return {
+    kind: 'persona-lab-run',
+    version: RUN_STATE_VERSION,
+    runId: point.runId,
+    recipe,
+    corpusHash: run.corpusHash,
+    backend: run.backend,
+    codeVersion: run.codeVersion,
+    stages,
+    finished: false,
+    ...(preFinetune ? { preFinetune } : {}),
+  };
+}
+
+/**
+ * The state of the whole run from its jobs' states (by stage id): each stage's record from the job that
+ * ran it, in the order `run` plans them, the selection job's surprise measurements, and the jobs' timing
+ * added up (machine time, not wall time: jobs overlap).
+ */
+export function mergeJobStates(recipe: ExperimentRecipe, states: ReadonlyMap<string, RunState>): RunState {
+  const stages = planStages(recipe).map((planned) => {
+    const record = states.get(planned.id)?.stages.find((s) => s.id === planned.id);
+    if (!record || !handsOn(record)) throw new RunSetupError(`stage ${planned.id} has not finished`);
+    return structuredClone(record);
+  });
+  const select = states.get('select')!;
+  const timing: RunTiming = newRunTiming();
+  for (const state of states.values()) {
+    if (!state.timing) continue;
+    timing.wall += state.timing.wall;
+    for (const part of TIMING_PARTS) timing[part] += state.timing[part];
+  }
+  return {
+    kind: 'persona-lab-run',
+    version: RUN_STATE_VERSION,
+    runId: select.runId,
+    recipe,
+    corpusHash: select.corpusHash,
+    backend: select.backend,
+    codeVersion: select.codeVersion,
+    stages,
+    finished: true,
+    timing,
+    ...(select.preFinetune ? { preFinetune: structuredClone(select.preFinetune) } : {}),
+  };
+}
