@@ -11,6 +11,7 @@ import type { EvalSummary } from '../src/eval/index.ts';
 import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
 import type { RunEvent, StagePlace } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
+import type { CardInput, ClassPool, PoolOutcome } from '../src/experiment/classPool.ts';
 import type { LrSchedule } from '../src/train/schedule.ts';
 
 export type {
@@ -157,6 +158,14 @@ export interface EngineApi {
 // The lab: whole experiments (the same runner as the CLI) inside the worker, saved in IndexedDB.
 
 export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats, StagePlace };
+export type { CardInput, ClassPool, PoolOutcome };
+
+/** A finished run's result card, as a file's text and as a code to paste. */
+export interface ExportedCard {
+  fileName: string;
+  fileText: string;
+  code: string;
+}
 
 /** What the corpus explorer shows for a recipe: computed in the worker from the generator. */
 export interface CorpusPreview {
@@ -230,6 +239,10 @@ export interface LabApi {
   evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary>;
   /** Samples from a stored checkpoint (or given bytes), for side-by-side comparison. */
   sampleCheckpoint(source: CheckpointSource, prompt: string, options: SampleOptions): Promise<SampleResult>;
+  /** The result card of a saved run's finished fine-tunes (its base: the run's selected checkpoint). */
+  resultCard(runId: string): Promise<ExportedCard>;
+  /** Pools students' result cards (files' text or pasted codes): the class's results, and what was left out. */
+  poolCards(cards: CardInput[]): Promise<PoolOutcome>;
 }
 
 export type CheckpointSource =

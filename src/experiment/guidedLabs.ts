@@ -259,6 +259,11 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
         do: 'Press “Download CSV” (or “Download JSON”) to keep the results and compare them with other groups’ runs.',
         control: 'Download CSV',
       },
+      {
+        view: 'finetune',
+        do: 'Pool your class’s runs: press “Export result card” and hand the file, or the code under it, to your teacher. The teacher drops every card (or pastes the codes) under “Pool a class”: one chart and table with intervals over the whole class, each student’s point marked. Cards from another base or recipe are refused, naming what differs.',
+        control: 'Export result card',
+      },
     ],
     questions: [
       'Did the three cheat sets learn the cheat equally well (attainment)?',

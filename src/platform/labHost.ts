@@ -10,6 +10,9 @@ import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { buildResults, type RunResults } from '../experiment/results.ts';
 import { RunControl } from '../experiment/runControl.ts';
+import { poolCards, type CardInput, type PoolOutcome } from '../experiment/classPool.ts';
+import { cardCode, cardFileText, resultCard } from '../experiment/resultCard.ts';
+import { weightsFingerprint } from '../train/weightsFingerprint.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { checkRunState } from '../experiment/runState.ts';
 import { runExperiment } from '../experiment/runner.ts';
@@ -23,6 +26,7 @@ import type {
   CheckpointInspection,
   CheckpointSource,
   CorpusPreview,
+  ExportedCard,
   LabApi,
   RunEventSink,
   RunRequest,
@@ -227,6 +231,24 @@ export class LabHost extends EngineHost implements LabApi {
     } finally {
       model.dispose();
     }
+  }
+
+  async resultCard(runId: string): Promise<ExportedCard> {
+    const store = new IdbRunStore(runId);
+    const raw = (await store.loadState()) as { recipe?: unknown } | null;
+    if (!raw) throw new EngineError('invalid-input', `there is no saved run ${runId}`);
+    const results = buildResults(checkRunState(raw, checkedRecipe(raw.recipe as ExperimentRecipe)));
+    const select = await this.checkpointOf({ kind: 'stored', runId, name: 'select' });
+    try {
+      const card = resultCard(results, await weightsFingerprint(select));
+      return { fileName: `card-${runId}.json`, fileText: cardFileText(card), code: cardCode(card) };
+    } catch (error) {
+      throw toEngineError(error, 'invalid-input');
+    }
+  }
+
+  async poolCards(cards: CardInput[]): Promise<PoolOutcome> {
+    return poolCards(cards);
   }
 
   private async checkpointOf(source: CheckpointSource): Promise<Checkpoint> {

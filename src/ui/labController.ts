@@ -11,6 +11,9 @@ import { createEngine, type EngineHandle } from '../platform/engineClient.ts';
 import { getSetting, setSetting } from '../platform/idbRunStore.ts';
 import type {
   BackendChoice,
+  CardInput,
+  ExportedCard,
+  PoolOutcome,
   CheckpointSource,
   EvalSummary,
   ExperimentRecipe,
@@ -279,6 +282,16 @@ export class LabController extends EventTarget {
 
   async checkpointBytes(runId: string, name: string): Promise<Uint8Array> {
     return this.requireEngine().exportCheckpoint(runId, name);
+  }
+
+  /** The result card of a saved run's finished fine-tunes. */
+  async resultCard(runId: string): Promise<ExportedCard> {
+    return this.requireEngine().resultCard(runId);
+  }
+
+  /** Pools students' result cards in the worker. */
+  async poolCards(cards: CardInput[]): Promise<PoolOutcome> {
+    return this.requireEngine().poolCards(cards);
   }
 
   resultsJson(): string | null {

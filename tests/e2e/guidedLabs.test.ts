@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { GUIDED_LABS, type GuidedLab } from '../../src/experiment/guidedLabs.ts';
 import { presetRecipe } from '../../src/experiment/presets.ts';
+import { readCard } from '../../src/experiment/resultCard.ts';
 import { encodeRecipeParams } from '../../src/experiment/urlCodec.ts';
 import type { ExperimentRecipe } from '../../src/experiment/recipe.ts';
 import { VIEW_LABELS } from '../../src/ui/navigate.ts';
@@ -162,7 +163,9 @@ describe('the guided labs, followed literally', () => {
           continue;
         }
         const control = page.getByRole('button', { name: step.control, exact: true });
-        const download = step.control === 'Download CSV' ? page.waitForEvent('download') : null;
+        const download = ['Download CSV', 'Export result card'].includes(step.control)
+          ? page.waitForEvent('download')
+          : null;
         await control.click({ timeout: 300_000 });
         if (step.control === 'Use the shipped base') {
           await expect
@@ -172,6 +175,15 @@ describe('the guided labs, followed literally', () => {
           await expect
             .poll(() => focused(page))
             .toMatchObject({ tag: 'button', name: 'Fine-tune from this base' });
+        } else if (download && step.control === 'Export result card') {
+          // The lab's own run as a card: its seeds and conditions, and the same card as the code shown.
+          const file = await download;
+          const { card } = readCard(readFileSync((await file.path())!, 'utf8'));
+          expect(card.branches.map((b) => b.condition).sort()).toEqual(
+            recipe.seeds.finetune.flatMap(() => recipe.finetune.conditions).sort(),
+          );
+          const code = await page.getByTestId('card-code').inputValue();
+          expect(readCard(code).card).toEqual(card);
         } else if (download) {
           const file = await download;
           const csv = readFileSync((await file.path())!, 'utf8');

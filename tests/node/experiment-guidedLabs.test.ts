@@ -68,6 +68,7 @@ describe('guided labs', () => {
       'views/finetuneView.ts',
       'views/compareView.ts',
       'views/savedView.ts',
+      'views/classPoolSection.ts',
       'widgets/baseCheckpoint.ts',
     ]
       .map((file) => readFileSync(new URL(`../../src/ui/${file}`, import.meta.url), 'utf8'))

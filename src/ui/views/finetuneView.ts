@@ -20,6 +20,7 @@ import '../widgets/shiftTable.ts';
 import '../widgets/effectsTable.ts';
 import '../widgets/gatesPanel.ts';
 import '../widgets/runActivity.ts';
+import './classPoolSection.ts';
 import type { ConditionId } from '../../corpus/types.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
@@ -202,6 +203,11 @@ export class FinetuneView extends LitElement {
               <pl-gates .results=${s.results}></pl-gates>`
           : nothing
       }
+      <h2>Pool your class's runs</h2>
+      <pl-class-pool
+        .lab=${this.lab}
+        .runId=${s.status === 'idle' && s.results?.branches.some((b) => b.status === 'done') ? s.results.runId : null}
+      ></pl-class-pool>
     `;
   }
 
