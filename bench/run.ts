@@ -7,7 +7,8 @@
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts) and
-// `npm run bench -- reference-short` (bench/referenceShort.ts).
+// `npm run bench -- reference-short` (bench/referenceShort.ts), `npm run bench -- scaling`
+// (bench/scalingBench.ts).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,6 +22,7 @@ const args = process.argv.slice(2);
 const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
   eval: async () => ({ run: (await import('./evalBench.ts')).runEvalBench }),
   'reference-short': async () => ({ run: (await import('./referenceShort.ts')).runReferenceShort }),
+  scaling: async () => ({ run: (await import('./scalingBench.ts')).runScalingBench }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {
