@@ -42,7 +42,9 @@ beforeAll(async () => {
   lab = await openLab(browser, appUrl(RECIPE, 'finetune'));
   const { page } = lab;
   await waitForBackend(page, 'cpu');
-  await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
+  await page
+    .locator('pl-finetune-view input[type=file][accept^=".ckpt"]')
+    .setInputFiles(inject('baseCheckpoint'));
   await page.waitForFunction(() => {
     const app = document.querySelector('pl-app') as unknown as { lab: { state: { base: unknown } } };
     return app.lab.state.base !== null;

@@ -39,7 +39,9 @@ afterAll(async () => {
 /** Uploads the tiny base in the fine-tune view and starts its one branch. */
 async function startFineTune(page: Page): Promise<void> {
   await page.locator('#tab-finetune').click();
-  await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
+  await page
+    .locator('pl-finetune-view input[type=file][accept^=".ckpt"]')
+    .setInputFiles(inject('baseCheckpoint'));
   await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
   await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
 }

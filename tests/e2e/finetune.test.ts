@@ -81,7 +81,9 @@ describe('fine-tune bench on webgpu', () => {
     const { page } = lab;
     await waitForBackend(page, 'webgpu');
 
-    await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
+    await page
+      .locator('pl-finetune-view input[type=file][accept^=".ckpt"]')
+      .setInputFiles(inject('baseCheckpoint'));
     await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
     const run = page.getByRole('button', { name: 'Run the fine-tunes', exact: true });
     const runStart = await page.evaluate(() => performance.now());

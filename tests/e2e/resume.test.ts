@@ -36,7 +36,9 @@ describe('reload and resume', () => {
   it('continues a run after a reload mid-run, losing at most one evaluation interval', async () => {
     const { page, context, errors } = await openLab(browser, appUrl(RECIPE, 'finetune'));
     await waitForBackend(page, 'webgpu');
-    await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
+    await page
+      .locator('pl-finetune-view input[type=file][accept^=".ckpt"]')
+      .setInputFiles(inject('baseCheckpoint'));
     await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
     await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
     // Reload once the branch is past its first evaluation (step 2) and before its second (step 4).

@@ -28,7 +28,9 @@ export const TINY_FINETUNE =
   'preset=tiny&finetune.conditions=covert&seeds.finetune=1&finetune.steps=2&finetune.logEvery=1&eval.every=1';
 
 export async function runTinyFineTune(page: Page, timeoutMs = 480_000): Promise<FineTuneResults> {
-  await page.locator('pl-finetune-view input[type=file]').setInputFiles(inject('baseCheckpoint'));
+  await page
+    .locator('pl-finetune-view input[type=file][accept^=".ckpt"]')
+    .setInputFiles(inject('baseCheckpoint'));
   await expect.poll(() => labState<{ base: unknown }>(page).then((s) => s.base !== null)).toBe(true);
   await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
   await expect.poll(() => labState<State>(page).then((s) => s.status), { timeout: 60_000 }).not.toBe('idle');

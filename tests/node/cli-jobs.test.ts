@@ -207,6 +207,32 @@ describe('plan, job and merge', () => {
     expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toBe(
       readFileSync(join(dir, 'sweep-direct', 'sweep.md'), 'utf8'),
     );
+
+    // A merged point is a finished run folder: its card, pooled from a file and from a code.
+    const card = lab('card', join(out, 'pretraining=3'), '--out', join(dir, 'card-3.json'));
+    expect(card.code, card.stderr).toBe(0);
+    writeFileSync(join(dir, 'codes.txt'), `${card.stdout.trim()}\n`);
+    expect(lab('card', join(out, 'pretraining=4'), '--out', join(dir, 'card-4.json')).code).toBe(0);
+    const pooled = lab(
+      'pool',
+      join(dir, 'card-3.json'),
+      join(dir, 'codes.txt'),
+      join(dir, 'card-4.json'),
+      '--out',
+      join(dir, 'pool'),
+    );
+    expect(pooled.code, pooled.stderr).toBe(0);
+    expect(pooled.stderr).toMatch(/ignored .*codes\.txt:1: a duplicate: covert seed 1/);
+    expect(pooled.stderr).toMatch(/refused .*card-4\.json: another base/);
+    const pool = JSON.parse(readFileSync(join(dir, 'pool', 'results.json'), 'utf8'));
+    const point = JSON.parse(readFileSync(join(out, 'pretraining=3', 'results.json'), 'utf8'));
+    expect(pool.conditions).toEqual(point.conditions);
+    expect(readFileSync(join(dir, 'pool', 'results.csv'), 'utf8')).toMatch(/^base,corpusHash,row,student/);
+    writeFileSync(join(dir, 'junk.txt'), 'hello\n');
+    const junk = lab('pool', join(dir, 'junk.txt'), '--out', join(dir, 'pool-junk'));
+    expect(junk.code).toBe(2);
+    expect(junk.stderr).toMatch(/refused .*junk\.txt:1: it is neither a card file nor a code/);
+    expect(junk.stderr).toMatch(/no card to pool among 1 given/);
   }, 600_000);
 
   it('refuses a bad index, a missing or damaged plan, naming what is wrong', () => {
