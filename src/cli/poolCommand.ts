@@ -41,7 +41,7 @@ export async function poolCommand(paths: readonly string[], out: string | undefi
   for (const c of pool.conditions) {
     const d = c.final.deltaMI;
     const f = (v: number | null) => (v === null ? '-' : v.toFixed(3));
-    console.error(`  ${c.condition}: ΔMI ${f(d.mean)} [${f(d.low)}, ${f(d.high)}] over ${d.n} students`);
+    console.error(`  ${c.condition}: ΔMI ${f(d.mean)} [${f(d.low)}, ${f(d.high)}] over ${d.n} seeds`);
   }
   return EXIT.ok;
 }
