@@ -4,6 +4,7 @@
 // pasted codes). The pooled numbers equal those of the one run; a card repeated is ignored and a card of
 // another base refused, both listed with the reason.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import type { PoolOutcome } from '../../src/experiment/classPool.ts';
@@ -29,6 +30,19 @@ async function exportCard(page: Page): Promise<{ file: string; code: string }> {
   const file = readFileSync((await (await download).path())!, 'utf8');
   const code = await page.getByTestId('card-code').inputValue();
   return { file, code };
+}
+
+/** axe-core's serious and critical violations on the page as it is (it walks the open shadow roots). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: await readFile('node_modules/axe-core/axe.min.js', 'utf8') });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<Result> } }).axe;
+    const { violations } = await axe.run(document);
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
 }
 
 /** The teacher's pool as the page holds it (read from the component, through the open shadow roots). */
@@ -105,6 +119,8 @@ describe('a class pools its runs', () => {
     const leftOut = await page.getByRole('list', { name: 'Cards left out' }).innerText();
     expect(leftOut).toMatch(/pasted line 4: ignored, a duplicate/);
     expect(leftOut).toMatch(/pasted line 5: refused, another base/);
+    // The pooled chart and tables, as a teacher sees them: no serious or critical accessibility issue.
+    expect(await seriousViolations(page)).toEqual([]);
     expect((await labState<{ error: string | null }>(page)).error).toBeNull();
     expect(teacher.errors).toEqual([]);
     await teacher.context.close();

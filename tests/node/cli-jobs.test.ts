@@ -249,6 +249,18 @@ describe('plan, job and merge', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+    // An input made on another backend (another host of the same plan): refused, nothing started.
+    expect(lab('job', out, '--index', '0', '--quiet').code).toBe(0);
+    const pretrainState = join(out, 'run', 'jobs', 'pretrain', 'run-state.json');
+    const madeElsewhere = JSON.parse(readFileSync(pretrainState, 'utf8'));
+    madeElsewhere.backend = 'wasm';
+    writeFileSync(pretrainState, JSON.stringify(madeElsewhere));
+    const mixed = lab('job', out, '--index', '1');
+    expect(mixed.code, mixed.stderr).toBe(2);
+    expect(mixed.stderr).toMatch(
+      /its input ran on wasm with corpus \w+; this machine gives cpu and \w+: run every job/,
+    );
+    expect(existsSync(join(out, 'run', 'jobs', 'select', 'run-state.json'))).toBe(false);
     const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
     plan.jobs[3].needs = [4];
     writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
