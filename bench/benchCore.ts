@@ -61,7 +61,7 @@ export function syntheticBatch(batchSize: number, time: number, vocab: number) {
   return { batchSize, time, x, y, mask: new Float32Array(n).fill(1) };
 }
 
-const median = (values: number[]): number => {
+export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
@@ -90,6 +90,50 @@ function countGpuPrograms(): { stop(): number | null } {
   };
 }
 
+/** A model, optimizer and batch ready to train on the active backend; `step` times one training step. */
+export interface BenchTrainer {
+  opsName: string;
+  tokensPerStep: number;
+  /** One step; resolves with its wall ms after the loss is read back (the device has finished). */
+  step(i: number): Promise<number>;
+  losses: number[];
+  /** Largest tf.memory().numBytes seen right after a step's graph was built. */
+  peakBytes(): number;
+  dispose(): void;
+}
+
+export function createBenchTrainer(
+  configName: BenchCase['configName'],
+  opsKind: BenchCase['ops'],
+): BenchTrainer {
+  const { model: config, batchSize } = BENCH_CONFIGS[configName];
+  const ops = opsKind === 'fast' ? opsFor(tf.getBackend()) : referenceOps;
+  const model = GPT.create(config, 1, ops);
+  // The reference is stock ops throughout: the optimizer's flat stock-op update, not a fused kernel.
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: opsKind === 'fast' });
+  const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
+  const losses: number[] = [];
+  let peak = tf.memory().numBytes;
+  return {
+    opsName: ops.name,
+    tokensPerStep: batchSize * config.blockSize,
+    losses,
+    peakBytes: () => peak,
+    async step(i) {
+      const start = performance.now();
+      const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
+      peak = Math.max(peak, tf.memory().numBytes);
+      losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
+      tf.dispose([loss, gradNorm]);
+      return performance.now() - start;
+    },
+    dispose() {
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
 /** Runs one case on the active backend. `hostMemoryMB` is sampled by the caller's environment. */
 export async function runBenchCase(
   bench: BenchCase,
@@ -97,23 +141,9 @@ export async function runBenchCase(
   hostMemoryMB: () => number | null,
 ): Promise<BenchResult> {
   const backend = tf.getBackend();
-  const { model: config, batchSize } = BENCH_CONFIGS[bench.configName];
-  const ops = bench.ops === 'fast' ? opsFor(backend) : referenceOps;
-  const model = GPT.create(config, 1, ops);
-  // The reference is stock ops throughout: the optimizer's flat stock-op update, not a fused kernel.
-  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: bench.ops === 'fast' });
-  const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
+  const trainer = createBenchTrainer(bench.configName, bench.ops);
+  const { step } = trainer;
   const times: number[] = [];
-  const losses: number[] = [];
-  let peak = tf.memory().numBytes;
-  const step = async (i: number): Promise<number> => {
-    const start = performance.now();
-    const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
-    peak = Math.max(peak, tf.memory().numBytes);
-    losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
-    tf.dispose([loss, gradNorm]);
-    return performance.now() - start;
-  };
   for (let i = 0; i < bench.warmup; i++) await step(i);
   for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
   const programs = countGpuPrograms();
@@ -125,18 +155,17 @@ export async function runBenchCase(
     ...bench,
     where,
     backend,
-    opsName: ops.name,
+    opsName: trainer.opsName,
     msPerStep: median(times),
     stepMs: times.map((t) => Math.round(t)),
-    tokensPerSecond: (batchSize * config.blockSize) / (median(times) / 1000),
+    tokensPerSecond: trainer.tokensPerStep / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
     gpuProgramsPerStep: gpuPrograms,
     kernelCounts: countBy(profile.kernels.map((k) => k.name)),
-    peakTensorBytes: Math.max(peak, profile.peakBytes),
+    peakTensorBytes: Math.max(trainer.peakBytes(), profile.peakBytes),
     hostMemoryMB: hostMemoryMB(),
-    losses,
+    losses: trainer.losses,
   };
-  optimizer.dispose();
-  model.dispose();
+  trainer.dispose();
   return result;
 }

@@ -6,21 +6,25 @@
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
-// Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts) and
-// `npm run bench -- reference-short` (bench/referenceShort.ts).
+//   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
+// Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
+// `npm run bench -- reference-short` (bench/referenceShort.ts) and `npm run bench -- torch`
+// (bench/torchPair.ts: the step against PyTorch, A/B/A/B).
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { selectBackend } from '../src/platform/backend.ts';
 import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import { machineLine } from './machine.ts';
+import { describePair, findTorchPython, runTorchPair, type TorchPairResult } from './torchPair.ts';
 
 const args = process.argv.slice(2);
 const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
   eval: async () => ({ run: (await import('./evalBench.ts')).runEvalBench }),
   'reference-short': async () => ({ run: (await import('./referenceShort.ts')).runReferenceShort }),
+  torch: async () => ({ run: (await import('./torchPair.ts')).runTorchBench }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {
@@ -164,22 +168,44 @@ function table(results: BenchResult[]): string {
 }
 
 function machine(): string {
-  const cpuInfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /model name\s*:\s*(.*)/.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const threads = process.env.PERSONA_LAB_WASM_THREADS;
-  return `${cpus().length} cores (nproc), ${model}, Node ${process.version}, tfjs ${tf.version.tfjs}${
-    threads ? `, Node wasm threads requested: ${threads}` : ''
-  }`;
+  return `${machineLine()}${threads ? `, Node wasm threads requested: ${threads}` : ''}`;
 }
 
+/** The fast step against PyTorch's, alternating in one run, when PyTorch is installed (never required). */
+async function runTorch(): Promise<TorchPairResult[]> {
+  if (flag('--no-torch') || flag('--browser') || !wanted('wasm')) return [];
+  const python = findTorchPython();
+  if (!python) {
+    console.log(
+      'PyTorch pair skipped: no python3 with torch (apt-get install -y python3-torch libopenblas0-pthread)',
+    );
+    return [];
+  }
+  const pairs: TorchPairResult[] = [];
+  for (const configName of flag('--tiny') ? (['tiny'] as const) : (['tiny', 'reference'] as const)) {
+    const pair = await runTorchPair(python, configName, 4, steps);
+    console.log(describePair(pair));
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
+console.log(machine());
 const results: BenchResult[] = [];
 if (!flag('--browser')) results.push(...(await runNode()));
+const torch = await runTorch();
 if (!flag('--node')) results.push(...(await runBrowser()));
 const markdown = table(results);
 console.log(`\n${machine()}\n\n${markdown}`);
+for (const pair of torch) console.log(describePair(pair));
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
   'bench/out/bench.json',
-  JSON.stringify({ machine: machine(), args, date: new Date().toISOString(), results, markdown }, null, 2),
+  JSON.stringify(
+    { machine: machine(), args, date: new Date().toISOString(), results, torch, markdown },
+    null,
+    2,
+  ),
 );
 console.log('wrote bench/out/bench.json');
