@@ -6,17 +6,18 @@
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
+//   --no-peer            skip the peer (@genai-fi/nanogpt) on webgpu and webgl in the browser section
 //   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
 // `npm run bench -- reference-short` (bench/referenceShort.ts) and `npm run bench -- torch`
 // (bench/torchPair.ts: the step against PyTorch, A/B/A/B).
-import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { selectBackend } from '../src/platform/backend.ts';
 import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import type { PeerResult } from './peerBench.ts';
 import { machineLine } from './machine.ts';
 import { describePair, findTorchPython, runTorchPair, type TorchPairResult } from './torchPair.ts';
 
@@ -71,6 +72,8 @@ async function runNode(): Promise<BenchResult[]> {
   return results;
 }
 
+const peers: PeerResult[] = [];
+
 async function runBrowser(): Promise<BenchResult[]> {
   const server = await createServer({
     root: process.cwd(),
@@ -114,6 +117,28 @@ async function runBrowser(): Promise<BenchResult[]> {
         }
       }
       await page.close();
+      // The peer runs webgpu, webgl and cpu (not wasm), on a page of its own: it brings its own tfjs.
+      if ((backend === 'webgpu' || backend === 'webgl') && !flag('--no-peer')) {
+        const peerPage = await browser.newPage();
+        peerPage.setDefaultTimeout(0);
+        await peerPage.goto(`http://127.0.0.1:${port}/bench/index.html`);
+        await peerPage.waitForFunction(() => typeof window.runPeerBench === 'function');
+        for (const bench of casesFor(backend).filter((c) => c.ops === 'fast')) {
+          const out = await peerPage.evaluate(([b, c, w, n]) => window.runPeerBench(b, c, w, n), [
+            backend,
+            bench.configName,
+            bench.warmup,
+            bench.steps,
+          ] as const);
+          if ('error' in out) {
+            console.log(`peer ${backend} ${bench.configName}: ${out.error}`);
+            continue;
+          }
+          printPeer(out, results);
+          peers.push(out);
+        }
+        await peerPage.close();
+      }
     }
   } finally {
     await browser.close();
@@ -136,6 +161,20 @@ function print(r: BenchResult): void {
       `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
       r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
     ].join(' '),
+  );
+}
+
+/** The peer's line, with the ratio to the project's fast case of the same backend and config. */
+function printPeer(peer: PeerResult, results: BenchResult[]): void {
+  const ours = results.find(
+    (r) => r.ops === 'fast' && r.backend === peer.backend && r.configName === peer.configName,
+  );
+  const ratio = ours
+    ? ` (project / peer tokens/s: ${(ours.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x)`
+    : '';
+  console.log(
+    `browser ${peer.backend.padEnd(6)} ${peer.configName.padEnd(9)} ${'peer'.padEnd(10)} ${peer.msPerStep.toFixed(0)} ms ` +
+      `(${peer.stepMs.join(', ')}) ${peer.tokensPerSecond.toFixed(0)} tok/s${ratio}${peer.clipped ? '' : ', no clipping'}`,
   );
 }
 
@@ -203,7 +242,7 @@ mkdirSync('bench/out', { recursive: true });
 writeFileSync(
   'bench/out/bench.json',
   JSON.stringify(
-    { machine: machine(), args, date: new Date().toISOString(), results, torch, markdown },
+    { machine: machine(), args, date: new Date().toISOString(), results, torch, peers, markdown },
     null,
     2,
   ),
