@@ -1,7 +1,7 @@
 // Chooses the tfjs backend the engine runs on: webgpu, then webgl, wasm, cpu, passing over a GPU backend
 // that only has a software GPU (or the one the caller forces), and reports as plain data what was
 // asked, what was chosen, on which adapter or renderer, and why (and of which kind) every other try failed.
-// Works in a page, in a Worker and in Node (where only wasm and cpu exist).
+// Works in a page, in a Worker and in Node (wasm and cpu; webgpu through Dawn, see nodeWebGpu.ts).
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
 import { probeWebGlRenderer, type WebGlReport } from './webglRenderer.ts';
@@ -94,8 +94,15 @@ async function start(name: BackendName): Promise<Failure | null> {
 }
 
 async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
+  // Node has no navigator.gpu of its own: Dawn (the optional `webgpu` package) provides one.
+  const nodeGpu = isNode ? await import('./nodeWebGpu.ts') : null;
+  const missing = await nodeGpu?.installNodeWebGpu();
+  if (missing) return missing;
   const probe = await probeWebGpuAdapter();
-  if ('failure' in probe) return probe;
+  if ('failure' in probe)
+    return nodeGpu && probe.kind === 'no-device'
+      ? { ...probe, failure: nodeGpu.nodeNoAdapterReason() }
+      : probe;
   const { adapter } = probe;
   if (skipSoftware && adapter.isFallbackAdapter) {
     const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unnamed';

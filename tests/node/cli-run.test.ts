@@ -69,7 +69,7 @@ describe('persona-lab CLI', () => {
     expect(g.stdout).toMatch(/^gate 3: no paired cheat and fix fine-tunes in these results$/m);
     const badBackend = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'webgpu');
     expect(badBackend.code).toBe(2);
-    expect(badBackend.stderr).toMatch(/--backend must be auto, wasm or cpu/);
+    expect(badBackend.stderr).toMatch(/--backend must be auto, wasm, cpu or webgpu/);
     const bad = lab('gates', join(out, 'run-state.json'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a results file/);

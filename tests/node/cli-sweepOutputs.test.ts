@@ -97,7 +97,7 @@ describe('sweepPoints', () => {
     ).toMatch(/--param DOT\.PATH is required/);
     expect(
       refusal(() => sweepPoints(tiny, { param: 'model.nLayer', values: '1', backend: 'webgpu' })).message,
-    ).toMatch(/--backend must be auto, wasm or cpu/);
+    ).toMatch(/--backend must be auto, wasm, cpu or webgpu/);
   });
 });
 
