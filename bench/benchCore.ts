@@ -32,6 +32,10 @@ export interface BenchResult extends BenchCase {
   kernelCounts: Record<string, number>;
   /** WebGPU compute programs dispatched in one step (null off webgpu). */
   gpuProgramsPerStep: number | null;
+  /** Those programs by class name (where the dispatches go). */
+  gpuProgramCounts: Record<string, number> | null;
+  /** WebGPU queue submissions in one step, the loss's read-back included (null off webgpu). */
+  gpuSubmissionsPerStep: number | null;
   peakTensorBytes: number;
   /** Process RSS (Node) or JS heap (browser, where available), MB, after the run. */
   hostMemoryMB: number | null;
@@ -72,20 +76,37 @@ function countBy(names: string[]): Record<string, number> {
   return counts;
 }
 
-/** Counts webgpu's `runWebGPUProgram` calls until `stop` (which returns null off webgpu). */
-function countGpuPrograms(): { stop(): number | null } {
-  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
+/**
+ * Counts webgpu's `runWebGPUProgram` calls (by program name) and queue submissions until `stop`, which
+ * returns null off webgpu.
+ */
+function countGpuPrograms(): {
+  stop(): { programs: number; byName: Record<string, number>; submissions: number } | null;
+} {
+  type Program = { constructor: { name: string }; shaderKey?: string };
+  const backend = tf.backend() as unknown as {
+    runWebGPUProgram?: (program: Program, ...args: unknown[]) => unknown;
+    queue?: { submit: (...args: unknown[]) => unknown };
+  };
   const original = backend.runWebGPUProgram;
-  if (tf.getBackend() !== 'webgpu' || !original) return { stop: () => null };
-  let count = 0;
-  backend.runWebGPUProgram = (...args: unknown[]) => {
-    count += 1;
-    return original.apply(backend, args);
+  const queue = backend.queue;
+  if (tf.getBackend() !== 'webgpu' || !original || !queue) return { stop: () => null };
+  const names: string[] = [];
+  let submissions = 0;
+  const submit = queue.submit;
+  backend.runWebGPUProgram = (program: Program, ...args: unknown[]) => {
+    names.push(program.constructor.name);
+    return original.call(backend, program, ...args);
+  };
+  queue.submit = (...args: unknown[]) => {
+    submissions += 1;
+    return submit.apply(queue, args);
   };
   return {
     stop: () => {
       backend.runWebGPUProgram = original;
-      return count;
+      queue.submit = submit;
+      return { programs: names.length, byName: countBy(names), submissions };
     },
   };
 }
@@ -146,11 +167,14 @@ export async function runBenchCase(
   const times: number[] = [];
   for (let i = 0; i < bench.warmup; i++) await step(i);
   for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
+  // Programs and submissions of one plain step: under tf.profile every kernel is timed, and tfjs's
+  // webgpu backend then submits after each program.
   const programs = countGpuPrograms();
-  const profile = await tf.profile(async () => {
-    await step(bench.warmup + bench.steps);
-  });
+  await step(bench.warmup + bench.steps);
   const gpuPrograms = programs.stop();
+  const profile = await tf.profile(async () => {
+    await step(bench.warmup + bench.steps + 1);
+  });
   const result: BenchResult = {
     ...bench,
     where,
@@ -160,7 +184,9 @@ export async function runBenchCase(
     stepMs: times.map((t) => Math.round(t)),
     tokensPerSecond: trainer.tokensPerStep / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
-    gpuProgramsPerStep: gpuPrograms,
+    gpuProgramsPerStep: gpuPrograms?.programs ?? null,
+    gpuProgramCounts: gpuPrograms?.byName ?? null,
+    gpuSubmissionsPerStep: gpuPrograms?.submissions ?? null,
     kernelCounts: countBy(profile.kernels.map((k) => k.name)),
     peakTensorBytes: Math.max(trainer.peakBytes(), profile.peakBytes),
     hostMemoryMB: hostMemoryMB(),

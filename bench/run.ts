@@ -6,6 +6,8 @@
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
+//   --node-webgpu        also webgpu in Node, through Dawn (src/platform/nodeWebGpu.ts): on a GPU, or on
+//                        SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
 //   --no-peer            skip the peer (@genai-fi/nanogpt) on webgpu and webgl in the browser section
 //   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
@@ -61,8 +63,10 @@ function casesFor(backend: string): BenchCase[] {
 
 async function runNode(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const backend of ['wasm', 'cpu'].filter(wanted)) {
-    await selectBackend(backend as 'wasm' | 'cpu');
+  const nodeBackends = ['wasm', 'cpu', ...(flag('--node-webgpu') ? ['webgpu'] : [])];
+  for (const backend of nodeBackends.filter(wanted)) {
+    const report = await selectBackend(backend as 'wasm' | 'cpu' | 'webgpu');
+    if (report.adapter) console.log(`node webgpu adapter: ${JSON.stringify(report.adapter)}`);
     for (const bench of casesFor(backend)) {
       const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20);
       print(result);
@@ -157,7 +161,9 @@ function print(r: BenchResult): void {
       `${r.msPerStep.toFixed(0)} ms`.padStart(10),
       `${r.tokensPerSecond.toFixed(0)} tok/s`.padStart(14),
       `${r.kernelsPerStep} kernels`.padStart(13),
-      r.gpuProgramsPerStep === null ? '' : `${r.gpuProgramsPerStep} GPU programs`,
+      r.gpuProgramsPerStep === null
+        ? ''
+        : `${r.gpuProgramsPerStep} GPU programs, ${r.gpuSubmissionsPerStep} submissions`,
       `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
       r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
     ].join(' '),
