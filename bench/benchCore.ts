@@ -34,9 +34,11 @@ export interface BenchResult extends BenchCase {
   gpuProgramsPerStep: number | null;
   /** Those programs by class name (where the dispatches go). */
   gpuProgramCounts: Record<string, number> | null;
-  /** WebGPU queue submissions in one step, the loss's read-back included (null off webgpu). */
+  /** WebGPU queue submissions in one step, without the loss's read-back (null off webgpu). */
   gpuSubmissionsPerStep: number | null;
   peakTensorBytes: number;
+  /** webgpu: bytes in the backend's buffer pool after the case (it never shrinks: the peak so far). */
+  gpuPoolBytes: number | null;
   /** Process RSS (Node) or JS heap (browser, where available), MB, after the run. */
   hostMemoryMB: number | null;
   losses: number[];
@@ -115,8 +117,11 @@ function countGpuPrograms(): {
 export interface BenchTrainer {
   opsName: string;
   tokensPerStep: number;
-  /** One step; resolves with its wall ms after the loss is read back (the device has finished). */
-  step(i: number): Promise<number>;
+  /**
+   * One step; resolves with its wall ms after the loss is read back (the device has finished).
+   * `beforeReadBack` runs when the step's work is recorded and submitted, before that read-back.
+   */
+  step(i: number, beforeReadBack?: () => void): Promise<number>;
   losses: number[];
   /** Largest tf.memory().numBytes seen right after a step's graph was built. */
   peakBytes(): number;
@@ -140,10 +145,11 @@ export function createBenchTrainer(
     tokensPerStep: batchSize * config.blockSize,
     losses,
     peakBytes: () => peak,
-    async step(i) {
+    async step(i, beforeReadBack) {
       const start = performance.now();
       const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
       peak = Math.max(peak, tf.memory().numBytes);
+      beforeReadBack?.();
       losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
       tf.dispose([loss, gradNorm]);
       return performance.now() - start;
@@ -169,9 +175,12 @@ export async function runBenchCase(
   for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
   // Programs and submissions of one plain step: under tf.profile every kernel is timed, and tfjs's
   // webgpu backend then submits after each program.
+  // The training loop reads back only at log steps: the loss's read-back (one more submission) is
+  // left out of the count.
   const programs = countGpuPrograms();
-  await step(bench.warmup + bench.steps);
-  const gpuPrograms = programs.stop();
+  const counted: ReturnType<typeof programs.stop>[] = [];
+  await step(bench.warmup + bench.steps, () => counted.push(programs.stop()));
+  const gpuPrograms = counted[0] ?? null;
   const profile = await tf.profile(async () => {
     await step(bench.warmup + bench.steps + 1);
   });
@@ -189,6 +198,7 @@ export async function runBenchCase(
     gpuSubmissionsPerStep: gpuPrograms?.submissions ?? null,
     kernelCounts: countBy(profile.kernels.map((k) => k.name)),
     peakTensorBytes: Math.max(trainer.peakBytes(), profile.peakBytes),
+    gpuPoolBytes: (tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? null,
     hostMemoryMB: hostMemoryMB(),
     losses: trainer.losses,
   };

@@ -8,11 +8,13 @@
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
 //   --node-webgpu        also webgpu in Node, through Dawn (src/platform/nodeWebGpu.ts): on a GPU, or on
 //                        SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+//   --submit-batch N     webgpu in Node: tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (the project sets 1000)
 //   --no-peer            skip the peer (@genai-fi/nanogpt) on webgpu and webgl in the browser section
 //   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
 // `npm run bench -- reference-short` (bench/referenceShort.ts) and `npm run bench -- torch`
 // (bench/torchPair.ts: the step against PyTorch, A/B/A/B).
+import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
@@ -67,6 +69,9 @@ async function runNode(): Promise<BenchResult[]> {
   for (const backend of nodeBackends.filter(wanted)) {
     const report = await selectBackend(backend as 'wasm' | 'cpu' | 'webgpu');
     if (report.adapter) console.log(`node webgpu adapter: ${JSON.stringify(report.adapter)}`);
+    const submitBatch = option('--submit-batch');
+    if (backend === 'webgpu' && submitBatch)
+      tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(submitBatch));
     for (const bench of casesFor(backend)) {
       const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20);
       print(result);
@@ -163,7 +168,8 @@ function print(r: BenchResult): void {
       `${r.kernelsPerStep} kernels`.padStart(13),
       r.gpuProgramsPerStep === null
         ? ''
-        : `${r.gpuProgramsPerStep} GPU programs, ${r.gpuSubmissionsPerStep} submissions`,
+        : `${r.gpuProgramsPerStep} GPU programs, ${r.gpuSubmissionsPerStep} submissions, ` +
+          `${((r.gpuPoolBytes ?? 0) / 2 ** 20).toFixed(0)} MB GPU pool`,
       `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
       r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
     ].join(' '),

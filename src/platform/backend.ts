@@ -4,6 +4,7 @@
 // Works in a page, in a Worker and in Node (wasm and cpu; webgpu through Dawn, see nodeWebGpu.ts).
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
+import { WEBGPU_SUBMIT_BATCH } from '../model/kernels/webgpuProgram.ts';
 import { probeWebGlRenderer, type WebGlReport } from './webglRenderer.ts';
 import { probeWebGpuAdapter, type AdapterReport } from './webgpuAdapter.ts';
 
@@ -116,7 +117,11 @@ async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
   } catch (error) {
     return { failure: `could not load @tensorflow/tfjs-backend-webgpu: ${String(error)}`, kind: 'failed' };
   }
-  return (await start('webgpu')) ?? { ...NOTHING_ELSE, adapter };
+  const failure = await start('webgpu');
+  if (failure) return failure;
+  // One submission per training step rather than one every 15 programs (webgpuProgram.ts).
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', WEBGPU_SUBMIT_BATCH);
+  return { ...NOTHING_ELSE, adapter };
 }
 
 async function tryWebGl(skipSoftware: boolean): Promise<Failure | Started> {

@@ -5,7 +5,7 @@
 // the [3P] result split back into m', v' and each parameter, by buffer copies (copyBufferToBuffer: no
 // pipeline, no dispatch). The stock-op flat update runs ~25 kernels plus a 30-way split; the previous
 // version of this kernel ran 3 programs, one per parameter and six Concat programs (39 for 30 parameters).
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import {
   allocateOnGpu,
   copyBuffers,

@@ -119,6 +119,27 @@ export function copyBuffers(backend: WebGpuBackendLike, copies: readonly BufferC
   }
 }
 
+/**
+ * How many programs tfjs-webgpu records before it submits them on its own (its default is 15). The
+ * project submits once per training step instead (submitWebGpuWork, called by trainStep) and tfjs at
+ * every read-back; a step of the reference model runs under 80 programs, so this only bounds a very
+ * deep model's command buffer.
+ */
+export const WEBGPU_SUBMIT_BATCH = 1000;
+
+/** Submits the commands recorded so far on the webgpu backend (nothing elsewhere, or if none). */
+export function submitWebGpuWork(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const gpu = tf.backend() as unknown as {
+    commandEncoder?: unknown;
+    endComputePassEncoder?(): void;
+    submitQueue?(): void;
+  };
+  if (!gpu.commandEncoder || !gpu.submitQueue || !gpu.endComputePassEncoder) return;
+  gpu.endComputePassEncoder();
+  gpu.submitQueue();
+}
+
 /** Frees an intermediate result that no tensor holds. */
 export function freeIntermediate(backend: WebGpuBackendLike, info: Info): void {
   backend.disposeData(info.dataId);
