@@ -11,6 +11,11 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 
+interface RegistryEntry {
+  factory: () => tf.KernelBackend | Promise<tf.KernelBackend>;
+  priority: number;
+}
+
 /** Where Debian's Chromium keeps SwiftShader's Vulkan driver manifest (the CPU stand-in for a GPU). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -62,12 +67,21 @@ export function nodeNoAdapterReason(): string {
 }
 
 /**
- * Lets the process exit: removes the webgpu backend (which destroys its device) and Dawn's GPU object.
+ * Lets the process exit: disposes the webgpu backend (which destroys its device) and drops Dawn's GPU object.
  * Does nothing unless installNodeWebGpu put one there.
  */
 export function releaseNodeWebGpu(): void {
   if (!installed) return;
-  if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+  // removeBackend disposes the backend (destroying its device) and forgets its factory, which
+  // tfjs-backend-webgpu registers only when first imported: register the factory again, so that a
+  // later installNodeWebGpu + setBackend in this process starts a fresh one.
+  const registry = (tf.engine() as unknown as { registryFactory: Record<string, RegistryEntry> })
+    .registryFactory;
+  const entry = registry.webgpu;
+  if (entry) {
+    tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', entry.factory, entry.priority);
+  }
   const nav = navigatorObject();
   if (nav) delete nav.gpu;
   installed = false;
