@@ -26,6 +26,8 @@ export interface BenchResult extends BenchCase {
   msPerStep: number;
   /** Every measured step's time, in order (the median of these is msPerStep). */
   stepMs: number[];
+  /** The process's CPU ms per measured step (median), where the caller can read it (Node); else null. */
+  cpuMsPerStep: number | null;
   tokensPerSecond: number;
   kernelsPerStep: number;
   /** tf.profile's kernels of one step, counted by name (where the dispatches go). */
@@ -166,13 +168,19 @@ export async function runBenchCase(
   bench: BenchCase,
   where: 'node' | 'browser',
   hostMemoryMB: () => number | null,
+  cpuClockMs?: () => number,
 ): Promise<BenchResult> {
   const backend = tf.getBackend();
   const trainer = createBenchTrainer(bench.configName, bench.ops);
   const { step } = trainer;
   const times: number[] = [];
   for (let i = 0; i < bench.warmup; i++) await step(i);
-  for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
+  const cpuTimes: number[] = [];
+  for (let i = 0; i < bench.steps; i++) {
+    const cpuStart = cpuClockMs?.() ?? 0;
+    times.push(await step(bench.warmup + i));
+    cpuTimes.push((cpuClockMs?.() ?? 0) - cpuStart);
+  }
   // Programs and submissions of one plain step: under tf.profile every kernel is timed, and tfjs's
   // webgpu backend then submits after each program.
   // The training loop reads back only at log steps: the loss's read-back (one more submission) is
@@ -191,6 +199,7 @@ export async function runBenchCase(
     opsName: trainer.opsName,
     msPerStep: median(times),
     stepMs: times.map((t) => Math.round(t)),
+    cpuMsPerStep: cpuClockMs ? median(cpuTimes) : null,
     tokensPerSecond: trainer.tokensPerStep / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
     gpuProgramsPerStep: gpuPrograms?.programs ?? null,

@@ -20,7 +20,9 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { selectBackend } from '../src/platform/backend.ts';
-import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import { loadavg } from 'node:os';
+import { BENCH_CONFIGS, runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import { measureMatMulBound, stepMatMuls, type MatMulBound } from './matmulBound.ts';
 import type { PeerResult } from './peerBench.ts';
 import { machineLine } from './machine.ts';
 import { describePair, findTorchPython, runTorchPair, type TorchPairResult } from './torchPair.ts';
@@ -73,15 +75,50 @@ async function runNode(): Promise<BenchResult[]> {
     if (backend === 'webgpu' && submitBatch)
       tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(submitBatch));
     for (const bench of casesFor(backend)) {
-      const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20);
+      const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20, cpuClockMs);
       print(result);
+      console.log(`  CPU time per step ${result.cpuMsPerStep?.toFixed(0)} ms; ${loadLine()}`);
       results.push(result);
+      if (backend === 'wasm' && bench.ops === 'fast') bounds.push(await runBound(result));
     }
   }
   return results;
 }
 
 const peers: PeerResult[] = [];
+const bounds: { configName: string; stepMs: number; bound: MatMulBound }[] = [];
+
+/** The process's CPU time (all its threads), ms. */
+const cpuClockMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+const loadLine = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
+
+/** The step against its matmul bound (bench/matmulBound.ts), measured right after it in the same run. */
+async function runBound(result: BenchResult) {
+  const { model, batchSize } = BENCH_CONFIGS[result.configName];
+  const bound = await measureMatMulBound(stepMatMuls(model, batchSize), cpuClockMs);
+  const ratio = (step: number | null, of: number | null) =>
+    step !== null && of !== null ? `${(step / of).toFixed(2)}x` : '-';
+  console.log(
+    `  matmul bound (${result.configName}, ${bound.gflop.toFixed(2)} GFLOP a step): ` +
+      `wall ${bound.fullMs.toFixed(0)} ms, CPU ${bound.fullCpuMs?.toFixed(0)} ms ` +
+      `(attention's lower triangle only: ${bound.causalMs.toFixed(0)} / ${bound.causalCpuMs?.toFixed(0)} ms); ` +
+      `step / bound: ${ratio(result.msPerStep, bound.fullMs)} wall, ${ratio(result.cpuMsPerStep, bound.fullCpuMs)} CPU ` +
+      `(${ratio(result.cpuMsPerStep, bound.causalCpuMs)} CPU against the lower-triangle bound); ${loadLine()}`,
+  );
+  for (const s of bound.shapes)
+    console.log(
+      `    ${s.label.padEnd(34)} [${s.m}x${s.k}]x[${s.k}x${s.n}] x${s.count}: ${s.msEach.toFixed(3)} ms wall, ` +
+        `${s.cpuMsEach?.toFixed(3)} ms CPU each, ${s.gflops.toFixed(1)} GFLOP/s`,
+    );
+  return { configName: result.configName, stepMs: result.msPerStep, bound };
+}
 
 async function runBrowser(): Promise<BenchResult[]> {
   const server = await createServer({
@@ -193,8 +230,8 @@ function printPeer(peer: PeerResult, results: BenchResult[]): void {
 /** The markdown table: one row per (where, backend, config), fast and reference side by side. */
 function table(results: BenchResult[]): string {
   const rows = [
-    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast tok/s | fast kernels/step | ref kernels/step | fast / ref GPU programs/step | fast / ref peak tensor MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast / ref CPU ms/step | fast tok/s | fast kernels/step | ref kernels/step | fast / ref GPU programs/step | fast / ref peak tensor MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const fast of results.filter((r) => r.ops === 'fast')) {
     const ref = results.find(
@@ -208,7 +245,7 @@ function table(results: BenchResult[]): string {
     rows.push(
       `| ${fast.where} | ${fast.backend} | ${fast.configName} | ${fast.msPerStep.toFixed(0)} | ${ref ? ref.msPerStep.toFixed(0) : '-'} | ${
         ref ? (ref.msPerStep / fast.msPerStep).toFixed(1) + 'x' : '-'
-      } | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${
+      } | ${fast.cpuMsPerStep?.toFixed(0) ?? '-'} / ${ref?.cpuMsPerStep?.toFixed(0) ?? '-'} | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${
         fast.gpuProgramsPerStep === null
           ? '-'
           : `${fast.gpuProgramsPerStep} / ${ref?.gpuProgramsPerStep ?? '-'}`
@@ -254,7 +291,7 @@ mkdirSync('bench/out', { recursive: true });
 writeFileSync(
   'bench/out/bench.json',
   JSON.stringify(
-    { machine: machine(), args, date: new Date().toISOString(), results, torch, peers, markdown },
+    { machine: machine(), args, date: new Date().toISOString(), results, bounds, torch, peers, markdown },
     null,
     2,
   ),
