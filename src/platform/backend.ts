@@ -95,7 +95,14 @@ async function start(name: BackendName): Promise<Failure | null> {
 }
 
 async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
-  // Node has no navigator.gpu of its own: Dawn (the optional `webgpu` package) provides one.
+  // Node has no navigator.gpu of its own: Dawn (the optional `webgpu` package) provides one, when webgpu
+  // is asked for by name ('auto' in Node means the CPU backends, as it always has).
+  if (isNode && skipSoftware && !(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu) {
+    return {
+      kind: 'unsupported',
+      failure: 'no navigator.gpu (not a browser; in Node, webgpu runs through Dawn only when chosen by name)',
+    };
+  }
   const nodeGpu = isNode ? await import('./nodeWebGpu.ts') : null;
   const missing = await nodeGpu?.installNodeWebGpu();
   if (missing) return missing;
