@@ -84,7 +84,7 @@ function countBy(names: string[]): Record<string, number> {
  * Counts webgpu's `runWebGPUProgram` calls (by program name) and queue submissions until `stop`, which
  * returns null off webgpu.
  */
-function countGpuPrograms(): {
+export function countGpuPrograms(): {
   stop(): { programs: number; byName: Record<string, number>; submissions: number } | null;
 } {
   type Program = { constructor: { name: string }; shaderKey?: string };
