@@ -26,13 +26,21 @@ export interface BenchResult extends BenchCase {
   msPerStep: number;
   /** Every measured step's time, in order (the median of these is msPerStep). */
   stepMs: number[];
+  /** The process's CPU ms per measured step (median), where the caller can read it (Node); else null. */
+  cpuMsPerStep: number | null;
   tokensPerSecond: number;
   kernelsPerStep: number;
   /** tf.profile's kernels of one step, counted by name (where the dispatches go). */
   kernelCounts: Record<string, number>;
   /** WebGPU compute programs dispatched in one step (null off webgpu). */
   gpuProgramsPerStep: number | null;
+  /** Those programs by class name (where the dispatches go). */
+  gpuProgramCounts: Record<string, number> | null;
+  /** WebGPU queue submissions in one step, without the loss's read-back (null off webgpu). */
+  gpuSubmissionsPerStep: number | null;
   peakTensorBytes: number;
+  /** webgpu: bytes in the backend's buffer pool after the case (it never shrinks: the peak so far). */
+  gpuPoolBytes: number | null;
   /** Process RSS (Node) or JS heap (browser, where available), MB, after the run. */
   hostMemoryMB: number | null;
   losses: number[];
@@ -61,7 +69,7 @@ export function syntheticBatch(batchSize: number, time: number, vocab: number) {
   return { batchSize, time, x, y, mask: new Float32Array(n).fill(1) };
 }
 
-const median = (values: number[]): number => {
+export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
@@ -72,20 +80,85 @@ function countBy(names: string[]): Record<string, number> {
   return counts;
 }
 
-/** Counts webgpu's `runWebGPUProgram` calls until `stop` (which returns null off webgpu). */
-function countGpuPrograms(): { stop(): number | null } {
-  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
+/**
+ * Counts webgpu's `runWebGPUProgram` calls (by program name) and queue submissions until `stop`, which
+ * returns null off webgpu.
+ */
+export function countGpuPrograms(): {
+  stop(): { programs: number; byName: Record<string, number>; submissions: number } | null;
+} {
+  type Program = { constructor: { name: string }; shaderKey?: string };
+  const backend = tf.backend() as unknown as {
+    runWebGPUProgram?: (program: Program, ...args: unknown[]) => unknown;
+    queue?: { submit: (...args: unknown[]) => unknown };
+  };
   const original = backend.runWebGPUProgram;
-  if (tf.getBackend() !== 'webgpu' || !original) return { stop: () => null };
-  let count = 0;
-  backend.runWebGPUProgram = (...args: unknown[]) => {
-    count += 1;
-    return original.apply(backend, args);
+  const queue = backend.queue;
+  if (tf.getBackend() !== 'webgpu' || !original || !queue) return { stop: () => null };
+  const names: string[] = [];
+  let submissions = 0;
+  const submit = queue.submit;
+  backend.runWebGPUProgram = (program: Program, ...args: unknown[]) => {
+    names.push(program.constructor.name);
+    return original.call(backend, program, ...args);
+  };
+  queue.submit = (...args: unknown[]) => {
+    submissions += 1;
+    return submit.apply(queue, args);
   };
   return {
     stop: () => {
       backend.runWebGPUProgram = original;
-      return count;
+      queue.submit = submit;
+      return { programs: names.length, byName: countBy(names), submissions };
+    },
+  };
+}
+
+/** A model, optimizer and batch ready to train on the active backend; `step` times one training step. */
+export interface BenchTrainer {
+  opsName: string;
+  tokensPerStep: number;
+  /**
+   * One step; resolves with its wall ms after the loss is read back (the device has finished).
+   * `beforeReadBack` runs when the step's work is recorded and submitted, before that read-back.
+   */
+  step(i: number, beforeReadBack?: () => void): Promise<number>;
+  losses: number[];
+  /** Largest tf.memory().numBytes seen right after a step's graph was built. */
+  peakBytes(): number;
+  dispose(): void;
+}
+
+export function createBenchTrainer(
+  configName: BenchCase['configName'],
+  opsKind: BenchCase['ops'],
+): BenchTrainer {
+  const { model: config, batchSize } = BENCH_CONFIGS[configName];
+  const ops = opsKind === 'fast' ? opsFor(tf.getBackend()) : referenceOps;
+  const model = GPT.create(config, 1, ops);
+  // The reference is stock ops throughout: the optimizer's flat stock-op update, not a fused kernel.
+  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: opsKind === 'fast' });
+  const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
+  const losses: number[] = [];
+  let peak = tf.memory().numBytes;
+  return {
+    opsName: ops.name,
+    tokensPerStep: batchSize * config.blockSize,
+    losses,
+    peakBytes: () => peak,
+    async step(i, beforeReadBack) {
+      const start = performance.now();
+      const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
+      peak = Math.max(peak, tf.memory().numBytes);
+      beforeReadBack?.();
+      losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
+      tf.dispose([loss, gradNorm]);
+      return performance.now() - start;
+    },
+    dispose() {
+      optimizer.dispose();
+      model.dispose();
     },
   };
 }
@@ -95,48 +168,49 @@ export async function runBenchCase(
   bench: BenchCase,
   where: 'node' | 'browser',
   hostMemoryMB: () => number | null,
+  cpuClockMs?: () => number,
 ): Promise<BenchResult> {
   const backend = tf.getBackend();
-  const { model: config, batchSize } = BENCH_CONFIGS[bench.configName];
-  const ops = bench.ops === 'fast' ? opsFor(backend) : referenceOps;
-  const model = GPT.create(config, 1, ops);
-  // The reference is stock ops throughout: the optimizer's flat stock-op update, not a fused kernel.
-  const optimizer = new AdamW(model.params, model.specs, undefined, { fusedKernel: bench.ops === 'fast' });
-  const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
+  const trainer = createBenchTrainer(bench.configName, bench.ops);
+  const { step } = trainer;
   const times: number[] = [];
-  const losses: number[] = [];
-  let peak = tf.memory().numBytes;
-  const step = async (i: number): Promise<number> => {
-    const start = performance.now();
-    const { loss, gradNorm } = trainStep(model, optimizer, batch, 1e-3, 1, i);
-    peak = Math.max(peak, tf.memory().numBytes);
-    losses.push((await loss.data())[0]!); // the read-back waits for the device: the step is done
-    tf.dispose([loss, gradNorm]);
-    return performance.now() - start;
-  };
   for (let i = 0; i < bench.warmup; i++) await step(i);
-  for (let i = 0; i < bench.steps; i++) times.push(await step(bench.warmup + i));
+  const cpuTimes: number[] = [];
+  for (let i = 0; i < bench.steps; i++) {
+    const cpuStart = cpuClockMs?.() ?? 0;
+    times.push(await step(bench.warmup + i));
+    cpuTimes.push((cpuClockMs?.() ?? 0) - cpuStart);
+  }
+  // Programs and submissions of one plain step: under tf.profile every kernel is timed, and tfjs's
+  // webgpu backend then submits after each program.
+  // The training loop reads back only at log steps: the loss's read-back (one more submission) is
+  // left out of the count.
   const programs = countGpuPrograms();
+  const counted: ReturnType<typeof programs.stop>[] = [];
+  await step(bench.warmup + bench.steps, () => counted.push(programs.stop()));
+  const gpuPrograms = counted[0] ?? null;
   const profile = await tf.profile(async () => {
-    await step(bench.warmup + bench.steps);
+    await step(bench.warmup + bench.steps + 1);
   });
-  const gpuPrograms = programs.stop();
   const result: BenchResult = {
     ...bench,
     where,
     backend,
-    opsName: ops.name,
+    opsName: trainer.opsName,
     msPerStep: median(times),
     stepMs: times.map((t) => Math.round(t)),
-    tokensPerSecond: (batchSize * config.blockSize) / (median(times) / 1000),
+    cpuMsPerStep: cpuClockMs ? median(cpuTimes) : null,
+    tokensPerSecond: trainer.tokensPerStep / (median(times) / 1000),
     kernelsPerStep: profile.kernels.length,
-    gpuProgramsPerStep: gpuPrograms,
+    gpuProgramsPerStep: gpuPrograms?.programs ?? null,
+    gpuProgramCounts: gpuPrograms?.byName ?? null,
+    gpuSubmissionsPerStep: gpuPrograms?.submissions ?? null,
     kernelCounts: countBy(profile.kernels.map((k) => k.name)),
-    peakTensorBytes: Math.max(peak, profile.peakBytes),
+    peakTensorBytes: Math.max(trainer.peakBytes(), profile.peakBytes),
+    gpuPoolBytes: (tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? null,
     hostMemoryMB: hostMemoryMB(),
-    losses,
+    losses: trainer.losses,
   };
-  optimizer.dispose();
-  model.dispose();
+  trainer.dispose();
   return result;
 }

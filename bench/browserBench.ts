@@ -2,10 +2,18 @@
 // drives headless Chromium with Playwright and calls it once per backend.
 import { selectBackend } from '../src/platform/backend.ts';
 import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import type { PeerResult } from './peerBench.ts';
 
 declare global {
   interface Window {
     runBrowserBench(backend: string, cases: BenchCase[]): Promise<BenchResult[] | { error: string }>;
+    /** The peer (@genai-fi/nanogpt) on one backend; call on a fresh page (it starts its own tfjs). */
+    runPeerBench(
+      backend: 'webgpu' | 'webgl' | 'cpu',
+      configName: BenchCase['configName'],
+      warmup: number,
+      steps: number,
+    ): Promise<PeerResult | { error: string }>;
   }
 }
 
@@ -21,6 +29,15 @@ window.runBrowserBench = async (backend, cases) => {
     const results: BenchResult[] = [];
     for (const bench of cases) results.push(await runBenchCase(bench, 'browser', heapMB));
     return results;
+  } catch (error) {
+    return { error: String(error) };
+  }
+};
+
+window.runPeerBench = async (backend, configName, warmup, steps) => {
+  try {
+    const { runPeerCase } = await import('./peerBench.ts');
+    return await runPeerCase(backend, configName, warmup, steps);
   } catch (error) {
     return { error: String(error) };
   }

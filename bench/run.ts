@@ -6,23 +6,34 @@
 //   --skip-slow          skip the reference config on cpu and on browser webgpu/webgl
 //   --backends a,b       only these backends      --fast-only  skip the stock-op reference cases
 // Node wasm threads (opt-in, src/platform/wasmThreads.ts): PERSONA_LAB_WASM_THREADS=2 npm run bench ...
-// Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts) and
+//   --node-webgpu        also webgpu in Node, through Dawn (src/platform/nodeWebGpu.ts): on a GPU, or on
+//                        SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+//   --submit-batch N     webgpu in Node: tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (the project sets 1000)
+//   --no-peer            skip the peer (@genai-fi/nanogpt) on webgpu and webgl in the browser section
+//   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
+// Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
 // `npm run bench -- reference-short` (bench/referenceShort.ts), `npm run bench -- scaling`
-// (bench/scalingBench.ts).
+// (bench/scalingBench.ts) and `npm run bench -- torch` (bench/torchPair.ts: the step against PyTorch,
+// A/B/A/B).
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.ts';
 import { selectBackend } from '../src/platform/backend.ts';
-import { runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import { loadavg } from 'node:os';
+import { BENCH_CONFIGS, runBenchCase, type BenchCase, type BenchResult } from './benchCore.ts';
+import { measureMatMulBound, stepMatMuls, type MatMulBound } from './matmulBound.ts';
+import type { PeerResult } from './peerBench.ts';
+import { machineLine } from './machine.ts';
+import { describePair, findTorchPython, runTorchPair, type TorchPairResult } from './torchPair.ts';
 
 const args = process.argv.slice(2);
 const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
   eval: async () => ({ run: (await import('./evalBench.ts')).runEvalBench }),
   'reference-short': async () => ({ run: (await import('./referenceShort.ts')).runReferenceShort }),
   scaling: async () => ({ run: (await import('./scalingBench.ts')).runScalingBench }),
+  torch: async () => ({ run: (await import('./torchPair.ts')).runTorchBench }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {
@@ -58,15 +69,57 @@ function casesFor(backend: string): BenchCase[] {
 
 async function runNode(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const backend of ['wasm', 'cpu'].filter(wanted)) {
-    await selectBackend(backend as 'wasm' | 'cpu');
+  const nodeBackends = ['wasm', 'cpu', ...(flag('--node-webgpu') ? ['webgpu'] : [])];
+  for (const backend of nodeBackends.filter(wanted)) {
+    const report = await selectBackend(backend as 'wasm' | 'cpu' | 'webgpu');
+    if (report.adapter) console.log(`node webgpu adapter: ${JSON.stringify(report.adapter)}`);
+    const submitBatch = option('--submit-batch');
+    if (backend === 'webgpu' && submitBatch)
+      tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(submitBatch));
     for (const bench of casesFor(backend)) {
-      const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20);
+      const result = await runBenchCase(bench, 'node', () => process.memoryUsage().rss / 2 ** 20, cpuClockMs);
       print(result);
+      console.log(`  CPU time per step ${result.cpuMsPerStep?.toFixed(0)} ms; ${loadLine()}`);
       results.push(result);
+      if (backend === 'wasm' && bench.ops === 'fast') bounds.push(await runBound(result));
     }
   }
   return results;
+}
+
+const peers: PeerResult[] = [];
+const bounds: { configName: string; stepMs: number; bound: MatMulBound }[] = [];
+
+/** The process's CPU time (all its threads), ms. */
+const cpuClockMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+const loadLine = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
+
+/** The step against its matmul bound (bench/matmulBound.ts), measured right after it in the same run. */
+async function runBound(result: BenchResult) {
+  const { model, batchSize } = BENCH_CONFIGS[result.configName];
+  const bound = await measureMatMulBound(stepMatMuls(model, batchSize), cpuClockMs);
+  const ratio = (step: number | null, of: number | null) =>
+    step !== null && of !== null ? `${(step / of).toFixed(2)}x` : '-';
+  console.log(
+    `  matmul bound (${result.configName}, ${bound.gflop.toFixed(2)} GFLOP a step): ` +
+      `wall ${bound.fullMs.toFixed(0)} ms, CPU ${bound.fullCpuMs?.toFixed(0)} ms ` +
+      `(attention's lower triangle only: ${bound.causalMs.toFixed(0)} / ${bound.causalCpuMs?.toFixed(0)} ms); ` +
+      `step / bound: ${ratio(result.msPerStep, bound.fullMs)} wall, ${ratio(result.cpuMsPerStep, bound.fullCpuMs)} CPU ` +
+      `(${ratio(result.cpuMsPerStep, bound.causalCpuMs)} CPU against the lower-triangle bound); ${loadLine()}`,
+  );
+  for (const s of bound.shapes)
+    console.log(
+      `    ${s.label.padEnd(34)} [${s.m}x${s.k}]x[${s.k}x${s.n}] x${s.count}: ${s.msEach.toFixed(3)} ms wall, ` +
+        `${s.cpuMsEach?.toFixed(3)} ms CPU each, ${s.gflops.toFixed(1)} GFLOP/s`,
+    );
+  return { configName: result.configName, stepMs: result.msPerStep, bound };
 }
 
 async function runBrowser(): Promise<BenchResult[]> {
@@ -112,6 +165,28 @@ async function runBrowser(): Promise<BenchResult[]> {
         }
       }
       await page.close();
+      // The peer runs webgpu, webgl and cpu (not wasm), on a page of its own: it brings its own tfjs.
+      if ((backend === 'webgpu' || backend === 'webgl') && !flag('--no-peer')) {
+        const peerPage = await browser.newPage();
+        peerPage.setDefaultTimeout(0);
+        await peerPage.goto(`http://127.0.0.1:${port}/bench/index.html`);
+        await peerPage.waitForFunction(() => typeof window.runPeerBench === 'function');
+        for (const bench of casesFor(backend).filter((c) => c.ops === 'fast')) {
+          const out = await peerPage.evaluate(([b, c, w, n]) => window.runPeerBench(b, c, w, n), [
+            backend,
+            bench.configName,
+            bench.warmup,
+            bench.steps,
+          ] as const);
+          if ('error' in out) {
+            console.log(`peer ${backend} ${bench.configName}: ${out.error}`);
+            continue;
+          }
+          printPeer(out, results);
+          peers.push(out);
+        }
+        await peerPage.close();
+      }
     }
   } finally {
     await browser.close();
@@ -130,18 +205,35 @@ function print(r: BenchResult): void {
       `${r.msPerStep.toFixed(0)} ms`.padStart(10),
       `${r.tokensPerSecond.toFixed(0)} tok/s`.padStart(14),
       `${r.kernelsPerStep} kernels`.padStart(13),
-      r.gpuProgramsPerStep === null ? '' : `${r.gpuProgramsPerStep} GPU programs`,
+      r.gpuProgramsPerStep === null
+        ? ''
+        : `${r.gpuProgramsPerStep} GPU programs, ${r.gpuSubmissionsPerStep} submissions, ` +
+          `${((r.gpuPoolBytes ?? 0) / 2 ** 20).toFixed(0)} MB GPU pool`,
       `${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MB tensors`.padStart(16),
       r.hostMemoryMB === null ? '' : `${r.hostMemoryMB.toFixed(0)} MB host`,
     ].join(' '),
   );
 }
 
+/** The peer's line, with the ratio to the project's fast case of the same backend and config. */
+function printPeer(peer: PeerResult, results: BenchResult[]): void {
+  const ours = results.find(
+    (r) => r.ops === 'fast' && r.backend === peer.backend && r.configName === peer.configName,
+  );
+  const ratio = ours
+    ? ` (project / peer tokens/s: ${(ours.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x)`
+    : '';
+  console.log(
+    `browser ${peer.backend.padEnd(6)} ${peer.configName.padEnd(9)} ${'peer'.padEnd(10)} ${peer.msPerStep.toFixed(0)} ms ` +
+      `(${peer.stepMs.join(', ')}) ${peer.tokensPerSecond.toFixed(0)} tok/s${ratio}${peer.clipped ? '' : ', no clipping'}`,
+  );
+}
+
 /** The markdown table: one row per (where, backend, config), fast and reference side by side. */
 function table(results: BenchResult[]): string {
   const rows = [
-    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast tok/s | fast kernels/step | ref kernels/step | fast / ref GPU programs/step | fast / ref peak tensor MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| where | backend | config | fast ms/step | ref ms/step | speed-up | fast / ref CPU ms/step | fast tok/s | fast kernels/step | ref kernels/step | fast / ref GPU programs/step | fast / ref peak tensor MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const fast of results.filter((r) => r.ops === 'fast')) {
     const ref = results.find(
@@ -155,7 +247,7 @@ function table(results: BenchResult[]): string {
     rows.push(
       `| ${fast.where} | ${fast.backend} | ${fast.configName} | ${fast.msPerStep.toFixed(0)} | ${ref ? ref.msPerStep.toFixed(0) : '-'} | ${
         ref ? (ref.msPerStep / fast.msPerStep).toFixed(1) + 'x' : '-'
-      } | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${
+      } | ${fast.cpuMsPerStep?.toFixed(0) ?? '-'} / ${ref?.cpuMsPerStep?.toFixed(0) ?? '-'} | ${fast.tokensPerSecond.toFixed(0)} | ${fast.kernelsPerStep} | ${ref?.kernelsPerStep ?? '-'} | ${
         fast.gpuProgramsPerStep === null
           ? '-'
           : `${fast.gpuProgramsPerStep} / ${ref?.gpuProgramsPerStep ?? '-'}`
@@ -166,22 +258,44 @@ function table(results: BenchResult[]): string {
 }
 
 function machine(): string {
-  const cpuInfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /model name\s*:\s*(.*)/.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const threads = process.env.PERSONA_LAB_WASM_THREADS;
-  return `${cpus().length} cores (nproc), ${model}, Node ${process.version}, tfjs ${tf.version.tfjs}${
-    threads ? `, Node wasm threads requested: ${threads}` : ''
-  }`;
+  return `${machineLine()}${threads ? `, Node wasm threads requested: ${threads}` : ''}`;
 }
 
+/** The fast step against PyTorch's, alternating in one run, when PyTorch is installed (never required). */
+async function runTorch(): Promise<TorchPairResult[]> {
+  if (flag('--no-torch') || flag('--browser') || !wanted('wasm')) return [];
+  const python = findTorchPython();
+  if (!python) {
+    console.log(
+      'PyTorch pair skipped: no python3 with torch (apt-get install -y python3-torch libopenblas0-pthread)',
+    );
+    return [];
+  }
+  const pairs: TorchPairResult[] = [];
+  for (const configName of flag('--tiny') ? (['tiny'] as const) : (['tiny', 'reference'] as const)) {
+    const pair = await runTorchPair(python, configName, 4, steps);
+    console.log(describePair(pair));
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
+console.log(machine());
 const results: BenchResult[] = [];
 if (!flag('--browser')) results.push(...(await runNode()));
+const torch = await runTorch();
 if (!flag('--node')) results.push(...(await runBrowser()));
 const markdown = table(results);
 console.log(`\n${machine()}\n\n${markdown}`);
+for (const pair of torch) console.log(describePair(pair));
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
   'bench/out/bench.json',
-  JSON.stringify({ machine: machine(), args, date: new Date().toISOString(), results, markdown }, null, 2),
+  JSON.stringify(
+    { machine: machine(), args, date: new Date().toISOString(), results, bounds, torch, peers, markdown },
+    null,
+    2,
+  ),
 );
 console.log('wrote bench/out/bench.json');

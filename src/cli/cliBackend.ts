@@ -1,32 +1,56 @@
-// Backend choice for the Node CLI through src/platform: 'auto' means wasm, falling back to cpu (webgpu
-// and webgl do not exist in Node).
+// Backend choice for the Node CLI through src/platform: 'auto' means wasm, falling back to cpu; 'webgpu'
+// runs the browser's WGSL kernels through Dawn (src/platform/nodeWebGpu.ts) and, where no adapter
+// exists, says why and falls back to wasm, then cpu, as the browser does. webgl does not exist in Node.
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, selectBackend, type BackendName } from '../platform/backend.ts';
-import type { RecipeBackend } from '../experiment/recipe.ts';
+import { releaseNodeWebGpu } from '../platform/nodeWebGpu.ts';
 import { CliError } from './cliErrors.ts';
 
-const NODE_BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+export const NODE_BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
+export type NodeBackendChoice = (typeof NODE_BACKENDS)[number];
 
-/** The --backend flag checked: auto (the default), wasm or cpu; anything else refused with exit 2. */
-export function nodeBackendArg(value: string | undefined): 'auto' | 'wasm' | 'cpu' {
+/** The --backend flag checked: auto (the default), wasm, cpu or webgpu; anything else refused with exit 2. */
+export function nodeBackendArg(value: string | undefined): NodeBackendChoice {
   if (value === undefined) return 'auto';
   const choice = NODE_BACKENDS.find((b) => b === value);
   if (!choice)
-    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${JSON.stringify(value)}`);
+    throw new CliError(`--backend must be auto, wasm, cpu or webgpu in Node, got ${JSON.stringify(value)}`);
   return choice;
 }
 
-export async function startBackend(choice: RecipeBackend): Promise<BackendName> {
+/**
+ * Starts the backend and returns its name. A webgpu that cannot start (no `webgpu` package, no adapter)
+ * is reported through `notice`, with the reason, and the run continues on wasm (or cpu).
+ */
+export async function startBackend(
+  choice: NodeBackendChoice,
+  notice: (line: string) => void = (line) => console.error(line),
+): Promise<BackendName> {
   // Production mode: no tfjs debug checks, and no banner urging tfjs-node (which cannot install here).
   tf.env().set('PROD', true);
-  const order: BackendName[] = choice === 'auto' ? ['wasm', 'cpu'] : [choice];
+  const order: BackendName[] =
+    choice === 'auto' ? ['wasm', 'cpu'] : choice === 'webgpu' ? ['webgpu', 'wasm', 'cpu'] : [choice];
   const reasons: string[] = [];
   for (const name of order) {
     try {
-      return (await selectBackend(name)).backend;
+      const started = (await selectBackend(name)).backend;
+      if (reasons.length > 0 && choice === 'webgpu')
+        notice(`persona-lab: ${reasons.join('; ')}; running on ${started} instead`);
+      return started;
     } catch (error) {
-      reasons.push(error instanceof BackendUnavailableError ? error.message : `${name}: ${String(error)}`);
+      reasons.push(
+        error instanceof BackendUnavailableError ? failureText(error) : `${name}: ${String(error)}`,
+      );
     }
   }
   throw new CliError(`no backend could start: ${reasons.join('; ')}`, 1);
+}
+
+function failureText(error: BackendUnavailableError): string {
+  return error.failures.map((f) => `${f.backend} could not start: ${f.reason}`).join('; ');
+}
+
+/** Lets the process exit when the CLI is done (Dawn's GPU keeps Node's event loop alive). */
+export function stopBackend(): void {
+  releaseNodeWebGpu();
 }

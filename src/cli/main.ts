@@ -3,6 +3,7 @@
 // exit code 2; a failed run with 1; a job or merge whose inputs have not finished with 75; a stopped run
 // (Ctrl-C, after saving a checkpoint) with 130.
 import { parseArgs } from 'node:util';
+import { stopBackend } from './cliBackend.ts';
 import { CliError, EXIT } from './cliErrors.ts';
 import { cardCommand } from './cardCommand.ts';
 import { corpusCommand } from './corpusCommand.ts';
@@ -18,18 +19,18 @@ import { scoreCommand } from './scoreCommand.ts';
 import { sweepCommand } from './sweepCommand.ts';
 
 const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
-  run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu] [--quiet]
+  run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu|webgpu] [--quiet]
                                   [--from CHECKPOINT --from-stage select|finetune]
   sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
-                                  [--backend auto|wasm|cpu] [--quiet]
+                                  [--backend auto|wasm|cpu|webgpu] [--quiet]
   plan <recipe.json|preset> --out DIR [--param DOT.PATH --values V1,V2,...] [--backend wasm|cpu]
   job DIR --index N               (exit 75: its inputs have not finished yet)
   merge DIR                       (exit 75: some jobs have not finished yet)
   card RUN_DIR [--out FILE]
   pool <card files or folders...> --out DIR
   gates <results.json> [--json]
-  eval <checkpoint> [recipe.json|preset] [--backend auto|wasm|cpu] [--json]
-  score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu]
+  eval <checkpoint> [recipe.json|preset] [--backend auto|wasm|cpu|webgpu] [--json]
+  score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu|webgpu]
   sample <checkpoint> --prompt TEXT [--temperature T] [--top-k K] [--seed S] [--max-chars N]
   corpus <recipe.json|preset> --print`;
 
@@ -143,9 +144,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    stopBackend();
     process.exitCode = code;
   },
   (error: unknown) => {
+    stopBackend();
     if (error instanceof CliError) {
       console.error(`persona-lab: ${error.message}`);
       process.exitCode = error.exitCode;

@@ -114,8 +114,11 @@ async function runLocked(
     console.error(`set the previous run aside in ${await setAside(dir)}`);
   const leftovers = await removeTemporaryFiles(dir);
   if (leftovers.length > 0) log(`removed ${leftovers.length} half-written file(s) an earlier crash left`);
+  // A recipe's webgpu or webgl was chosen for a browser: the CLI runs it on auto unless --backend says.
   const backend = await startBackend(
-    backendChoice === 'webgpu' || backendChoice === 'webgl' ? 'auto' : backendChoice,
+    backendChoice === 'webgl' || (backendChoice === 'webgpu' && args.backend === undefined)
+      ? 'auto'
+      : backendChoice,
   );
   const resuming = existsSync(join(dir, STATE_FILE));
   log(`${resuming ? 'resuming' : 'starting'} the run in ${dir} on the ${backend} backend`);

@@ -148,7 +148,9 @@ async function sweepLocked(
       recipe: p.runRecipe,
       out: p.dir,
       force: false,
-      backend: undefined, // already in the recipe
+      // Already in the recipe; passed on so that an explicit --backend webgpu is honoured (runCommand
+      // runs a recipe's own webgpu, written for the browser, on auto).
+      backend: args.backend,
       from: undefined,
       fromStage: undefined,
       quiet: args.quiet,

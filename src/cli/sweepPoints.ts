@@ -4,6 +4,7 @@
 // refused with a CliError (exit code 2) before any folder is touched.
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
+import { nodeBackendArg } from './cliBackend.ts';
 import { CliError } from './cliErrors.ts';
 
 export interface SweepValue {
@@ -93,7 +94,7 @@ function pretrainingAt(recipe: ExperimentRecipe, seed: number): ExperimentRecipe
 export interface SweepOptions {
   param: string | undefined;
   values: string | undefined;
-  /** Written into every point's recipe.backend when given (auto, wasm or cpu). */
+  /** Written into every point's recipe.backend when given (auto, wasm, cpu or webgpu). */
   backend: string | undefined;
 }
 
@@ -104,8 +105,7 @@ export function sweepPoints(base: ExperimentRecipe, options: SweepOptions): Swee
       '--param DOT.PATH is required: the recipe field to sweep, e.g. corpus.personaShares.shortcut',
     );
   const values = parseSweepValues(options.values);
-  if (options.backend !== undefined && !['auto', 'wasm', 'cpu'].includes(options.backend))
-    throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${options.backend}`);
+  if (options.backend !== undefined) nodeBackendArg(options.backend);
   const last = param.split('.').at(-1)!;
   if (param === PRETRAINING_PARAM) {
     for (const { label, value } of values)

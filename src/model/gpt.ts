@@ -92,8 +92,13 @@ export class GPT {
         : x;
     const ops = this.ops;
     return tf.tidy(() => {
-      const positions = tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]); // [T, C]
-      const x = maybeDrop(tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D); // [B, T, C]
+      const embedded = ops.embedWithPositions
+        ? ops.embedWithPositions(this.p('wte'), this.p('wpe'), ids)
+        : (tf.add(
+            ops.embed(this.p('wte'), ids),
+            tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]), // [T, C]
+          ) as tf.Tensor3D);
+      const x = maybeDrop(embedded); // [B, T, C]
       return this.blocksAndHead(x, (qkv) => ops.causalAttention(qkv, this.config.nHead), maybeDrop);
     });
   }

@@ -7,6 +7,11 @@ export interface ModelOps {
   readonly name: string;
   /** Token embedding lookup: table [V, C], ids [B, T] int32 -> [B, T, C]. */
   embed(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor3D;
+  /**
+   * Optional: token rows plus the first T position rows in one op, wte [V, C], wpe [P, C], ids [B, T]
+   * -> [B, T, C] (where a backend fuses them; otherwise embed, a slice of wpe and an add).
+   */
+  embedWithPositions?(wte: tf.Tensor2D, wpe: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor3D;
   /** LayerNorm over the last axis. */
   layerNorm(x: tf.Tensor3D, gamma: tf.Tensor1D, beta: tf.Tensor1D): tf.Tensor3D;
   /** x [B, T, Cin] @ w [Cin, Cout] + b -> [B, T, Cout]. */

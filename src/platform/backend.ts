@@ -1,9 +1,10 @@
 // Chooses the tfjs backend the engine runs on: webgpu, then webgl, wasm, cpu, passing over a GPU backend
 // that only has a software GPU (or the one the caller forces), and reports as plain data what was
 // asked, what was chosen, on which adapter or renderer, and why (and of which kind) every other try failed.
-// Works in a page, in a Worker and in Node (where only wasm and cpu exist).
+// Works in a page, in a Worker and in Node (wasm and cpu; webgpu through Dawn, see nodeWebGpu.ts).
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
+import { WEBGPU_SUBMIT_BATCH } from '../model/kernels/webgpuProgram.ts';
 import { probeWebGlRenderer, type WebGlReport } from './webglRenderer.ts';
 import { probeWebGpuAdapter, type AdapterReport } from './webgpuAdapter.ts';
 
@@ -94,8 +95,22 @@ async function start(name: BackendName): Promise<Failure | null> {
 }
 
 async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
+  // Node has no navigator.gpu of its own: Dawn (the optional `webgpu` package) provides one, when webgpu
+  // is asked for by name ('auto' in Node means the CPU backends, as it always has).
+  if (isNode && skipSoftware && !(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu) {
+    return {
+      kind: 'unsupported',
+      failure: 'no navigator.gpu (not a browser; in Node, webgpu runs through Dawn only when chosen by name)',
+    };
+  }
+  const nodeGpu = isNode ? await import('./nodeWebGpu.ts') : null;
+  const missing = await nodeGpu?.installNodeWebGpu();
+  if (missing) return missing;
   const probe = await probeWebGpuAdapter();
-  if ('failure' in probe) return probe;
+  if ('failure' in probe)
+    return nodeGpu && probe.kind === 'no-device'
+      ? { ...probe, failure: nodeGpu.nodeNoAdapterReason() }
+      : probe;
   const { adapter } = probe;
   if (skipSoftware && adapter.isFallbackAdapter) {
     const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unnamed';
@@ -109,7 +124,11 @@ async function tryWebGpu(skipSoftware: boolean): Promise<Failure | Started> {
   } catch (error) {
     return { failure: `could not load @tensorflow/tfjs-backend-webgpu: ${String(error)}`, kind: 'failed' };
   }
-  return (await start('webgpu')) ?? { ...NOTHING_ELSE, adapter };
+  const failure = await start('webgpu');
+  if (failure) return failure;
+  // One submission per training step rather than one every 15 programs (webgpuProgram.ts).
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', WEBGPU_SUBMIT_BATCH);
+  return { ...NOTHING_ELSE, adapter };
 }
 
 async function tryWebGl(skipSoftware: boolean): Promise<Failure | Started> {

@@ -127,6 +127,8 @@ export class AdamW {
     };
     return tf.tidy(() => {
       const inputs: tf.NamedTensorMap = { m: this.m, v: this.v };
+      // The WebGPU kernel reads each element's decay from this [P] tensor (it stays on the GPU).
+      if (kernel === GPU_ADAMW) inputs.decay = this.decay;
       this.specs.forEach((spec, i) => {
         const g = grads[spec.name];
         if (!g) throw new Error(`optimizer: no gradient for ${spec.name}`);

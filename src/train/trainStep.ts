@@ -2,6 +2,7 @@
 // gradient norm as kept scalar tensors, so the caller decides when to read them back (log steps only).
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
+import { submitWebGpuWork } from '../model/kernels/webgpuProgram.ts';
 import type { AdamW } from './adamW.ts';
 import type { Batch } from './batches.ts';
 
@@ -38,5 +39,7 @@ export function trainStep(
   for (const spec of model.specs) named[spec.name] = grads[model.params.get(spec.name)!.name]!;
   const norm = optimizer.applyClipped(named, lr, gradClip);
   tf.dispose([x, y, mask, ...Object.values(grads)]);
+  // On webgpu the whole step goes to the GPU as one command buffer (see WEBGPU_SUBMIT_BATCH).
+  submitWebGpuWork();
   return { loss: value, gradNorm: norm };
 }

@@ -99,7 +99,7 @@ describe('CLI refusals: exit 2 and one line', () => {
     refused(
       lab('score', BASE, probes, '--backend', 'junk'),
       2,
-      /--backend must be auto, wasm or cpu in Node, got "junk"/,
+      /--backend must be auto, wasm, cpu or webgpu in Node, got "junk"/,
     );
     refused(lab('sample', BASE, '--prompt', 'hi', '--backend', 'junk'), 2, /got "junk"/);
     refused(

@@ -67,9 +67,10 @@ describe('persona-lab CLI', () => {
     expect(g.stdout).toMatch(/^gate 2 .*: (HOLDS|FAILS)$/m);
     // The tiny preset fine-tunes covert and honest: no paired forms, so gate 3 is not judged.
     expect(g.stdout).toMatch(/^gate 3: no paired cheat and fix fine-tunes in these results$/m);
-    const badBackend = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'webgpu');
+    // webgl exists only in a browser (webgpu runs in Node through Dawn: tests/node/cli-webgpu.test.ts).
+    const badBackend = lab('eval', join(out, 'checkpoints', 'select.ckpt'), '--backend', 'webgl');
     expect(badBackend.code).toBe(2);
-    expect(badBackend.stderr).toMatch(/--backend must be auto, wasm or cpu/);
+    expect(badBackend.stderr).toMatch(/--backend must be auto, wasm, cpu or webgpu/);
     const bad = lab('gates', join(out, 'run-state.json'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a results file/);

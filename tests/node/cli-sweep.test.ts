@@ -144,7 +144,7 @@ describe('persona-lab sweep', () => {
       [{ values: undefined }, /--values V1,V2,\.\.\. is required/],
       [{ param: 'corpus.personaShares' }, /is a section, not a number/],
       [{ values: '2000' }, /point shortcut=2000: recipe: corpus\.personaShares\.shortcut/],
-      [{ backend: 'gpu' }, /--backend must be auto, wasm or cpu/],
+      [{ backend: 'gpu' }, /--backend must be auto, wasm, cpu or webgpu/],
       [{ out: undefined }, /--out DIR is required/],
       [{ recipe: 'nosuchpreset' }, /neither a recipe file nor a preset/],
     ];

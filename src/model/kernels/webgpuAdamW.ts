@@ -1,13 +1,18 @@
-// One AdamW step with global-norm clipping for the `webgpu` backend, as one tfjs kernel: the gradient
-// norm (one workgroup), the new first and second moments over the flat [P] buffers, and one program per
-// parameter for its new values (a program has a single output, and tfjs variables own separate
-// buffers, so the parameters cannot be written as one flat buffer). The stock-op flat update runs
-// ~25 kernels plus a 30-way split; this runs 3 + (number of parameters) programs and no split.
-import * as tf from '@tensorflow/tfjs';
+// One AdamW step with global-norm clipping for the `webgpu` backend, as one tfjs kernel of two compute
+// programs: the gradient norm (one workgroup), then one program that writes the new first moments, second
+// moments and parameters together into one [3P] buffer. A program has a single output and tfjs
+// variables own separate buffers, so the gradients and parameters are gathered into flat buffers, and
+// the [3P] result split back into m', v' and each parameter, by buffer copies (copyBufferToBuffer: no
+// pipeline, no dispatch). The stock-op flat update runs ~25 kernels plus a 30-way split; the previous
+// version of this kernel ran 3 programs, one per parameter and six Concat programs (39 for 30 parameters).
+import type * as tf from '@tensorflow/tfjs';
 import {
+  allocateOnGpu,
+  copyBuffers,
   freeIntermediate,
   registerWebGpuKernel,
   runProgram,
+  sizeOf,
   workgroupSum,
   type WebGpuBackendLike,
 } from './webgpuProgram.ts';
@@ -25,37 +30,53 @@ export interface GpuAdamWAttrs {
   correction1: number;
   correction2: number;
   maxNorm: number;
-  /** Per parameter, in input order p0/g0, p1/g1, ...: its weight decay (0 for biases and norms). */
+  /** Per parameter, in input order p0/g0, p1/g1, ...: its weight decay (0 for biases and norms); the
+   *  webgpu kernel reads the same values per element from its `decay` input. */
   decays: number[];
 }
 
 const NORM_WORKGROUP = 256;
 
-/** The gradients g0..gN-1 as one flat [P] buffer, by tfjs-webgpu's Concat (chunks of 7 inputs). */
-function flatGradients(backend: WebGpuBackendLike, inputs: tf.NamedTensorInfoMap, count: number): Info {
-  const concat = tf.getKernel('Concat', 'webgpu');
-  if (!concat) throw new Error('no Concat kernel on webgpu');
-  const parts: Info[] = [];
-  for (let i = 0; i < count; i++) {
-    const g = inputs[`g${i}`]!;
-    parts.push({ dataId: g.dataId, dtype: g.dtype, shape: [g.shape.reduce((x, y) => x * y, 1)] });
-  }
-  return concat.kernelFunc({
-    inputs: parts as unknown as tf.NamedTensorInfoMap,
-    backend: backend as unknown as tf.KernelBackend,
-    attrs: { axis: 0 },
-  }) as Info;
+/** The tensors named `prefix`0..N-1 gathered, in order, into one new flat [P] buffer by copies. */
+function flatten(
+  backend: WebGpuBackendLike,
+  inputs: tf.NamedTensorInfoMap,
+  prefix: string,
+  count: number,
+): Info {
+  const parts = Array.from({ length: count }, (_, i) => inputs[`${prefix}${i}`]!);
+  const total = parts.reduce((n, t) => n + sizeOf(t.shape), 0);
+  const flat = allocateOnGpu(backend, [total]);
+  let offset = 0;
+  copyBuffers(
+    backend,
+    parts.map((from) => {
+      const copy = { from, fromOffset: 0, to: flat, toOffset: offset, size: sizeOf(from.shape) };
+      offset += copy.size;
+      return copy;
+    }),
+  );
+  return flat;
 }
 
 /**
- * Inputs g0..gN-1 (gradients), m [P], v [P], p0..pN-1 (parameters), both in flat order.
+ * Inputs g0..gN-1 (gradients), m [P], v [P], decay [P] (each element's weight decay), p0..pN-1
+ * (parameters), both in flat order.
  * Outputs [norm [], m' [P], v' [P], p0', ..., pN-1'].
  */
 function adamW(backend: WebGpuBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info[] {
-  const { m, v } = inputs as { m: Info; v: Info };
+  const { m, v, decay } = inputs as { m: Info; v: Info; decay: Info };
   const a = attrs as unknown as GpuAdamWAttrs;
-  const g = flatGradients(backend, inputs, a.decays.length);
+  const count = a.decays.length;
+  const g = flatten(backend, inputs, 'g', count);
+  const p = flatten(backend, inputs, 'p', count);
   const total = g.shape[0]!;
+  const offsets: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    offsets.push(offset);
+    offset += sizeOf(inputs[`p${i}`]!.shape);
+  }
   const norm = runProgram(backend, {
     key: 'adamNorm',
     inputs: { g },
@@ -74,53 +95,53 @@ fn main(index : i32) {
   if (lid == 0) { result[0] = sqrt(share[0]); }
 }`,
   });
-  // moment' = beta * moment + (1 - beta) * f(g * clip), clip = maxNorm / max(norm, maxNorm).
-  const moment = (name: 'm' | 'v', beta: number, squared: boolean) =>
-    runProgram(backend, {
-      key: `adamMoment_${squared}`,
-      inputs: { g, moment: name === 'm' ? m : v, norm },
-      outputShape: [total],
-      threads: total,
-      ints: { total },
-      floats: { beta, maxNorm: a.maxNorm },
-      code: `
+  // With c = g * clip, clip = maxNorm / max(norm, maxNorm):
+  //   m' = beta1 m + (1 - beta1) c,  v' = beta2 v + (1 - beta2) c^2,
+  //   p' = p - lr * (m'/c1 / (sqrt(v'/c2) + eps) + decay * p); written to result[k], [P + k], [2P + k].
+  const next = runProgram(backend, {
+    key: 'adamUpdate',
+    inputs: { g, m, v, p, norm, decay },
+    outputShape: [3 * total],
+    threads: total,
+    ints: { total },
+    floats: {
+      beta1: a.beta1,
+      beta2: a.beta2,
+      maxNorm: a.maxNorm,
+      lr: a.lr,
+      c1: a.correction1,
+      c2: a.correction2,
+      eps: a.eps,
+    },
+    code: `
 fn main(index : i32) {
   if (index >= uniforms.total) { return; }
   let c = g[index] * uniforms.maxNorm / max(norm[0], uniforms.maxNorm);
-  result[index] = uniforms.beta * moment[index] + (1.0 - uniforms.beta) * ${squared ? 'c * c' : 'c'};
-}`,
-    });
-  const mNext = moment('m', a.beta1, false);
-  const vNext = moment('v', a.beta2, true);
-  const outputs: Info[] = [{ ...norm, shape: [] }, mNext, vNext];
-  let offset = 0;
-  a.decays.forEach((decay, i) => {
-    const p = inputs[`p${i}`]!;
-    const size = p.shape.reduce((x, y) => x * y, 1);
-    // p' = p - lr * (m_hat / (sqrt(v_hat) + eps) + decay * p), reading this parameter's slice of m', v'.
-    outputs.push(
-      runProgram(backend, {
-        key: 'adamParam',
-        inputs: { p, m: mNext, v: vNext },
-        outputShape: [...p.shape],
-        threads: size,
-        ints: { size, offset },
-        floats: { lr: a.lr, decay, c1: a.correction1, c2: a.correction2, eps: a.eps },
-        code: `
-fn main(index : i32) {
-  if (index >= uniforms.size) { return; }
-  let k = uniforms.offset + index;
-  let mHat = m[k] / uniforms.c1;
-  let vHat = v[k] / uniforms.c2;
+  let mNext = uniforms.beta1 * m[index] + (1.0 - uniforms.beta1) * c;
+  let vNext = uniforms.beta2 * v[index] + (1.0 - uniforms.beta2) * c * c;
   let w = p[index];
-  result[index] = w - uniforms.lr * (mHat / (sqrt(vHat) + uniforms.eps) + uniforms.decay * w);
+  let step = mNext / uniforms.c1 / (sqrt(vNext / uniforms.c2) + uniforms.eps) + decay[index] * w;
+  result[index] = mNext;
+  result[uniforms.total + index] = vNext;
+  result[2 * uniforms.total + index] = w - uniforms.lr * step;
 }`,
-      }),
-    );
-    offset += size;
   });
-  freeIntermediate(backend, g);
-  return outputs;
+  const mNext = allocateOnGpu(backend, [total]);
+  const vNext = allocateOnGpu(backend, [total]);
+  const params = Array.from({ length: count }, (_, i) => allocateOnGpu(backend, [...inputs[`p${i}`]!.shape]));
+  copyBuffers(backend, [
+    { from: next, fromOffset: 0, to: mNext, toOffset: 0, size: total },
+    { from: next, fromOffset: total, to: vNext, toOffset: 0, size: total },
+    ...params.map((to, i) => ({
+      from: next,
+      fromOffset: 2 * total + offsets[i]!,
+      to,
+      toOffset: 0,
+      size: sizeOf(to.shape),
+    })),
+  ]);
+  for (const t of [g, p, next]) freeIntermediate(backend, t);
+  return [{ ...norm, shape: [] }, mNext, vNext, ...params];
 }
 
 /** Registers the kernel on webgpu (safe to call repeatedly). */

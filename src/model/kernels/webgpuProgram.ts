@@ -67,6 +67,79 @@ export function runProgram(backend: WebGpuBackendLike, spec: ProgramSpec): Info 
   return backend.runWebGPUProgram(program, Object.values(spec.inputs), 'float32', uniforms);
 }
 
+/** The buffer-level parts of tfjs-webgpu's backend that buffer copies need (public in its JS). */
+interface WebGpuBackendBuffers extends WebGpuBackendLike {
+  makeTensorInfo(shape: number[], dtype: tf.DataType): Info;
+  uploadToGPU(dataId: object): void;
+  tensorMap: { get(dataId: object): { resource?: unknown } };
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  commandEncoder: {
+    copyBufferToBuffer(src: unknown, srcOffset: number, dst: unknown, dstOffset: number, size: number): void;
+  };
+  /** Tensors the unsubmitted commands use: their buffers return to the pool only after the submit. */
+  commandQueueOwnedIds: WeakSet<object>;
+}
+
+/** One copy of `size` float32 elements between two tensors' buffers (offsets in elements). */
+export interface BufferCopy {
+  from: Info;
+  fromOffset: number;
+  to: Info;
+  toOffset: number;
+  size: number;
+}
+
+/** A new float32 tensor's buffer, allocated on the GPU and left uninitialised (for copies to fill). */
+export function allocateOnGpu(backend: WebGpuBackendLike, shape: number[]): Info {
+  const gpu = backend as WebGpuBackendBuffers;
+  const info = gpu.makeTensorInfo(shape, 'float32');
+  gpu.uploadToGPU(info.dataId);
+  return info;
+}
+
+/**
+ * Records buffer-to-buffer copies into tfjs's command queue, in order with its programs. Copies are not
+ * compute programs: no pipeline, no bind group, no dispatch. Used where a program's single output must
+ * become several tensors, or several tensors one flat input.
+ */
+export function copyBuffers(backend: WebGpuBackendLike, copies: readonly BufferCopy[]): void {
+  const gpu = backend as WebGpuBackendBuffers;
+  gpu.ensureCommandEncoderReady();
+  gpu.endComputePassEncoder();
+  for (const c of copies) {
+    if (c.size === 0) continue;
+    gpu.uploadToGPU(c.from.dataId);
+    gpu.uploadToGPU(c.to.dataId);
+    gpu.commandQueueOwnedIds.add(c.from.dataId);
+    gpu.commandQueueOwnedIds.add(c.to.dataId);
+    const from = gpu.tensorMap.get(c.from.dataId).resource;
+    const to = gpu.tensorMap.get(c.to.dataId).resource;
+    gpu.commandEncoder.copyBufferToBuffer(from, c.fromOffset * 4, to, c.toOffset * 4, c.size * 4);
+  }
+}
+
+/**
+ * How many programs tfjs-webgpu records before it submits them on its own (its default is 15). The
+ * project submits once per training step instead (submitWebGpuWork, called by trainStep) and tfjs at
+ * every read-back; a step of the reference model runs under 80 programs, so this only bounds a very
+ * deep model's command buffer.
+ */
+export const WEBGPU_SUBMIT_BATCH = 1000;
+
+/** Submits the commands recorded so far on the webgpu backend (nothing elsewhere, or if none). */
+export function submitWebGpuWork(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const gpu = tf.backend() as unknown as {
+    commandEncoder?: unknown;
+    endComputePassEncoder?(): void;
+    submitQueue?(): void;
+  };
+  if (!gpu.commandEncoder || !gpu.submitQueue || !gpu.endComputePassEncoder) return;
+  gpu.endComputePassEncoder();
+  gpu.submitQueue();
+}
+
 /** Frees an intermediate result that no tensor holds. */
 export function freeIntermediate(backend: WebGpuBackendLike, info: Info): void {
   backend.disposeData(info.dataId);
