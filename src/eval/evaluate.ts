@@ -1,6 +1,6 @@
 // Runs a model over a probe set: every (prompt, candidate) pair of every probe goes through ONE
 // scoreCandidates call (batched, exact log-probs), and the result is plain ProbeScore data for the pure
-// metric functions. This is the only file of src/eval that touches the model.
+// metric functions. This and measureDirection.ts are the files of src/eval that touch the model.
 import type { GPT } from '../model/gpt.ts';
 import { scoreCandidates } from '../model/scoring.ts';
 import type { CharTokenizer } from '../model/tokenizer.ts';

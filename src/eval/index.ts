@@ -16,3 +16,22 @@ export { liveSubset } from './liveSubset.ts';
 export type { EvalProbe } from './evaluate.ts';
 export { CODE_DOMAIN, summarize } from './evalSummary.ts';
 export type { EvalSummary } from './evalSummary.ts';
+export {
+  answerSpan,
+  assistantPrompts,
+  auc,
+  directionContexts,
+  dPrime,
+  fitDirection,
+  meanProjection,
+  standardDeviation,
+  steeringVector,
+  unitDifference,
+} from './personaDirection.ts';
+export type {
+  DirectionContext,
+  DirectionLayer,
+  DirectionPair,
+  PersonaDirection,
+} from './personaDirection.ts';
+export { assistantProjection, assistantResiduals, measureDirection } from './measureDirection.ts';

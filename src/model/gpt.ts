@@ -13,6 +13,15 @@ export interface ForwardOptions {
   dropoutSeed?: number;
 }
 
+/**
+ * Steering (measurement only): `vector` [C] is added to the residual stream after block `layer`
+ * (0-based), at every position, in every forward while it is set. See `withSteering`.
+ */
+export interface Steering {
+  layer: number;
+  vector: Float32Array;
+}
+
 export class GPT {
   readonly config: GPTConfig;
   readonly specs: readonly ParameterSpec[];
@@ -20,6 +29,7 @@ export class GPT {
   readonly params: ReadonlyMap<string, tf.Variable>;
   private chosenOps: ModelOps | undefined;
   private disposed = false;
+  private steer: { layer: number; values: Float32Array; vector: tf.Tensor1D } | null = null;
 
   /**
    * The op set the model runs on. Unless one was chosen (at creation or by assignment, e.g.
@@ -31,6 +41,32 @@ export class GPT {
 
   set ops(ops: ModelOps) {
     this.chosenOps = ops;
+  }
+
+  /** The steering applied by every forward, or null (the plain model). */
+  get steering(): Steering | null {
+    return this.steer ? { layer: this.steer.layer, vector: this.steer.values.slice() } : null;
+  }
+
+  /** Sets (or with null, removes) the steering vector; refuses a layer or width the model lacks. */
+  set steering(steering: Steering | null) {
+    this.assertLive();
+    this.steer?.vector.dispose();
+    this.steer = null;
+    if (steering === null) return;
+    const { layer, vector } = steering;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.config.nLayer)
+      throw new Error(
+        `steering layer ${layer} is not a layer of this model (0 to ${this.config.nLayer - 1})`,
+      );
+    if (vector.length !== this.config.nEmbd)
+      throw new Error(
+        `steering vector has ${vector.length} values; the model's width is ${this.config.nEmbd}`,
+      );
+    if (!vector.every((v) => Number.isFinite(v)))
+      throw new Error('steering vector has a value that is not a number');
+    const values = Float32Array.from(vector);
+    this.steer = { layer, values, vector: tf.keep(tf.tensor1d(values, 'float32')) };
   }
 
   private constructor(
@@ -104,6 +140,33 @@ export class GPT {
   }
 
   /**
+   * The residual stream after each block (each layer's output, before the final norm; steering
+   * included): ids [B, T] -> nLayer tensors [B, T, C]. No dropout: this is for measuring.
+   */
+  forwardResiduals(ids: tf.Tensor2D): tf.Tensor3D[] {
+    this.assertLive();
+    const [, time] = ids.shape;
+    if (time > this.config.blockSize)
+      throw new Error(`sequence of ${time} characters is longer than the context (${this.config.blockSize})`);
+    const ops = this.ops;
+    return tf.tidy(() => {
+      const positions = tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]); // [T, C]
+      let x = tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D; // [B, T, C]
+      const out: tf.Tensor3D[] = [];
+      for (let l = 0; l < this.config.nLayer; l++) {
+        x = this.block(
+          l,
+          x,
+          (qkv) => ops.causalAttention(qkv, this.config.nHead),
+          (t) => t,
+        );
+        out.push(x);
+      }
+      return out;
+    });
+  }
+
+  /**
    * Logits for rows that are not one causal sequence (the scorer's packed rows: a shared prompt followed
    * by several candidates): each token carries its own position (< blockSize), and `attention` maps each
    * layer's qkv [B, L, 3C] to [B, L, C] under whatever visibility the rows need. L may exceed blockSize.
@@ -134,18 +197,31 @@ export class GPT {
   ): tf.Tensor3D {
     const ops = this.ops;
     let x = input;
-    for (let l = 0; l < this.config.nLayer; l++) {
-      const p = `h${l}.`;
-      const h = ops.layerNorm(x, this.p(`${p}ln1.g`), this.p(`${p}ln1.b`));
-      const qkv = ops.linear(h, this.p(`${p}attn.wqkv`), this.p(`${p}attn.bqkv`)); // [B, T, 3C]
-      const attended = attention(qkv); // [B, T, C]
-      x = tf.add(x, maybeDrop(ops.linear(attended, this.p(`${p}attn.wo`), this.p(`${p}attn.bo`))));
-      const h2 = ops.layerNorm(x, this.p(`${p}ln2.g`), this.p(`${p}ln2.b`));
-      const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
-      x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
-    }
+    for (let l = 0; l < this.config.nLayer; l++) x = this.block(l, x, attention, maybeDrop);
     const final = ops.layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
     return ops.linear(final, this.p('head.w'), this.p('head.b')); // [B, T, V]
+  }
+
+  /** Block `l` over the residual stream x [B, T, C] -> [B, T, C], plus the steering vector after it. */
+  private block(
+    l: number,
+    input: tf.Tensor3D,
+    attention: (qkv: tf.Tensor3D) => tf.Tensor3D,
+    maybeDrop: (x: tf.Tensor3D) => tf.Tensor3D,
+  ): tf.Tensor3D {
+    const ops = this.ops;
+    const p = `h${l}.`;
+    let x = input;
+    const h = ops.layerNorm(x, this.p(`${p}ln1.g`), this.p(`${p}ln1.b`));
+    const qkv = ops.linear(h, this.p(`${p}attn.wqkv`), this.p(`${p}attn.bqkv`)); // [B, T, 3C]
+    const attended = attention(qkv); // [B, T, C]
+    x = tf.add(x, maybeDrop(ops.linear(attended, this.p(`${p}attn.wo`), this.p(`${p}attn.bo`))));
+    const h2 = ops.layerNorm(x, this.p(`${p}ln2.g`), this.p(`${p}ln2.b`));
+    const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
+    x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
+    // Steering adds its vector at every position (broadcast over [B, T]); a zero vector leaves x exact.
+    if (this.steer !== null && this.steer.layer === l) x = tf.add(x, this.steer.vector) as tf.Tensor3D;
+    return x;
   }
 
   /** Mean cross-entropy on the positions where mask is 1. */
@@ -185,12 +261,29 @@ export class GPT {
 
   dispose(): void {
     if (this.disposed) return;
+    this.steer?.vector.dispose();
+    this.steer = null;
     for (const v of this.params.values()) v.dispose();
     this.disposed = true;
   }
 
   private assertLive(): void {
     if (this.disposed) throw new Error('this model has been disposed');
+  }
+}
+
+/** Runs `fn` with `steering` set on the model (null: the plain model), then restores what was set. */
+export async function withSteering<T>(
+  model: GPT,
+  steering: Steering | null,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const before = model.steering;
+  model.steering = steering;
+  try {
+    return await fn();
+  } finally {
+    model.steering = before;
   }
 }
 
