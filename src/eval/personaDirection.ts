@@ -34,9 +34,9 @@ export interface DirectionLayer {
   vector: number[];
   /** Standard deviation of the projections of every held-out context (both personas, both halves). */
   spread: number;
-  /** Mean projection of the separation half's contexts of A and of B. */
-  meanA: number;
-  meanB: number;
+  /** Mean projection of the separation half's contexts of A and of B (null when a half is empty). */
+  meanA: number | null;
+  meanB: number | null;
   /** P(projection of an A context > that of a B context) on the separation half (ties count half). */
   auc: number | null;
   /** (meanA - meanB) / sqrt of the mean of the two variances, on the separation half. */
@@ -64,7 +64,8 @@ export function answerSpan(prompt: string, answer: string): { text: string; from
 /**
  * The held-out contexts of the pair: every inference probe whose context persona is A or B, with that
  * persona's own candidate; alternate ones (in probe order, per persona) fit the direction, the others
- * measure it. Throws when a persona has fewer than two contexts (nothing to fit or to test).
+ * measure it (with a single context per persona nothing is left to measure: separation is null). Throws
+ * when a persona has no context.
  */
 export function directionContexts(probes: readonly EvalProbe[], pair: DirectionPair): DirectionContext[] {
   if (pair.a === pair.b) throw new Error(`a direction needs two different personas, got ${pair.a} twice`);
@@ -78,9 +79,9 @@ export function directionContexts(probes: readonly EvalProbe[], pair: DirectionP
       out.push({ probeId: probe.id, persona, ...answerSpan(probe.prompt, candidate.text), fit: n % 2 === 0 });
       n += 1;
     }
-    if (n < 2)
+    if (n === 0)
       throw new Error(
-        `persona ${persona} has ${n} held-out context${n === 1 ? '' : 's'}; a direction needs at least 2 (an AI persona with inference probes)`,
+        `persona ${persona} has no held-out context: a direction needs an AI persona with inference probes`,
       );
   }
   return out;
@@ -114,6 +115,8 @@ export function unitDifference(a: readonly ArrayLike<number>[], b: readonly Arra
   if (!(norm > 0)) throw new Error('the two personas have the same mean activation: there is no direction');
   return d.map((v) => v / norm);
 }
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 function meanOf(values: readonly number[]): number {
   return values.reduce((s, v) => s + v, 0) / values.length;
@@ -176,9 +179,9 @@ export function fitDirection(
     out.push({
       layer,
       vector,
-      spread: standardDeviation(contexts.map((_, i) => project(i))),
-      meanA: meanOf(a),
-      meanB: meanOf(b),
+      spread: standardDeviation(contexts.map((_, i) => project(i))) || 0,
+      meanA: finiteOrNull(meanOf(a)),
+      meanB: finiteOrNull(meanOf(b)),
       auc: auc(a, b),
       dPrime: dPrime(a, b),
     });
@@ -220,5 +223,6 @@ export function steeringVector(direction: PersonaDirection, layer: number, alpha
   const l = direction.layers[layer];
   if (!l) throw new Error(`the direction has no layer ${layer}`);
   if (!Number.isFinite(alpha)) throw new Error(`steering strength ${alpha} is not a number`);
-  return Float32Array.from(l.vector, (v) => v * alpha * l.spread);
+  // + 0 turns -0 into 0: alpha 0 gives a plain zero vector.
+  return Float32Array.from(l.vector, (v) => v * alpha * l.spread + 0);
 }
