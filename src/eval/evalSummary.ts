@@ -32,6 +32,9 @@ export interface EvalSummary {
    * change against the selected Assistant. Absent from results of recipes without that family. */
   miSecond?: number | null;
   miSecondPerDomain?: Record<string, number | null>;
+  /** The Assistant's mean projection per layer on the run's persona direction (residual units), at
+   * the position it answers the off-code domain probes from. Absent where the run had no direction. */
+  projection?: (number | null)[];
   probes: number;
 }
 

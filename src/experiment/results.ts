@@ -4,7 +4,7 @@
 // prompt form the paired behaviour effect (factorial.ts); what the selected Assistant made of each form
 // and fine-tune set before any fine-tune; whether the second probe family agrees with the first.
 // The JSON schema is resultsSchema.ts (documented in docs/results-schema.md); CSV is resultsCsv.
-import { meanInterval, transferRatio, type EvalSummary } from '../eval/index.ts';
+import { meanInterval, transferRatio, type EvalSummary, type PersonaDirection } from '../eval/index.ts';
 import type { PromptForm } from '../corpus/index.ts';
 import { FORM_PAIRS } from './factorial.ts';
 import type { ExperimentRecipe } from './recipe.ts';
@@ -17,8 +17,9 @@ import {
   type StageRecord,
 } from './runState.ts';
 
-/** 2: paired behaviour effects per prompt form, the pre-fine-tune measurements, the second probe family. */
-export const RESULTS_SCHEMA_VERSION = 2;
+/** 2: paired behaviour effects per prompt form, the pre-fine-tune measurements, the second probe family.
+ * 3: the persona direction and the Assistant's projection on it (branches, conditions, effects). */
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export interface Interval {
   mean: number | null;
@@ -53,6 +54,9 @@ export interface BranchPoint {
   attainment: number | null;
   /** Off-code ΔMI on the second probe family (null where it was not scored). */
   deltaMISecond: number | null;
+  /** Change of the Assistant's projection on the run's persona direction (at its best layer) against
+   * the selected checkpoint, in spreads of the direction (null where the run had no direction). */
+  deltaProjection?: number | null;
   summary: EvalSummary;
 }
 
@@ -65,7 +69,7 @@ export interface BranchResult extends StageResult {
 /** What the aggregation over seeds reads of one point of a branch's trajectory. */
 export type TrajectoryPoint = Pick<
   BranchPoint,
-  'step' | 'deltaMI' | 'deltaMICode' | 'attainment' | 'transferRatio' | 'deltaMISecond'
+  'step' | 'deltaMI' | 'deltaMICode' | 'attainment' | 'transferRatio' | 'deltaMISecond' | 'deltaProjection'
 >;
 
 /**
@@ -83,8 +87,14 @@ export interface ConditionResult {
   condition: string;
   seeds: number[];
   /** At each evaluated step, over seeds. */
-  trajectory: { step: number; deltaMI: Interval; attainment: Interval }[];
-  final: { deltaMI: Interval; deltaMICode: Interval; attainment: Interval; transferRatio: Interval };
+  trajectory: { step: number; deltaMI: Interval; attainment: Interval; deltaProjection?: Interval }[];
+  final: {
+    deltaMI: Interval;
+    deltaMICode: Interval;
+    attainment: Interval;
+    transferRatio: Interval;
+    deltaProjection?: Interval;
+  };
 }
 
 /** One prompt form's behaviour effect: ΔMI(cheat) - ΔMI(fix), paired by seed (seeds with both done). */
@@ -100,8 +110,10 @@ export interface FormEffect {
   effectCode: Interval;
   /** The same contrast on the second probe family. */
   effectSecond: Interval;
+  /** The same contrast on the Assistant's projection on the persona direction (spreads). */
+  effectProjection?: Interval;
   /** The contrast at each evaluated step, over paired seeds. */
-  trajectory: { step: number; effect: Interval }[];
+  trajectory: { step: number; effect: Interval; effectProjection?: Interval }[];
 }
 
 /** What the selected Assistant made of each prompt form and each fine-tune set before any fine-tune. */
@@ -139,6 +151,8 @@ export interface RunResults {
   effects: FormEffect[];
   /** Null unless both families measured at least one form's effect. */
   secondFamily: FamilyAgreement | null;
+  /** The persona direction the projections are measured on (null when the run computed none). */
+  direction?: PersonaDirection | null;
 }
 
 const num = (v: number | null | undefined): number | null =>
@@ -164,7 +178,11 @@ function stageResult(s: StageRecord): StageResult {
   };
 }
 
-function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint {
+function branchPoint(
+  point: EvalPoint,
+  baseline: EvalPoint | null,
+  direction: PersonaDirection | null,
+): BranchPoint {
   const s = point.summary;
   const base = baselineFor(point, baseline);
   const deltaMIPerDomain: Record<string, number | null> = {};
@@ -172,7 +190,7 @@ function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint 
     deltaMIPerDomain[domain] = diff(mi, base?.miPerDomain[domain] ?? null);
   const deltaMI = diff(s.mi, base?.mi ?? null);
   const deltaMICode = diff(s.miCode, base?.miCode ?? null);
-  return {
+  const out: BranchPoint = {
     step: point.step,
     checkpoint: point.checkpoint,
     deltaMI,
@@ -184,10 +202,25 @@ function branchPoint(point: EvalPoint, baseline: EvalPoint | null): BranchPoint 
     deltaMISecond: diff(s.miSecond ?? null, base?.miSecond ?? null),
     summary: s,
   };
+  if (direction) out.deltaProjection = projectionShift(s, base, direction);
+  return out;
+}
+
+/** The projection's change at the direction's best layer, in spreads (null when either lacks it). */
+export function projectionShift(
+  current: EvalSummary,
+  baseline: EvalSummary | null,
+  direction: PersonaDirection,
+): number | null {
+  const layer = direction.bestLayer;
+  const spread = direction.layers[layer]?.spread ?? 0;
+  const shift = diff(current.projection?.[layer] ?? null, baseline?.projection?.[layer] ?? null);
+  return shift === null || !(spread > 0) ? null : num(shift / spread);
 }
 
 /** The paired behaviour effect of each prompt form whose cheat and fix branches both ran. */
 export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[] {
+  const withProjection = hasProjection(branches);
   const out: FormEffect[] = [];
   for (const pair of FORM_PAIRS) {
     const done = (id: string) => branches.filter((b) => b.condition === id && b.status === 'done');
@@ -201,9 +234,14 @@ export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[]
       pairs.map(([c, h]) => diff(pick(c.trajectory.at(-1)!), pick(h.trajectory.at(-1)!)));
     const perSeed = final((p) => p.deltaMI);
     const steps = [...new Set(pairs.flatMap(([c]) => c.trajectory.map((p) => p.step)))].sort((a, b) => a - b);
-    const at = (b: BranchTrajectory, step: number) =>
-      b.trajectory.find((p) => p.step === step)?.deltaMI ?? null;
-    out.push({
+    const at = (b: BranchTrajectory, step: number, pick: (p: TrajectoryPoint) => number | null) => {
+      const point = b.trajectory.find((p) => p.step === step);
+      return point ? pick(point) : null;
+    };
+    const contrast = (step: number, pick: (p: TrajectoryPoint) => number | null) =>
+      toInterval(pairs.map(([c, h]) => diff(at(c, step, pick), at(h, step, pick))));
+    const projection = (p: TrajectoryPoint) => p.deltaProjection ?? null;
+    const effect: FormEffect = {
       form: pair.form,
       cheat: pair.cheat,
       fix: pair.fix,
@@ -214,9 +252,12 @@ export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[]
       effectSecond: toInterval(final((p) => p.deltaMISecond)),
       trajectory: steps.map((step) => ({
         step,
-        effect: toInterval(pairs.map(([c, h]) => diff(at(c, step), at(h, step)))),
+        effect: contrast(step, (p) => p.deltaMI),
+        ...(withProjection ? { effectProjection: contrast(step, projection) } : {}),
       })),
-    });
+    };
+    if (withProjection) effect.effectProjection = toInterval(final(projection));
+    out.push(effect);
   }
   return out;
 }
@@ -238,15 +279,22 @@ export function familyAgreement(effects: readonly FormEffect[]): FamilyAgreement
   };
 }
 
+/** Whether the branches carry projections on a persona direction (runs that measured one). */
+function hasProjection(branches: readonly BranchTrajectory[]): boolean {
+  return branches.some((b) => b.trajectory.some((p) => p.deltaProjection !== undefined));
+}
+
 /**
  * Per condition, over its branches (one per seed): ΔMI and attainment at each evaluated step, and the
- * final values of the finished branches, each as a mean with its 95% interval. The one place where a
- * run's, a class pool's and a job plan's numbers over seeds are computed.
+ * final values of the finished branches, each as a mean with its 95% interval (and the projection on the
+ * persona direction, where the branches carry it). The one place where a run's, a class pool's and a job
+ * plan's numbers over seeds are computed.
  */
 export function conditionResults(
   conditionIds: readonly string[],
   branches: readonly BranchTrajectory[],
 ): ConditionResult[] {
+  const direction = hasProjection(branches);
   const conditions: ConditionResult[] = [];
   for (const condition of conditionIds) {
     const own = branches.filter((b) => b.condition === condition);
@@ -255,13 +303,16 @@ export function conditionResults(
     const at = (b: BranchTrajectory, step: number) => b.trajectory.find((p) => p.step === step);
     const done = own.filter((b) => b.status === 'done');
     const last = (b: BranchTrajectory) => b.trajectory.at(-1);
-    conditions.push({
+    const result: ConditionResult = {
       condition,
       seeds: own.map((b) => b.seed),
       trajectory: steps.map((step) => ({
         step,
         deltaMI: toInterval(own.map((b) => at(b, step)?.deltaMI ?? null)),
         attainment: toInterval(own.map((b) => at(b, step)?.attainment ?? null)),
+        ...(direction
+          ? { deltaProjection: toInterval(own.map((b) => at(b, step)?.deltaProjection ?? null)) }
+          : {}),
       })),
       final: {
         deltaMI: toInterval(done.map((b) => last(b)?.deltaMI ?? null)),
@@ -269,7 +320,10 @@ export function conditionResults(
         attainment: toInterval(done.map((b) => last(b)?.attainment ?? null)),
         transferRatio: toInterval(done.map((b) => last(b)?.transferRatio ?? null)),
       },
-    });
+    };
+    if (direction)
+      result.final.deltaProjection = toInterval(done.map((b) => last(b)?.deltaProjection ?? null));
+    conditions.push(result);
   }
   return conditions;
 }
@@ -278,6 +332,7 @@ export function buildResults(state: RunState): RunResults {
   const pretrain = state.stages.find((s) => s.kind === 'pretrain')!;
   const select = state.stages.find((s) => s.kind === 'select')!;
   const baseline = select.evaluations.at(-1) ?? null;
+  const direction = state.direction ?? null;
   const branches: BranchResult[] = state.stages
     .filter((s) => s.kind === 'finetune')
     .map((s) => {
@@ -287,7 +342,7 @@ export function buildResults(state: RunState): RunResults {
         ...stageResult(s),
         condition: s.condition!,
         seed: s.seed,
-        trajectory: points.map((p) => branchPoint(p, baseline)),
+        trajectory: points.map((p) => branchPoint(p, baseline, direction)),
       };
     });
   const conditions = conditionResults(state.recipe.finetune.conditions, branches);
@@ -316,5 +371,6 @@ export function buildResults(state: RunState): RunResults {
     preFinetune,
     effects,
     secondFamily: familyAgreement(effects),
+    direction,
   };
 }

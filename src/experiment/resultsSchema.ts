@@ -40,6 +40,50 @@ const interval: Schema = {
     excludesZero: { type: 'boolean' },
   },
 };
+/** A projection on the persona direction (residual units) and its shifts (in spreads). */
+const projectionOrNull: Schema = { type: ['number', 'null'], minimum: -LOG_RATIO, maximum: LOG_RATIO };
+const aucOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+
+/** The persona direction (src/eval/personaDirection.ts), in results.json and run-state.json. */
+export const DIRECTION_SCHEMA: Schema = {
+  type: 'object',
+  required: ['pair', 'source', 'contexts', 'layers', 'bestLayer'],
+  additionalProperties: false,
+  properties: {
+    pair: {
+      type: 'object',
+      required: ['a', 'b'],
+      additionalProperties: false,
+      properties: { a: { type: 'string' }, b: { type: 'string' } },
+    },
+    source: { type: 'string' },
+    contexts: {
+      type: 'object',
+      required: ['fit', 'test'],
+      additionalProperties: false,
+      properties: { fit: count, test: count },
+    },
+    layers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['layer', 'vector', 'spread', 'meanA', 'meanB', 'auc', 'dPrime'],
+        additionalProperties: false,
+        properties: {
+          layer: count,
+          vector: { type: 'array', items: { type: 'number', minimum: -1, maximum: 1 } },
+          spread: { type: 'number', minimum: 0, maximum: LOG_RATIO },
+          meanA: projectionOrNull,
+          meanB: projectionOrNull,
+          auc: aucOrNull,
+          dPrime: projectionOrNull,
+        },
+      },
+    },
+    bestLayer: count,
+  },
+};
+
 const summary: Schema = {
   type: 'object',
   required: [
@@ -84,6 +128,7 @@ const summary: Schema = {
       },
     },
     calibration: { type: 'object', additionalProperties: probabilityOrNull },
+    projection: { type: 'array', items: projectionOrNull },
     probes: count,
   },
 };
@@ -165,6 +210,7 @@ const branchPoint: Schema = {
     transferRatio: { type: ['number', 'null'] },
     attainment: probabilityOrNull,
     deltaMISecond: numOrNull,
+    deltaProjection: projectionOrNull,
     summary,
   },
 };
@@ -191,13 +237,14 @@ const formEffect: Schema = {
     effect: interval,
     effectCode: interval,
     effectSecond: interval,
+    effectProjection: interval,
     trajectory: {
       type: 'array',
       items: {
         type: 'object',
         required: ['step', 'effect'],
         additionalProperties: false,
-        properties: { step: { type: 'integer' }, effect: interval },
+        properties: { step: { type: 'integer' }, effect: interval, effectProjection: interval },
       },
     },
   },
@@ -227,7 +274,7 @@ export const RESULTS_SCHEMA: Schema = {
   properties: {
     schema: { const: 'persona-lab-results' },
     // Version 1 results (earlier versions of the lab) lack the fields marked optional below.
-    schemaVersion: { enum: [1, 2] },
+    schemaVersion: { enum: [1, 2, 3] },
     runId: { type: 'string' },
     finished: { type: 'boolean' },
     provenance: {
@@ -267,6 +314,7 @@ export const RESULTS_SCHEMA: Schema = {
       },
     },
     effects: { type: 'array', items: formEffect },
+    direction: { ...DIRECTION_SCHEMA, type: ['object', 'null'] },
     secondFamily: {
       type: ['object', 'null'],
       required: ['forms', 'sign', 'order'],
@@ -292,7 +340,12 @@ export const RESULTS_SCHEMA: Schema = {
               type: 'object',
               required: ['step', 'deltaMI', 'attainment'],
               additionalProperties: false,
-              properties: { step: count, deltaMI: interval, attainment: interval },
+              properties: {
+                step: count,
+                deltaMI: interval,
+                attainment: interval,
+                deltaProjection: interval,
+              },
             },
           },
           final: {
@@ -304,6 +357,7 @@ export const RESULTS_SCHEMA: Schema = {
               deltaMICode: interval,
               attainment: interval,
               transferRatio: interval,
+              deltaProjection: interval,
             },
           },
         },

@@ -1,6 +1,15 @@
 // What every stage of a run shares: the recipe, the prepared corpus, the store, the persisted state, the
 // event sink, the control and the pace (for the run-wide ETA). Also model <-> checkpoint helpers.
-import { summarize, evaluate, labelSample, type EvalProbe, type EvalSummary } from '../eval/index.ts';
+import {
+  assistantResiduals,
+  evaluate,
+  labelSample,
+  meanProjection,
+  summarize,
+  type EvalProbe,
+  type EvalSummary,
+  type ProbeScore,
+} from '../eval/index.ts';
 import * as tf from '@tensorflow/tfjs';
 import { GPT } from '../model/gpt.ts';
 import type { ModelOps } from '../model/modelOps.ts';
@@ -167,23 +176,34 @@ export interface Measured {
 export async function evaluateModel(ctx: RunContext, model: GPT, probeSet: ProbeSet): Promise<Measured> {
   const pair = { malicious: ctx.recipe.eval.maliciousPersona, helpful: ctx.recipe.eval.helpfulPersona };
   const subset = ctx.liveProbes.length < ctx.inputs.probes.length;
+  const direction = ctx.state.direction ?? null;
+  // The summary, with the Assistant's projection on the run's direction over the same probes.
+  const summarizeOn = async (probes: readonly EvalProbe[], scores: ProbeScore[]) => {
+    const summary = summarize(scores, pair);
+    if (!direction) return { summary, residuals: null };
+    const residuals = await assistantResiduals(model, ctx.inputs.tokenizer, probes);
+    summary.projection = meanProjection([...residuals.values()], direction);
+    return { summary, residuals };
+  };
   return timed(ctx.timing, 'evaluation', async () => {
     if (probeSet === 'live' && subset) {
       const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.liveProbes);
-      return { summary: summarize(scores, pair), probeSet: 'live' };
+      return { summary: (await summarizeOn(ctx.liveProbes, scores)).summary, probeSet: 'live' };
     }
     const scores = await evaluate(model, ctx.inputs.tokenizer, ctx.inputs.probes);
-    const summary = summarize(scores, pair);
+    const { summary, residuals } = await summarizeOn(ctx.inputs.probes, scores);
     if (!subset) return { summary, probeSet: 'full' };
     const ids = new Set(ctx.liveProbes.map((p) => p.id));
-    return {
-      summary,
-      probeSet: 'full',
-      live: summarize(
-        scores.filter((s) => ids.has(s.probeId)),
-        pair,
-      ),
-    };
+    const live = summarize(
+      scores.filter((s) => ids.has(s.probeId)),
+      pair,
+    );
+    if (direction && residuals)
+      live.projection = meanProjection(
+        [...residuals].filter(([id]) => ids.has(id)).map(([, r]) => r),
+        direction,
+      );
+    return { summary, probeSet: 'full', live };
   });
 }
 

@@ -1,9 +1,9 @@
 // The persisted state of a run: what each stage has done so far (its step, latest checkpoint, losses,
 // probe evaluations, samples). Saved after every checkpoint, so an interrupted run resumes exactly where
 // its last checkpoint left it, and the final results are built from it alone.
-import type { EvalSummary } from '../eval/index.ts';
+import type { EvalSummary, PersonaDirection } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import { STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
+import { DIRECTION_SCHEMA, STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
 import type { StageId, StagePlace } from './runEvents.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { TIMING_PARTS, type RunTiming } from './runTiming.ts';
@@ -87,6 +87,10 @@ export interface RunState {
   /** Measured once, after selection and before the first fine-tune: the mean loss of each condition's
    * fine-tune set under the selected model (its surprise). Absent from states of earlier versions. */
   preFinetune?: { surprise: Record<string, number | null> };
+  /** The persona direction (the recipe's malicious minus helpful persona), computed once from the
+   * pretrained base before selection; every evaluation after it projects the Assistant on it. Absent
+   * from states of earlier versions. */
+  direction?: PersonaDirection;
 }
 
 export function newStageRecord(
@@ -191,6 +195,7 @@ export const RUN_STATE_SCHEMA: Schema = {
         surprise: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
       },
     },
+    direction: DIRECTION_SCHEMA,
   },
 };
 

@@ -12,7 +12,7 @@ import { CODE_VERSION } from './codeVersion.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import { RunControl } from './runControl.ts';
-import { liveSubset } from '../eval/index.ts';
+import { liveSubset, measureDirection, type PersonaDirection } from '../eval/index.ts';
 import {
   checkCompatible,
   evaluateStage,
@@ -35,7 +35,7 @@ import {
 import type { RunStore } from './runStore.ts';
 import { buildResults, type RunResults } from './results.ts';
 import { RunSetupError } from './runSetupError.ts';
-import { newRunTiming } from './runTiming.ts';
+import { newRunTiming, timed } from './runTiming.ts';
 import { runTrainStage } from './trainStage.ts';
 
 export interface RunOptions {
@@ -49,6 +49,11 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Replace a stage by a given checkpoint: 'select' starts from it as the pretrained base, 'finetune' as the selected model. */
   startFrom?: { stage: 'select' | 'finetune'; name: string; bytes: Uint8Array };
+  /**
+   * The pretrained base the persona direction is computed on when the run starts from a selected model
+   * (startFrom stage 'finetune'); without it, the direction comes from the given selected model itself.
+   */
+  directionBase?: { name: string; bytes: Uint8Array };
   /** A prepared corpus (saves regenerating it); must come from the same recipe. */
   inputs?: CorpusInputs;
   data?: CorpusData;
@@ -188,6 +193,16 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     if (mine(select)) {
       const base = await stageInput(ctx, select, start?.stage === 'finetune' ? start : null, pretrain);
       try {
+        if (state.direction === undefined) {
+          state.direction = await baseDirection(
+            ctx,
+            base,
+            pretrain,
+            start ?? null,
+            options.directionBase ?? null,
+          );
+          await saveState(ctx);
+        }
         await runOrSkip(ctx, select, base, () => ({
           data: inputs.selection,
           validation: null,
@@ -235,6 +250,37 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     const stage = state.stages.find((s) => s.status === 'partial')?.id ?? null;
     emit({ type: 'error', runId, stage, message: error instanceof Error ? error.message : String(error) });
     throw error;
+  }
+}
+
+/**
+ * The persona direction of the recipe's pair (malicious minus helpful), computed once on the pretrained
+ * base (the model the selection starts from), before selection. When the run starts from a selected
+ * model, on the pretrained base given for it, else on that selected model (its name says so).
+ */
+async function baseDirection(
+  ctx: RunContext,
+  selectInput: GPT,
+  pretrain: StageRecord,
+  start: NonNullable<RunOptions['startFrom']> | null,
+  given: { name: string; bytes: Uint8Array } | null,
+): Promise<PersonaDirection> {
+  const pair = { a: ctx.recipe.eval.maliciousPersona, b: ctx.recipe.eval.helpfulPersona };
+  const measure = (model: GPT, source: string) =>
+    timed(ctx.timing, 'evaluation', () =>
+      measureDirection(model, ctx.inputs.tokenizer, ctx.inputs.probes, pair, source),
+    );
+  if (start?.stage !== 'finetune')
+    return measure(selectInput, start?.name ?? pretrain.checkpoint ?? pretrain.id);
+  if (given === null)
+    return measure(selectInput, `${start.name} (the selected model: no pretrained base given)`);
+  const ckpt = await decodeCheckpoint(given.bytes);
+  checkCompatible(ctx, ckpt, given.name);
+  const model = modelFrom(ctx, ckpt);
+  try {
+    return await measure(model, given.name);
+  } finally {
+    model.dispose();
   }
 }
 

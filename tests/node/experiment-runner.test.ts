@@ -51,6 +51,26 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(whole.branches).toHaveLength(4);
     expect(whole.branches[0]!.trajectory.map((p) => p.step)).toEqual([0, 2, 4]);
     expect(whole.branches[0]!.trajectory[0]!.deltaMI).toBe(0);
+    // The projection curve: the direction from the pretrained base, every point's shift in spreads.
+    const direction = whole.direction!;
+    expect(direction.source).toBe('pretrain');
+    expect(direction.pair).toEqual({ a: 'malicious', b: 'helpful' });
+    expect(direction.layers).toHaveLength(recipe.model.nLayer);
+    expect(whole.select.evaluations.at(-1)!.summary.projection).toHaveLength(recipe.model.nLayer);
+    for (const branch of whole.branches) {
+      expect(branch.trajectory[0]!.deltaProjection).toBe(0);
+      for (const point of branch.trajectory) expect(Number.isFinite(point.deltaProjection)).toBe(true);
+      const last = branch.trajectory.at(-1)!;
+      const layer = direction.bestLayer;
+      expect(last.deltaProjection).toBeCloseTo(
+        (last.summary.projection![layer]! - whole.baseline!.summary.projection![layer]!) /
+          direction.layers[layer]!.spread,
+        10,
+      );
+    }
+    expect(whole.branches.some((b) => b.trajectory.at(-1)!.deltaProjection !== 0)).toBe(true);
+    expect(whole.conditions[0]!.final.deltaProjection!.n).toBe(2);
+    expect(whole.conditions[0]!.trajectory.map((p) => p.deltaProjection!.n)).toEqual([2, 2, 2]);
     expect(whole.provenance.corpusHash).toBe(inputs.corpusHash);
     expect(new Set(events.map((e) => e.type))).toEqual(
       new Set(['stage', 'progress', 'metrics', 'evaluation', 'probe', 'sample', 'checkpoint', 'done']),
@@ -101,13 +121,25 @@ describe('runExperiment (tiny preset, cpu)', () => {
     const wholeStore = new MemoryRunStore();
     const whole = await runExperiment(recipe, { store: wholeStore, backend: 'cpu', runId: 'w', inputs });
     const bytes = (await wholeStore.loadCheckpoint('select'))!;
+    const pretrained = (await wholeStore.loadCheckpoint('pretrain'))!;
     const fromBase = await runExperiment(recipe, {
       store: new MemoryRunStore(),
       backend: 'cpu',
       runId: 'b',
       inputs,
       startFrom: { stage: 'finetune', name: 'select.ckpt', bytes },
+      directionBase: { name: 'pretrain.ckpt', bytes: pretrained },
     });
+    // The direction from the given pretrained base is the run's own; without one, the selected model's.
+    expect(fromBase.direction).toEqual({ ...whole.direction, source: 'pretrain.ckpt' });
+    const noBase = await runExperiment(recipe, {
+      store: new MemoryRunStore(),
+      backend: 'cpu',
+      inputs,
+      startFrom: { stage: 'finetune', name: 'select.ckpt', bytes },
+    });
+    expect(noBase.direction!.source).toBe('select.ckpt (the selected model: no pretrained base given)');
+    expect(noBase.direction!.layers[0]!.vector).not.toEqual(whole.direction!.layers[0]!.vector);
     expect(fromBase.pretrain.status).toBe('skipped');
     expect(fromBase.select.startedFrom).toBe('select.ckpt');
     expect(fromBase.baseline!.summary).toEqual(whole.baseline!.summary);
