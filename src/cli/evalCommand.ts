@@ -1,6 +1,8 @@
 // `eval <checkpoint> [recipe.json|preset]`: scores a saved model on a recipe's probes (by default the
-// recipe the checkpoint was trained with) and prints the evaluation and gate 1; `--json` prints both.
-import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
+// recipe the checkpoint was trained with) and prints the evaluation, gate 1 and the persona direction
+// measured on it (separation per layer); `--json` prints all three.
+import { checkpointDirection, evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
+import { directionLines } from './directionReport.ts';
 import { gateOne } from '../experiment/gates.ts';
 import { RecipeError, validateRecipe } from '../experiment/validateRecipe.ts';
 import { nodeBackendArg, startBackend } from './cliBackend.ts';
@@ -34,10 +36,22 @@ export async function evalCommand(
     throw new CliError(`${checkpointPath}: ${(error as Error).message}`);
   }
   const one = gateOne(summary, recipe.eval.maliciousPersona, recipe.eval.helpfulPersona);
-  if (json) console.log(JSON.stringify({ summary, gateOne: one }, null, 2));
+  // The persona direction of the recipe's pair, measured on this checkpoint, and its Assistant on it.
+  let direction;
+  try {
+    direction = await checkpointDirection(ckpt, recipe, checkpointPath);
+  } catch (error) {
+    throw new CliError(`${checkpointPath}: ${(error as Error).message}`);
+  }
+  if (json) console.log(JSON.stringify({ summary, gateOne: one, direction }, null, 2));
   else
     console.log(
-      [`${checkpointPath} (step ${ckpt.step})`, ...summaryLines(summary), ...gateOneLines(one)].join('\n'),
+      [
+        `${checkpointPath} (step ${ckpt.step})`,
+        ...summaryLines(summary),
+        ...gateOneLines(one),
+        ...directionLines(direction.direction, direction.projection),
+      ].join('\n'),
     );
   return EXIT.ok;
 }

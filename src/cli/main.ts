@@ -1,12 +1,13 @@
 // The headless lab: `npm run lab -- <command>` (or the `persona-lab` bin). Commands: run, sweep, plan,
-// job, merge, card, pool, gates, eval, score, sample, corpus. Bad input ends with a one-line message and
-// exit code 2; a failed run with 1; a job or merge whose inputs have not finished with 75; a stopped run
+// job, merge, card, pool, gates, eval, direction, score, sample, corpus. Bad input ends with a one-line
+// message and exit code 2; a failed run with 1; a job or merge whose inputs have not finished with 75; a stopped run
 // (Ctrl-C, after saving a checkpoint) with 130.
 import { parseArgs } from 'node:util';
 import { stopBackend } from './cliBackend.ts';
 import { CliError, EXIT } from './cliErrors.ts';
 import { cardCommand } from './cardCommand.ts';
 import { corpusCommand } from './corpusCommand.ts';
+import { directionCommand } from './directionCommand.ts';
 import { jobCommand } from './jobCommand.ts';
 import { mergeCommand } from './mergeCommand.ts';
 import { planCommand } from './planCommand.ts';
@@ -20,7 +21,7 @@ import { sweepCommand } from './sweepCommand.ts';
 
 const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
   run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu|webgpu] [--quiet]
-                                  [--from CHECKPOINT --from-stage select|finetune]
+                                  [--from CHECKPOINT --from-stage select|finetune [--direction-from CHECKPOINT]]
   sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
                                   [--backend auto|wasm|cpu|webgpu] [--quiet]
   plan <recipe.json|preset> --out DIR [--param DOT.PATH --values V1,V2,...] [--backend wasm|cpu]
@@ -30,6 +31,7 @@ const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
   pool <card files or folders...> --out DIR
   gates <results.json> [--json]
   eval <checkpoint> [recipe.json|preset] [--backend auto|wasm|cpu|webgpu] [--json]
+  direction <checkpoint|results.json> [recipe.json|preset] [--pair A,B] [--backend auto|wasm|cpu|webgpu] [--json]
   score <checkpoint> <probes.jsonl> [--backend auto|wasm|cpu|webgpu]
   sample <checkpoint> --prompt TEXT [--temperature T] [--top-k K] [--seed S] [--max-chars N]
   corpus <recipe.json|preset> --print`;
@@ -41,6 +43,8 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   from: { type: 'string' },
   'from-stage': { type: 'string' },
+  'direction-from': { type: 'string' },
+  pair: { type: 'string' },
   param: { type: 'string' },
   values: { type: 'string' },
   prompt: { type: 'string' },
@@ -81,6 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         backend: v.backend,
         from: v.from,
         fromStage: v['from-stage'],
+        directionFrom: v['direction-from'],
         quiet: v.quiet === true,
       });
     case 'sweep':
@@ -120,6 +125,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'eval':
       only(2);
       return evalCommand(rest[0], rest[1], v.backend, v.json === true);
+    case 'direction':
+      only(2);
+      return directionCommand({
+        path: rest[0],
+        recipe: rest[1],
+        pair: v.pair,
+        backend: v.backend,
+        json: v.json === true,
+      });
     case 'score':
       only(2);
       return scoreCommand(rest[0], rest[1], v.backend);

@@ -3,6 +3,7 @@
 // interrupted run. A finished run's results are never clobbered: --force moves them aside first. One
 // process at a time holds DIR (a lock naming the holder). Bad input and a damaged folder end with exit 2
 // and one line; a full disk with exit 1 and one line; Ctrl-C saves a checkpoint and ends with 130.
+import { projectionLines } from './directionReport.ts';
 import { effectLines, preFinetuneLines } from './gatesReport.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
@@ -32,6 +33,8 @@ export interface RunArgs {
   backend: string | undefined;
   from: string | undefined;
   fromStage: string | undefined;
+  /** The pretrained base the persona direction is measured on when --from-stage is finetune. */
+  directionFrom?: string | undefined;
   quiet: boolean;
 }
 
@@ -65,6 +68,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
   } else if (args.fromStage !== undefined) {
     throw new CliError('--from-stage needs --from CHECKPOINT');
   }
+  let directionBase;
+  if (args.directionFrom !== undefined) {
+    if (startFrom?.stage !== 'finetune')
+      throw new CliError(
+        '--direction-from needs --from-stage finetune (otherwise the run has its pretrained base)',
+      );
+    await readCheckpointFile(args.directionFrom);
+    const bytes = await readInputFile(args.directionFrom, 'checkpoint');
+    directionBase = { name: args.directionFrom, bytes: new Uint8Array(bytes) };
+  }
   await makeOutFolder(dir);
   const control = new RunControl();
   const log = (line: string) => {
@@ -79,7 +92,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     },
   );
   try {
-    return await runLocked(args, recipe, backendChoice, dir, startFrom, control, log);
+    return await runLocked(args, recipe, backendChoice, dir, { startFrom, directionBase }, control, log);
   } catch (error) {
     const failure = writeFailure(error);
     if (failure) throw failure;
@@ -99,7 +112,7 @@ async function runLocked(
   recipe: ExperimentRecipe,
   backendChoice: RecipeBackend,
   dir: string,
-  startFrom: RunOptions['startFrom'],
+  start: Pick<RunOptions, 'startFrom' | 'directionBase'>,
   control: RunControl,
   log: (line: string) => void,
 ): Promise<number> {
@@ -183,7 +196,7 @@ async function runLocked(
       backend,
       control,
       onEvent,
-      startFrom,
+      ...start,
     });
     if (barStarted) bar.stop();
     await writeRunResults(dir, results);
@@ -200,6 +213,7 @@ async function runLocked(
         `  ${c.condition}: ΔMI ${d.mean?.toFixed(3) ?? '-'} [${d.low?.toFixed(3) ?? '-'}, ${d.high?.toFixed(3) ?? '-'}] over ${d.n} seeds`,
       );
     }
+    for (const line of projectionLines(results)) log(line);
     await logTiming();
     return EXIT.ok;
   } catch (error) {

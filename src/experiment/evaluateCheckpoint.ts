@@ -2,7 +2,16 @@
 // the shipped base's regression test checks. The probes are generated from the recipe exactly as a run
 // generates them, so the numbers are comparable with the run's own evaluations.
 import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
-import { evaluate, summarize, type EvalSummary, type ProbeKind } from '../eval/index.ts';
+import {
+  assistantProjection,
+  evaluate,
+  measureDirection,
+  summarize,
+  type DirectionPair,
+  type EvalSummary,
+  type PersonaDirection,
+  type ProbeKind,
+} from '../eval/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { CheckpointError, type Checkpoint } from '../train/checkpoint.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
@@ -34,6 +43,38 @@ export async function evaluateCheckpoint(
       malicious: recipe.eval.maliciousPersona,
       helpful: recipe.eval.helpfulPersona,
     });
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A checkpoint's persona direction and its own Assistant's projection on it (per layer). */
+export interface CheckpointDirection {
+  direction: PersonaDirection;
+  projection: (number | null)[];
+}
+
+/**
+ * The persona direction of `pair` (default: the recipe's malicious minus helpful persona) measured on a
+ * saved model, with the held-out contexts of the recipe's probes, and the model's own Assistant's mean
+ * projection on it over the off-code probe prompts.
+ */
+export async function checkpointDirection(
+  ckpt: Checkpoint,
+  recipe: ExperimentRecipe,
+  source: string,
+  pair: DirectionPair = { a: recipe.eval.maliciousPersona, b: recipe.eval.helpfulPersona },
+  options: Omit<EvaluateOptions, 'kinds'> = {},
+): Promise<CheckpointDirection> {
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
+    throw new CheckpointError("its vocabulary differs from the recipe's corpus");
+  }
+  const model = GPT.fromWeights(ckpt.config, ckpt.weights);
+  try {
+    const direction = await measureDirection(model, inputs.tokenizer, inputs.probes, pair, source);
+    const projection = await assistantProjection(model, inputs.tokenizer, inputs.probes, direction);
+    return { direction, projection };
   } finally {
     model.dispose();
   }
