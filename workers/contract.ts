@@ -7,7 +7,9 @@ import type { CandidateScore, ScoreRequest } from '../src/model/scoring.ts';
 import type { BackendChoice, BackendFailure, BackendName, BackendReport } from '../src/platform/backend.ts';
 import type { AdamWConfig } from '../src/train/adamW.ts';
 import type { CorpusStats } from '../src/corpus/index.ts';
-import type { EvalSummary } from '../src/eval/index.ts';
+import type { DirectionPair, EvalSummary, PersonaDirection } from '../src/eval/index.ts';
+import type { CheckpointDirection } from '../src/experiment/evaluateCheckpoint.ts';
+import type { DosePoint } from '../src/experiment/steeringDose.ts';
 import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
 import type { RunEvent, StagePlace } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
@@ -167,6 +169,8 @@ export interface ExportedCard {
   code: string;
 }
 
+export type { CheckpointDirection, DirectionPair, PersonaDirection };
+
 /** What the corpus explorer shows for a recipe: computed in the worker from the generator. */
 export interface CorpusPreview {
   corpusHash: string;
@@ -185,7 +189,14 @@ export interface CorpusPreview {
 /** Where a run starts: from scratch, or with earlier stages replaced by a checkpoint. */
 export type RunStart =
   | { kind: 'scratch' }
-  | { kind: 'checkpoint'; stage: 'select' | 'finetune'; name: string; bytes: Uint8Array }
+  | {
+      kind: 'checkpoint';
+      stage: 'select' | 'finetune';
+      name: string;
+      bytes: Uint8Array;
+      /** With stage 'finetune': the pretrained base the persona direction is measured on. */
+      directionBase?: { name: string; bytes: Uint8Array };
+    }
   /** Continue the saved run with this id, however it started (its start checkpoint is stored with it). */
   | { kind: 'resume' };
 
@@ -237,13 +248,45 @@ export interface LabApi {
   inspectCheckpoint(bytes: Uint8Array): Promise<CheckpointInspection>;
   /** Evaluates a stored checkpoint (or given bytes) on the recipe's probes. */
   evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary>;
-  /** Samples from a stored checkpoint (or given bytes), for side-by-side comparison. */
-  sampleCheckpoint(source: CheckpointSource, prompt: string, options: SampleOptions): Promise<SampleResult>;
+  /** Samples from a stored checkpoint (or given bytes), for side-by-side comparison; with `steering`,
+   * the direction times alpha spreads is added to the residual stream at its layer while sampling. */
+  sampleCheckpoint(
+    source: CheckpointSource,
+    prompt: string,
+    options: SampleOptions,
+    steering?: SteeringRequest | null,
+  ): Promise<SampleResult>;
+  /** The persona direction of `pair` measured on a checkpoint (held-out contexts of the recipe's
+   * probes), with the checkpoint's own Assistant's projection on it per layer. */
+  measureDirection(
+    recipe: ExperimentRecipe,
+    source: CheckpointSource,
+    pair: DirectionPair,
+  ): Promise<CheckpointDirection>;
+  /** Off-code MI of a checkpoint steered by each alpha (spreads along the direction at `layer`), on
+   * the first `probesPerDomain` domain probes of each off-code domain: the dose-response. */
+  steeringDose(
+    recipe: ExperimentRecipe,
+    source: CheckpointSource,
+    steering: Omit<SteeringRequest, 'alpha'>,
+    alphas: number[],
+    probesPerDomain: number,
+  ): Promise<SteeringDosePoint[]>;
   /** The result card of a saved run's finished fine-tunes (its base: the run's selected checkpoint). */
   resultCard(runId: string): Promise<ExportedCard>;
   /** Pools students' result cards (files' text or pasted codes): the class's results, and what was left out. */
   poolCards(cards: CardInput[]): Promise<PoolOutcome>;
 }
+
+/** Steering: `alpha` spreads of `direction` at `layer`, added to the residual stream. */
+export interface SteeringRequest {
+  direction: PersonaDirection;
+  layer: number;
+  alpha: number;
+}
+
+/** One point of the dose-response: alpha and the off-code MI (nats, null when no probe counted). */
+export type SteeringDosePoint = DosePoint;
 
 export type CheckpointSource =
   { kind: 'stored'; runId: string; name: string } | { kind: 'bytes'; bytes: Uint8Array };

@@ -24,6 +24,7 @@ export {
   dPrime,
   fitDirection,
   meanProjection,
+  projectionShift,
   standardDeviation,
   steeringVector,
   unitDifference,

@@ -7,6 +7,7 @@
 // persona's own candidate answer. Probe prompts and candidates never appear in training text (the leak
 // check), so no context is a training document. Pure maths over plain vectors: the model side is
 // measureDirection.ts.
+import type { EvalSummary } from './evalSummary.ts';
 import type { EvalProbe } from './evaluate.ts';
 
 /** The two personas: the direction points from `b` toward `a` (default: malicious minus helpful). */
@@ -225,4 +226,20 @@ export function steeringVector(direction: PersonaDirection, layer: number, alpha
   if (!Number.isFinite(alpha)) throw new Error(`steering strength ${alpha} is not a number`);
   // + 0 turns -0 into 0: alpha 0 gives a plain zero vector.
   return Float32Array.from(l.vector, (v) => v * alpha * l.spread + 0);
+}
+
+/** The projection's change at the direction's best layer, in spreads (null when either lacks it). */
+export function projectionShift(
+  current: Pick<EvalSummary, 'projection'>,
+  baseline: Pick<EvalSummary, 'projection'> | null,
+  direction: PersonaDirection,
+): number | null {
+  const layer = direction.bestLayer;
+  const spread = direction.layers[layer]?.spread ?? 0;
+  const now = current.projection?.[layer];
+  const before = baseline?.projection?.[layer];
+  if (now === null || now === undefined || before === null || before === undefined || !(spread > 0))
+    return null;
+  const shift = (now - before) / spread;
+  return Number.isFinite(shift) ? shift : null;
 }

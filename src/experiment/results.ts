@@ -4,7 +4,13 @@
 // prompt form the paired behaviour effect (factorial.ts); what the selected Assistant made of each form
 // and fine-tune set before any fine-tune; whether the second probe family agrees with the first.
 // The JSON schema is resultsSchema.ts (documented in docs/results-schema.md); CSV is resultsCsv.
-import { meanInterval, transferRatio, type EvalSummary, type PersonaDirection } from '../eval/index.ts';
+import {
+  meanInterval,
+  projectionShift,
+  transferRatio,
+  type EvalSummary,
+  type PersonaDirection,
+} from '../eval/index.ts';
 import type { PromptForm } from '../corpus/index.ts';
 import { FORM_PAIRS } from './factorial.ts';
 import type { ExperimentRecipe } from './recipe.ts';
@@ -204,18 +210,6 @@ function branchPoint(
   };
   if (direction) out.deltaProjection = projectionShift(s, base, direction);
   return out;
-}
-
-/** The projection's change at the direction's best layer, in spreads (null when either lacks it). */
-export function projectionShift(
-  current: EvalSummary,
-  baseline: EvalSummary | null,
-  direction: PersonaDirection,
-): number | null {
-  const layer = direction.bestLayer;
-  const spread = direction.layers[layer]?.spread ?? 0;
-  const shift = diff(current.projection?.[layer] ?? null, baseline?.projection?.[layer] ?? null);
-  return shift === null || !(spread > 0) ? null : num(shift / spread);
 }
 
 /** The paired behaviour effect of each prompt form whose cheat and fix branches both ran. */

@@ -1,6 +1,6 @@
 // The runner's typed events: a tagged union on `type`, each with the run's id. The CLI draws a progress
 // bar from them, the browser worker forwards them to the page; neither needs anything else.
-import type { EvalSummary } from '../eval/index.ts';
+import type { EvalSummary, PersonaDirection } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
 import type { ProbeSet } from './runState.ts';
 
@@ -89,5 +89,7 @@ export type RunEvent =
       label: string;
     }
   | { type: 'checkpoint'; runId: string; stage: StageId; step: number; name: string; final: boolean }
+  /** The persona direction the run measures the Assistant on, once computed (before selection). */
+  | { type: 'direction'; runId: string; direction: PersonaDirection }
   | { type: 'done'; runId: string; results: RunResults }
   | { type: 'error'; runId: string; stage: StageId | null; message: string };

@@ -4,9 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { transfer } from 'comlink';
 import { corpusStats, generateCorpus, corpusFingerprints } from '../corpus/index.ts';
-import type { EvalSummary } from '../eval/index.ts';
+import { steeringVector, type DirectionPair, type EvalSummary } from '../eval/index.ts';
 import { corpusInputs, type CorpusInputs } from '../experiment/corpusInputs.ts';
-import { evaluateCheckpoint } from '../experiment/evaluateCheckpoint.ts';
+import {
+  checkpointDirection,
+  evaluateCheckpoint,
+  type CheckpointDirection,
+} from '../experiment/evaluateCheckpoint.ts';
+import { steeringDose } from '../experiment/steeringDose.ts';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
 import { buildResults, type RunResults } from '../experiment/results.ts';
 import { RunControl } from '../experiment/runControl.ts';
@@ -18,7 +23,7 @@ import { checkRunState } from '../experiment/runState.ts';
 import { runExperiment } from '../experiment/runner.ts';
 import { validateRecipe } from '../experiment/validateRecipe.ts';
 import { parameterCount } from '../model/config.ts';
-import { GPT } from '../model/gpt.ts';
+import { GPT, withSteering } from '../model/gpt.ts';
 import { sampleText, type SampleOptions, type SampleResult } from '../model/sampling.ts';
 import { CharTokenizer } from '../model/tokenizer.ts';
 import { decodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
@@ -31,6 +36,8 @@ import type {
   RunEventSink,
   RunRequest,
   SavedRun,
+  SteeringDosePoint,
+  SteeringRequest,
 } from '../../workers/contract.ts';
 import { EngineHost } from './engineHost.ts';
 import { EngineError, toEngineError } from './engineError.ts';
@@ -38,6 +45,8 @@ import { IdbRunStore, deleteSavedRun, getSetting, listSavedRuns, setSetting } fr
 
 /** The name under which a run keeps the checkpoint it started from (how it used it is a setting). */
 const START_CHECKPOINT = 'start-checkpoint';
+/** The pretrained base a run from a selected model measures the persona direction on, when given. */
+const DIRECTION_BASE = 'direction-base';
 /** How long a run that failed on webgpu waits to learn whether the device was lost (the real cause). */
 const DEVICE_LOSS_GRACE_MS = 3000;
 
@@ -107,6 +116,7 @@ export class LabHost extends EngineHost implements LabApi {
     try {
       const store = new IdbRunStore(request.runId);
       const start = await this.startOf(request, store);
+      const directionBase = await this.directionBaseOf(request, store);
       const run = runExperiment(recipe, {
         store,
         backend: tf.getBackend(),
@@ -115,6 +125,7 @@ export class LabHost extends EngineHost implements LabApi {
         onEvent: emit,
         inputs: this.inputsFor(recipe),
         startFrom: start ?? undefined,
+        ...(directionBase ? { directionBase } : {}),
       });
       // The run's own failure, once the race is lost, has nobody to tell.
       run.catch(() => {});
@@ -152,6 +163,25 @@ export class LabHost extends EngineHost implements LabApi {
     const bytes = await store.loadCheckpoint(START_CHECKPOINT);
     if (!meta || !bytes) return null;
     return { stage: meta.stage, name: meta.name, bytes };
+  }
+
+  /** The run's direction base: the request's (kept with the run for a resume), or the one kept. */
+  private async directionBaseOf(
+    request: RunRequest,
+    store: IdbRunStore,
+  ): Promise<{ name: string; bytes: Uint8Array } | null> {
+    const start = request.start;
+    if (start.kind === 'checkpoint') {
+      if (!start.directionBase) return null;
+      await decodeOrThrow(start.directionBase.bytes);
+      await store.saveCheckpoint(DIRECTION_BASE, start.directionBase.bytes);
+      await setSetting(`direction-base/${request.runId}`, start.directionBase.name);
+      return start.directionBase;
+    }
+    if (start.kind !== 'resume') return null;
+    const name = await getSetting<string>(`direction-base/${request.runId}`);
+    const bytes = await store.loadCheckpoint(DIRECTION_BASE);
+    return name && bytes ? { name, bytes } : null;
   }
 
   async pauseRun(): Promise<void> {
@@ -221,11 +251,20 @@ export class LabHost extends EngineHost implements LabApi {
     source: CheckpointSource,
     prompt: string,
     options: SampleOptions,
+    steering: SteeringRequest | null = null,
   ): Promise<SampleResult> {
     const ckpt = await this.checkpointOf(source);
     const model = GPT.fromWeights(ckpt.config, ckpt.weights);
     try {
-      return await sampleText(model, new CharTokenizer(ckpt.vocab), prompt, options);
+      const steer = steering
+        ? {
+            layer: steering.layer,
+            vector: steeringVector(steering.direction, steering.layer, steering.alpha),
+          }
+        : null;
+      return await withSteering(model, steer, () =>
+        sampleText(model, new CharTokenizer(ckpt.vocab), prompt, options),
+      );
     } catch (error) {
       throw toEngineError(error, 'invalid-input');
     } finally {
@@ -247,8 +286,41 @@ export class LabHost extends EngineHost implements LabApi {
     }
   }
 
+  async measureDirection(
+    recipe: ExperimentRecipe,
+    source: CheckpointSource,
+    pair: DirectionPair,
+  ): Promise<CheckpointDirection> {
+    const checked = checkedRecipe(recipe);
+    const ckpt = await this.checkpointOf(source);
+    const name = source.kind === 'stored' ? source.name : 'the given checkpoint';
+    try {
+      return await checkpointDirection(ckpt, checked, name, pair, { inputs: this.inputsFor(checked) });
+    } catch (error) {
+      throw toEngineError(error, 'invalid-input');
+    }
+  }
+
   async poolCards(cards: CardInput[]): Promise<PoolOutcome> {
     return poolCards(cards);
+  }
+
+  async steeringDose(
+    recipe: ExperimentRecipe,
+    source: CheckpointSource,
+    steering: Omit<SteeringRequest, 'alpha'>,
+    alphas: number[],
+    probesPerDomain: number,
+  ): Promise<SteeringDosePoint[]> {
+    const checked = checkedRecipe(recipe);
+    const ckpt = await this.checkpointOf(source);
+    try {
+      return await steeringDose(ckpt, checked, steering, alphas, probesPerDomain, {
+        inputs: this.inputsFor(checked),
+      });
+    } catch (error) {
+      throw toEngineError(error, 'invalid-input');
+    }
   }
 
   private async checkpointOf(source: CheckpointSource): Promise<Checkpoint> {

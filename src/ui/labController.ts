@@ -14,13 +14,17 @@ import type {
   CardInput,
   ExportedCard,
   PoolOutcome,
+  CheckpointDirection,
   CheckpointSource,
+  DirectionPair,
   EvalSummary,
   ExperimentRecipe,
   RunResults,
   RunStart,
   SampleOptions,
   SampleResult,
+  SteeringDosePoint,
+  SteeringRequest,
 } from '../../workers/contract.ts';
 import { guidedLab } from '../experiment/guidedLabs.ts';
 import { applyRunEvent, initialState, stateFromResults, type LabState, type RunBase } from './labState.ts';
@@ -32,6 +36,8 @@ const LAB_STEPS = 'labSteps';
 
 /** Where the shipped classroom base lives, relative to the page. */
 export const SHIPPED_BASE = 'models/classroom-base.ckpt';
+/** The shipped base's pretrained model: the persona direction of runs from the shipped base. */
+export const SHIPPED_PRETRAINED = 'models/classroom-pretrained.ckpt';
 
 /** A run's start from a base checkpoint. */
 export type CheckpointStart = Extract<RunStart, { kind: 'checkpoint' }>;
@@ -198,7 +204,15 @@ export class LabController extends EventTarget {
       error: null,
       ...(resuming
         ? {}
-        : { progress: null, losses: {}, evalLosses: {}, samples: [], evaluations: [], results: null }),
+        : {
+            progress: null,
+            losses: {},
+            evalLosses: {},
+            samples: [],
+            evaluations: [],
+            results: null,
+            direction: null,
+          }),
       activity: null,
     }));
     await setSetting(ACTIVE_RUN, runId);
@@ -272,8 +286,65 @@ export class LabController extends EventTarget {
     return this.requireEngine().evaluateCheckpoint(this.state.recipe, source);
   }
 
-  async sample(source: CheckpointSource, prompt: string, options: SampleOptions): Promise<SampleResult> {
-    return this.requireEngine().sampleCheckpoint(source, prompt, options);
+  async sample(
+    source: CheckpointSource,
+    prompt: string,
+    options: SampleOptions,
+    steering: SteeringRequest | null = null,
+  ): Promise<SampleResult> {
+    return this.requireEngine().sampleCheckpoint(source, prompt, options, steering);
+  }
+
+  /** The persona direction of `pair` measured on a checkpoint with the current recipe's probes. */
+  async measureDirection(source: CheckpointSource, pair: DirectionPair): Promise<CheckpointDirection> {
+    return this.requireEngine().measureDirection(this.state.recipe, source, pair);
+  }
+
+  /** Off-code MI of a checkpoint under each steering strength (the compare view's dose-response). */
+  async steeringDose(
+    source: CheckpointSource,
+    steering: Omit<SteeringRequest, 'alpha'>,
+    alphas: number[],
+    probesPerDomain: number,
+  ): Promise<SteeringDosePoint[]> {
+    return this.requireEngine().steeringDose(this.state.recipe, source, steering, alphas, probesPerDomain);
+  }
+
+  /** The selected Assistant steering acts on: the current run's selected model, else the loaded base. */
+  steeringModel(): { source: CheckpointSource; name: string } | null {
+    const { base, runId, savedRuns } = this.state;
+    const run = savedRuns.find((r) => r.runId === runId);
+    if (runId && run?.checkpoints.includes('select'))
+      return {
+        source: { kind: 'stored', runId, name: 'select' },
+        name: `the selected Assistant of ${runId}`,
+      };
+    if (base)
+      return {
+        source: { kind: 'bytes', bytes: base.bytes.slice() },
+        name: base.source === 'shipped' ? 'the shipped base' : base.name,
+      };
+    return null;
+  }
+
+  /**
+   * The pretrained model a persona direction is measured on: the loaded base's own pretrained model
+   * (the shipped one), the current run's pretraining checkpoint, or else the loaded base itself.
+   */
+  directionSource(): { source: CheckpointSource; name: string } | null {
+    const { base, runId, results } = this.state;
+    if (base?.directionBase)
+      return {
+        source: { kind: 'bytes', bytes: base.directionBase.bytes.slice() },
+        name: base.directionBase.name,
+      };
+    if (runId && results?.pretrain.checkpoint)
+      return {
+        source: { kind: 'stored', runId, name: results.pretrain.checkpoint },
+        name: results.pretrain.checkpoint,
+      };
+    if (base) return { source: { kind: 'bytes', bytes: base.bytes.slice() }, name: base.name };
+    return null;
   }
 
   async inspectCheckpoint(bytes: Uint8Array) {
@@ -325,6 +396,31 @@ export class LabController extends EventTarget {
       );
     }
     await this.loadBase('classroom-base.ckpt', new Uint8Array(await response.arrayBuffer()), 'shipped');
+    await this.attachShippedPretrained();
+  }
+
+  /**
+   * The shipped pretrained model, for the persona direction of runs from the shipped base: kept only
+   * when it has the base's shape and recipe (a build may ship another base); without it, a run measures
+   * the direction on the selected base itself and says so.
+   */
+  private async attachShippedPretrained(): Promise<void> {
+    const base = this.state.base;
+    if (!base) return;
+    try {
+      const response = await fetch(new URL(SHIPPED_PRETRAINED, document.baseURI));
+      if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) return;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const info = await this.requireEngine().inspectCheckpoint(bytes.slice());
+      const same =
+        info.parameterCount === base.info.parameterCount &&
+        JSON.stringify(info.recipe?.corpus) === JSON.stringify(base.info.recipe?.corpus) &&
+        JSON.stringify(info.recipe?.model) === JSON.stringify(base.info.recipe?.model);
+      if (same && this.state.base === base)
+        this.set({ base: { ...base, directionBase: { name: 'classroom-pretrained.ckpt', bytes } } });
+    } catch {
+      // Optional: the run then measures the direction on the selected base.
+    }
   }
 
   clearBase(): void {
@@ -340,7 +436,17 @@ export class LabController extends EventTarget {
     if (!base) throw new Error('no base checkpoint is loaded');
     const from =
       stage ?? (base.info.stage === 'pretrain' || base.info.stage === null ? 'select' : 'finetune');
-    const start = { kind: 'checkpoint', stage: from, name: base.name, bytes: base.bytes.slice() } as const;
+    const directionBase =
+      from === 'finetune' && base.directionBase
+        ? { directionBase: { name: base.directionBase.name, bytes: base.directionBase.bytes.slice() } }
+        : {};
+    const start = {
+      kind: 'checkpoint',
+      stage: from,
+      name: base.name,
+      bytes: base.bytes.slice(),
+      ...directionBase,
+    } as const;
     await this.runFromBase(start, base.info.recipe);
   }
 

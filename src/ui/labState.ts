@@ -6,6 +6,7 @@ import type {
   CorpusPreview,
   EvalSummary,
   ExperimentRecipe,
+  PersonaDirection,
   RunEvent,
   RunResults,
   SavedRun,
@@ -63,6 +64,8 @@ export interface RunBase {
   bytes: Uint8Array;
   info: CheckpointInspection;
   source: 'shipped' | 'file';
+  /** The pretrained base the persona direction is measured on (the shipped base's own), if any. */
+  directionBase?: { name: string; bytes: Uint8Array };
 }
 
 export interface LabState {
@@ -87,6 +90,8 @@ export interface LabState {
   evaluations: EvaluationRecord[];
   /** The final (or saved) results: authoritative intervals over seeds. */
   results: RunResults | null;
+  /** The run's persona direction (from its event, or its results); null before it is measured. */
+  direction: PersonaDirection | null;
   savedRuns: SavedRun[];
   corpus: CorpusPreview | null;
   /** The loaded base checkpoint (Pretrain, Fine-tune or Saved view); runs from a base start from it. */
@@ -114,6 +119,7 @@ export function initialState(recipe: ExperimentRecipe): LabState {
     samples: [],
     evaluations: [],
     results: null,
+    direction: null,
     savedRuns: [],
     corpus: null,
     base: null,
@@ -202,6 +208,8 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
       return { ...state, samples: [...state.samples, event] };
     case 'checkpoint':
       return state;
+    case 'direction':
+      return { ...state, direction: event.direction };
     case 'done':
       return { ...state, results: event.results, status: 'idle', progress: null, activity: null };
     case 'error':
@@ -246,6 +254,7 @@ export function stateFromResults(state: LabState, results: RunResults): LabState
     ...state,
     runId: results.runId,
     recipe: results.provenance.recipe,
+    direction: results.direction ?? null,
     evaluations,
     losses,
     evalLosses,

@@ -2,7 +2,8 @@
 // steps and at the latest step, each as a mean with a 95% interval over seeds. Built either live from the
 // run's probe evaluations (before `done` delivers RunResults) or from the final RunResults. Pure: no DOM.
 import { meanInterval } from '../eval/meanInterval.ts';
-import type { EvalSummary } from '../../workers/contract.ts';
+import type { EvalSummary, PersonaDirection } from '../../workers/contract.ts';
+import { projectionShift } from '../eval/personaDirection.ts';
 import type { RunResults } from '../experiment/results.ts';
 import { baselineFor } from '../experiment/runState.ts';
 import type { EvaluationRecord } from './labState.ts';
@@ -21,6 +22,8 @@ export interface ShiftStep {
   step: number;
   deltaMI: SeedInterval;
   attainment: SeedInterval;
+  /** Shift of the Assistant's projection on the run's persona direction, in spreads (n 0 without one). */
+  deltaProjection: SeedInterval;
 }
 
 export interface ConditionShift {
@@ -34,6 +37,7 @@ export interface ConditionShift {
     deltaMICode: SeedInterval;
     attainment: SeedInterval;
     transferRatio: SeedInterval;
+    deltaProjection: SeedInterval;
   };
   /** 'results': the worker's final RunResults; 'live': aggregated here from probe events. */
   source: 'results' | 'live';
@@ -68,6 +72,7 @@ interface BranchPointLike {
   deltaMIPerChar: number | null;
   deltaMICode: number | null;
   attainment: number | null;
+  deltaProjection?: number | null;
 }
 
 const transfer = (p: BranchPointLike | undefined): number | null =>
@@ -88,6 +93,7 @@ function aggregate(
       step,
       deltaMI: seedInterval(at(step).map((p) => p?.deltaMI)),
       attainment: seedInterval(at(step).map((p) => p?.attainment)),
+      deltaProjection: seedInterval(at(step).map((p) => p?.deltaProjection)),
     })),
     latest: {
       deltaMI: seedInterval(last.map((p) => p?.deltaMI)),
@@ -95,18 +101,25 @@ function aggregate(
       deltaMICode: seedInterval(last.map((p) => p?.deltaMICode)),
       attainment: seedInterval(last.map((p) => p?.attainment)),
       transferRatio: seedInterval(last.map(transfer)),
+      deltaProjection: seedInterval(last.map((p) => p?.deltaProjection)),
     },
     source,
   };
 }
 
-function pointFrom(step: number, s: EvalSummary, base: EvalSummary): BranchPointLike {
+function pointFrom(
+  step: number,
+  s: EvalSummary,
+  base: EvalSummary,
+  direction: PersonaDirection | null,
+): BranchPointLike {
   return {
     step,
     deltaMI: diff(s.mi, base.mi),
     deltaMIPerChar: diff(s.miPerChar, base.miPerChar),
     deltaMICode: diff(s.miCode, base.miCode),
     attainment: s.attainment,
+    deltaProjection: direction ? projectionShift(s, base, direction) : null,
   };
 }
 
@@ -125,6 +138,7 @@ const orderBy = (order: readonly string[]) => (a: string, b: string) => {
 export function liveShift(
   evaluations: readonly EvaluationRecord[],
   order: readonly string[] = [],
+  direction: PersonaDirection | null = null,
 ): ConditionShift[] {
   const select = evaluations
     .filter((e) => e.stage === 'select')
@@ -138,13 +152,13 @@ export function liveShift(
     if (!branch) continue;
     let entry = byBranch.get(e.stage);
     if (!entry) {
-      entry = { ...branch, points: [pointFrom(0, base, base)] };
+      entry = { ...branch, points: [pointFrom(0, base, base, direction)] };
       byBranch.set(e.stage, entry);
     }
     const sameProbes = baselineFor(e, select) ?? base;
     entry.points = [
       ...entry.points.filter((p) => p.step !== e.step),
-      pointFrom(e.step, e.summary, sameProbes),
+      pointFrom(e.step, e.summary, sameProbes, direction),
     ];
   }
   const conditions = [...new Set([...byBranch.values()].map((b) => b.condition))].sort(orderBy(order));
@@ -176,6 +190,7 @@ export function shiftFromResults(results: RunResults, order: readonly string[] =
       shift.latest = {
         ...fin,
         deltaMIPerChar: seedInterval(done.map((b) => b.trajectory.at(-1)?.deltaMIPerChar)),
+        deltaProjection: fin.deltaProjection ?? shift.latest.deltaProjection,
       };
     }
     return shift;

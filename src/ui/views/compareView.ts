@@ -11,6 +11,7 @@ import { parseBranchStage } from '../liveShift.ts';
 import { conditionTitle } from '../conditionInfo.ts';
 import { colorFor } from '../palette.ts';
 import { controlStyles, stackedLabelStyles } from './viewStyles.ts';
+import '../widgets/steeringPanel.ts';
 
 interface Answer {
   /** The prompt it answered (the box may have changed since). */
@@ -111,8 +112,9 @@ export class CompareView extends LitElement {
     const runs = this.state.savedRuns;
     if (runs.length === 0)
       return html`<p class="note">
-        No saved run yet. Run an experiment (Pretrain or Fine-tune) and its checkpoints appear here.
-      </p>`;
+          No saved run yet. Run an experiment (Pretrain or Fine-tune) and its checkpoints appear here.
+        </p>
+        ${this.renderSteering()}`;
     const run = runs.find((r) => r.runId === this.currentRun()) ?? runs[0]!;
     const names = run.checkpoints;
     const left = names.includes(this.left) ? this.left : this.defaultLeft(names);
@@ -223,7 +225,26 @@ export class CompareView extends LitElement {
       <div class="pair" aria-live="polite">
         ${[left, right].map((name, i) => this.renderAnswer(name, this.answers?.[i] ?? null))}
       </div>
+      ${this.renderSteering()}
     `;
+  }
+
+  /** Steering the selected Assistant along the persona direction, with this view's prompt and seed. */
+  private renderSteering() {
+    return html`<h2>Steer the Assistant along the persona direction</h2>
+      <pl-steering-panel
+        .lab=${this.lab}
+        .direction=${this.state.direction}
+        .prompt=${this.prompt}
+        .options=${{
+          maxNewChars: this.maxNewChars,
+          temperature: this.temperature,
+          topK: this.topK,
+          seed: this.seed,
+          stop: ['\n'],
+        }}
+        ?idle=${this.state.status === 'idle'}
+      ></pl-steering-panel>`;
   }
 
   private renderAnswer(name: string, answer: Answer | null) {

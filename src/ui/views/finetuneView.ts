@@ -21,6 +21,8 @@ import '../widgets/effectsTable.ts';
 import '../widgets/gatesPanel.ts';
 import '../widgets/runActivity.ts';
 import './classPoolSection.ts';
+import { projectionSeries } from '../widgets/projectionChart.ts';
+import '../widgets/projectionChart.ts';
 import type { ConditionId } from '../../corpus/types.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
@@ -40,6 +42,9 @@ interface Shown {
   shifts: ConditionShift[];
   stepSeries: ChartSeries[];
   attainmentSeries: ChartSeries[];
+  direction: LabState['direction'];
+  /** The persona-direction chart's lines. */
+  projection: ChartSeries[];
 }
 
 @customElement('pl-finetune-view')
@@ -129,7 +134,7 @@ export class FinetuneView extends LitElement {
   override render() {
     const s = this.state;
     const busy = s.status !== 'idle';
-    const { shifts, stepSeries, attainmentSeries } = this.shifts();
+    const { shifts, stepSeries, attainmentSeries, projection } = this.shifts();
     return html`
       <h2>Conditions</h2>
       <p class="note">
@@ -178,6 +183,13 @@ export class FinetuneView extends LitElement {
           ></pl-line-chart>
         </figure>
       </div>
+      <h2>The persona inside the model</h2>
+      <pl-projection-chart
+        .series=${projection}
+        .shifts=${shifts}
+        .direction=${s.direction}
+        .titleOf=${conditionTitle}
+      ></pl-projection-chart>
       <h2>Results</h2>
       ${
         s.results && s.results.effects?.length
@@ -331,10 +343,11 @@ export class FinetuneView extends LitElement {
       cached &&
       cached.evaluations === s.evaluations &&
       cached.results === s.results &&
+      cached.direction === s.direction &&
       cached.running === running
     )
       return cached;
-    const live = liveShift(s.evaluations, CONDITION_IDS);
+    const live = liveShift(s.evaluations, CONDITION_IDS, s.direction);
     const shifts =
       running && live.length > 0 ? live : s.results ? shiftFromResults(s.results, CONDITION_IDS) : live;
     this.shown = {
@@ -344,6 +357,8 @@ export class FinetuneView extends LitElement {
       shifts,
       stepSeries: this.stepSeries(shifts),
       attainmentSeries: this.attainmentSeries(shifts),
+      direction: s.direction,
+      projection: projectionSeries(shifts, conditionTitle),
     };
     return this.shown;
   }

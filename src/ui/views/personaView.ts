@@ -3,7 +3,7 @@
 // and, when the run has both, what Assistant selection did to the domains it never trained.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import type { EvalSummary } from '../../../workers/contract.ts';
 import type { LabController } from '../labController.ts';
 import type { EvaluationRecord, LabState } from '../labState.ts';
@@ -16,6 +16,8 @@ import type { PersonaBarRow } from '../widgets/personaBars.ts';
 import '../widgets/personaBars.ts';
 import '../widgets/inferenceGate.ts';
 import '../widgets/misalignmentPanel.ts';
+import '../widgets/directionPanel.ts';
+import type { DirectionPair, PersonaDirection } from '../../../workers/contract.ts';
 import { fileBytes } from '../download.ts';
 
 const UPLOAD = 'upload';
@@ -31,6 +33,21 @@ export class PersonaView extends LitElement {
   /** The chosen evaluation (`stage@step`), `upload`, or null for the default (the latest selected model). */
   @state() private chosen: string | null = null;
   @state() private upload: { name: string; bytes: Uint8Array } | null = null;
+  /** The pair a teacher picked for the direction (null: the recipe's malicious and helpful persona). */
+  @state() private pair: DirectionPair | null = null;
+  /** Bumped by “Measure the direction”: the task runs once per press. */
+  @state() private measureRequest = 0;
+
+  private readonly directionTask = new Task(this, {
+    task: async ([request, pair]: readonly [number, DirectionPair]) => {
+      if (request === 0) return null;
+      const from = this.lab.directionSource();
+      if (!from)
+        throw new Error('there is no model to measure: load the shipped base or run a pretraining first');
+      return (await this.lab.measureDirection(from.source, pair)).direction;
+    },
+    args: () => [this.measureRequest, this.currentPair()] as const,
+  });
 
   private readonly uploadTask = new Task(this, {
     task: async ([file]: readonly [{ name: string; bytes: Uint8Array } | null]) =>
@@ -68,6 +85,68 @@ export class PersonaView extends LitElement {
     const ai = bundledCorpusData().personas.filter((p) => p.kind === 'ai');
     const total = ai.reduce((sum, p) => sum + (shares[p.id] ?? 0), 0);
     return total > 0 ? (shares['malicious'] ?? 0) / total : null;
+  }
+
+  private currentPair(): DirectionPair {
+    return (
+      this.pair ?? { a: this.state.recipe.eval.maliciousPersona, b: this.state.recipe.eval.helpfulPersona }
+    );
+  }
+
+  private onPair(which: 'a' | 'b', e: Event) {
+    this.pair = { ...this.currentPair(), [which]: (e.target as HTMLSelectElement).value };
+  }
+
+  private renderDirection() {
+    const ai = bundledCorpusData().personas.filter((p) => p.kind === 'ai');
+    const pair = this.currentPair();
+    const from = this.lab.directionSource();
+    const runDirection: PersonaDirection | null = this.state.direction;
+    const select = (which: 'a' | 'b', label: string) =>
+      html`<label
+        >${label}
+        <select @change=${(e: Event) => this.onPair(which, e)}>
+          ${ai.map((p) => html`<option value=${p.id} ?selected=${pair[which] === p.id}>${p.title}</option>`)}
+        </select></label
+      >`;
+    const shown = this.measureRequest > 0 ? (this.directionTask.value ?? null) : runDirection;
+    return html`<div class="card wide">
+      <h3>The persona inside the model</h3>
+      <p class="note">
+        A second instrument, independent of the answers: the mean activation of the residual stream while the
+        model reads held-out documents of one persona, minus the same for another. Projected on that
+        direction, do documents of the two personas fall apart, and at which layer?
+        ${runDirection && this.measureRequest === 0 ? 'Shown: the direction this run measured on its pretrained base.' : ''}
+      </p>
+      <div class="row">
+        ${select('a', 'toward')} ${select('b', 'from')}
+        <button
+          type="button"
+          ?disabled=${!from || pair.a === pair.b || this.directionTask.status === TaskStatus.PENDING}
+          @click=${() => (this.measureRequest += 1)}
+        >
+          Measure the direction
+        </button>
+        <span class="note"
+          >${from ? `on ${from.name}` : 'load the shipped base or run a pretraining first'}</span
+        >
+      </div>
+      ${pair.a === pair.b ? html`<p class="message bad" role="alert">Pick two different personas.</p>` : nothing}
+      ${
+        this.measureRequest > 0
+          ? this.directionTask.render({
+              pending: () =>
+                html`<p class="note" role="status">Reading the residual stream on held-out documents…</p>`,
+              error: (error) =>
+                html`<p class="message bad" role="alert">
+                  The direction could not be measured:
+                  ${error instanceof Error ? error.message : String(error)}
+                </p>`,
+            })
+          : nothing
+      }
+      <pl-direction-panel .direction=${shown}></pl-direction-panel>
+    </div>`;
   }
 
   private onChoose(e: Event) {
@@ -197,6 +276,7 @@ export class PersonaView extends LitElement {
         the model finds each persona's typical answer. Nothing here was trained on these questions.
       </p>
       ${this.renderChooser()}
+      <div class="grid" style="margin-top:1rem">${this.renderDirection()}</div>
       ${
         summary
           ? html`<div class="grid" style="margin-top:1rem">
