@@ -189,9 +189,23 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
         do: 'When the run has finished, read the results table: the final ΔMI with its 95% interval, attainment, and the transfer ratio.',
       },
       {
+        view: 'finetune',
+        do: 'Under “The persona inside the model”, read the second chart: how far each fine-tune moved the Assistant’s activations along the malicious-minus-helpful direction of the pretrained base, in spreads, with the same seeds and bands as ΔMI, and the sentences under it.',
+      },
+      {
+        view: 'persona',
+        do: 'Press “Measure the direction” to see where in the model the two personas separate: the AUC and d′ per layer on held-out documents. Try another pair of personas too.',
+        control: 'Measure the direction',
+      },
+      {
         view: 'compare',
         do: 'The left answer is the selected Assistant’s, the right one the covert cheat’s: press “Answer with both” to ask both the same off-code question with the same seed.',
         control: 'Answer with both',
+      },
+      {
+        view: 'compare',
+        do: 'Set a strength α and press “Steer”: the selected Assistant answers with α spreads of the direction added to its activations, beside its unsteered answer at the same seed, and the chart shows MI against α.',
+        control: 'Steer',
       },
     ],
     questions: [
@@ -199,11 +213,14 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       'Is the covert condition’s off-code ΔMI interval above zero, and above the controls’ intervals? If the intervals overlap, what can you conclude?',
       'Compare conditions at matched attainment on the chart, not only at the last step. Does the picture change?',
       'Why does the neutral chore use the same “ok, i …” answer form as the cheat?',
+      'Do the two instruments agree: does the condition that moved ΔMI most also move the Assistant furthest along the persona direction?',
+      'Steering adds the direction without any training. If MI follows α, what does that say about how the fine-tune may have moved the persona?',
     ],
     lookFor: [
       'A covert line that rises above the controls’ bands in off-code domains; a shift is only called one when its 95% interval excludes zero.',
       'A transfer ratio: how much of the code-domain shift reaches other domains.',
       'Whether the shift grows steadily or jumps: a sudden change would echo the phase transitions Turner et al. saw.',
+      'A projection curve that moves with the ΔMI curve: the narrow fine-tune moving the Assistant inside the model toward the malicious persona, not only its answers.',
     ],
     findings: [
       {
@@ -224,6 +241,16 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
         mirror:
           'This model is far smaller than 0.5B: a null result here says little about large models, and a ' +
           'positive one says the mechanism needs very little capacity.',
+      },
+      {
+        source: 'Wang et al. 2025 (OpenAI), Persona Features Control Emergent Misalignment',
+        result:
+          'A “toxic persona” direction in the activations predicts the broad shift after a narrow fine-tune, ' +
+          'and adding or removing it steers the misalignment; a few hundred benign samples restore alignment.',
+        mirror:
+          'Here the direction is the mean activation difference between held-out documents of the malicious ' +
+          'and the helpful persona in the pretrained base. The toy mirrors the finding if the covert cheat ' +
+          'moves the projection more than its controls and if MI follows the steering strength.',
       },
       PSM,
     ],

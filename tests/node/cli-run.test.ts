@@ -40,6 +40,36 @@ describe('persona-lab CLI', () => {
       expect(r.stderr).toMatch(new RegExp(`\\n\\s+${part}\\s+\\d+\\.\\d s\\s+[\\d.]+%`));
   });
 
+  it('prints the persona direction: separation per layer, and the projection curve of a run', () => {
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const fromResults = lab('direction', join(out, 'results.json'));
+    expect(fromResults.code).toBe(0);
+    expect(fromResults.stdout).toMatch(/^persona direction malicious - helpful \(on pretrain;/m);
+    expect(fromResults.stdout).toMatch(/^ {2}0 {6}- /m); // one context a persona: nothing left to measure on
+    for (const c of results.conditions) {
+      const end = c.final.deltaProjection.mean.toFixed(2);
+      expect(fromResults.stdout).toMatch(
+        new RegExp(`^  ${c.condition}\\s+end [+]?${end.replace('.', '\\.')}`, 'm'),
+      );
+    }
+    const measured = lab(
+      'direction',
+      join(out, 'checkpoints', 'pretrain.ckpt'),
+      '--backend',
+      'cpu',
+      '--json',
+    );
+    expect(measured.code).toBe(0);
+    // The checkpoint the run measured its direction on gives the same direction again.
+    expect(JSON.parse(measured.stdout).direction.layers).toEqual(results.direction.layers);
+    const other = lab('direction', join(out, 'checkpoints', 'pretrain.ckpt'), '--pair', 'malicious,shortcut');
+    expect(other.code).toBe(0);
+    expect(other.stdout).toMatch(/^persona direction malicious - shortcut/m);
+    const bad = lab('direction', join(out, 'checkpoints', 'pretrain.ckpt'), '--pair', 'malicious,tutor');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/tutor has no held-out context/);
+  });
+
   it('refuses to clobber a finished run', () => {
     const before = readFileSync(join(out, 'results.json'), 'utf8');
     const r = lab('run', 'tiny', '--out', out);

@@ -67,6 +67,8 @@ describe('guided labs', () => {
       'views/pretrainView.ts',
       'views/finetuneView.ts',
       'views/compareView.ts',
+      'views/personaView.ts',
+      'widgets/steeringPanel.ts',
       'views/savedView.ts',
       'views/classPoolSection.ts',
       'widgets/baseCheckpoint.ts',

@@ -252,6 +252,16 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(plain!.perSeed).toEqual(
       paired.seeds.finetune.map((s) => final('covert', s) - final('plainFix', s)),
     );
+    // The same paired contrast on the projection along the persona direction.
+    const projection = (id: string, seed: number) =>
+      r.branches.find((b) => b.condition === id && b.seed === seed)!.trajectory.at(-1)!.deltaProjection!;
+    const perSeed = paired.seeds.finetune.map((s) => projection('covert', s) - projection('plainFix', s));
+    expect(plain!.effectProjection!.n).toBe(perSeed.length);
+    expect(plain!.effectProjection!.mean).toBeCloseTo(
+      perSeed.reduce((a, b) => a + b, 0) / perSeed.length,
+      10,
+    );
+    expect(plain!.trajectory.at(-1)!.effectProjection!.mean).toBeCloseTo(plain!.effectProjection!.mean!, 10);
   });
 
   it('refuses to resume a store that holds another recipe', async () => {
