@@ -92,7 +92,7 @@ export function readProjection(
       `The two instruments agree in sign for ${agree} of ${both.length} condition${both.length === 1 ? '' : 's'}: the answers the model prefers (ΔMI) and where its activations sit (the direction).`,
     );
   }
-  return lines;
+  return lines.map((l) => l.charAt(0).toUpperCase() + l.slice(1));
 }
 
 export interface DoseReadingPoint {

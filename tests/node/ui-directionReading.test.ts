@@ -71,9 +71,9 @@ describe('the live projection curve', () => {
     const shifts = liveShift(evaluations, ['covert', 'plainFix'], direction);
     const lines = readProjection(shifts, direction, (id) => id);
     expect(lines[0]).toMatch(
-      /^covert moved the Assistant \+0\.60 spreads along the direction .*: toward the malicious persona\.$/,
+      /^Covert moved the Assistant \+0\.60 spreads along the direction .*: toward the malicious persona\.$/,
     );
-    expect(lines[1]).toMatch(/^plainFix moved the Assistant −?-?0\.05 spreads.*interval includes zero/);
+    expect(lines[1]).toMatch(/^PlainFix moved the Assistant −?-?0\.05 spreads.*interval includes zero/);
     expect(lines).toContain(
       'On the direction, covert moved the Assistant further toward the malicious persona than plainFix, and their intervals do not overlap.',
     );
