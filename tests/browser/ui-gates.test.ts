@@ -292,7 +292,7 @@ describe('<pl-gates>', () => {
     await effects.updateComplete;
     const rows = [...effects.shadowRoot!.querySelectorAll('tbody tr')].map(text);
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(/^plain task 5 \+5\.00 \[\+2\.00, \+8\.00\] \+2\.50 0\.04 0\.090 \/ 0\.020$/);
+    expect(rows[0]).toMatch(/^plain task 5 \+5\.00 \[\+2\.00, \+8\.00\] \+2\.50 – 0\.04 0\.090 \/ 0\.020$/);
     expect(rows[1]).toContain('explicit request');
     expect(rows[1]).toContain('0.97 0.011 / 0.120');
     expect(rows[2]).toContain('irrelevant aside');

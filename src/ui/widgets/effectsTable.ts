@@ -65,7 +65,8 @@ export class EffectsTable extends LitElement {
       <caption>
         Behaviour effect = ΔMI of the cheat fine-tune minus ΔMI of the fix fine-tune on the same prompts,
         paired by seed (nats, mean and 95% interval): what learning to cheat does, with the prompt's own drift
-        cancelled. Second family: the same contrast on probes written apart from the training text. Before
+        cancelled. Second family: the same contrast on probes written apart from the training text. On the
+        direction: the same contrast on the Assistant's projection on the persona direction (spreads). Before
         fine-tuning: P(cheat) of the selected Assistant in that prompt form, and the surprise (mean loss, nats
         per answer character) of the cheat set / the fix set.
       </caption>
@@ -75,6 +76,7 @@ export class EffectsTable extends LitElement {
           <th scope="col">Seeds</th>
           <th scope="col">Effect (nats) [95% CI]</th>
           <th scope="col">Second family</th>
+          <th scope="col">On the direction (spreads)</th>
           <th scope="col">P(cheat) before</th>
           <th scope="col">Surprise cheat / fix</th>
         </tr>
@@ -87,6 +89,7 @@ export class EffectsTable extends LitElement {
               <td>${e.effect.n}</td>
               <td>${this.cell(e.effect)}</td>
               <td>${this.cell(e.effectSecond)}</td>
+              <td>${e.effectProjection ? this.cell(e.effectProjection) : '–'}</td>
               <td>${this.number(pre?.cheatByForm[e.form] ?? null)}</td>
               <td>
                 ${this.number(pre?.surprise[e.cheat] ?? null, 3)} /
