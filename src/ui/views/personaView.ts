@@ -38,15 +38,17 @@ export class PersonaView extends LitElement {
   /** Bumped by “Measure the direction”: the task runs once per press. */
   @state() private measureRequest = 0;
 
+  // Args are primitives: the task reruns only when one of them changes (a fresh pair object each
+  // render would rerun it, and re-render, forever).
   private readonly directionTask = new Task(this, {
-    task: async ([request, pair]: readonly [number, DirectionPair]) => {
+    task: async ([request, a, b]: readonly [number, string, string]) => {
       if (request === 0) return null;
       const from = this.lab.directionSource();
       if (!from)
         throw new Error('there is no model to measure: load the shipped base or run a pretraining first');
-      return (await this.lab.measureDirection(from.source, pair)).direction;
+      return (await this.lab.measureDirection(from.source, { a, b })).direction;
     },
-    args: () => [this.measureRequest, this.currentPair()] as const,
+    args: () => [this.measureRequest, this.currentPair().a, this.currentPair().b] as const,
   });
 
   private readonly uploadTask = new Task(this, {
