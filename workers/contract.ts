@@ -289,7 +289,9 @@ export interface SteeringRequest {
 export type SteeringDosePoint = DosePoint;
 
 export type CheckpointSource =
-  { kind: 'stored'; runId: string; name: string } | { kind: 'bytes'; bytes: Uint8Array };
+  | { kind: 'stored'; runId: string; name: string }
+  /** `name`: what to call the file in what is measured on it (e.g. a direction's source). */
+  | { kind: 'bytes'; bytes: Uint8Array; name?: string };
 
 /** Everything the worker exposes: the engine and the lab. */
 export type WorkerApi = EngineApi & LabApi;

@@ -293,7 +293,7 @@ export class LabHost extends EngineHost implements LabApi {
   ): Promise<CheckpointDirection> {
     const checked = checkedRecipe(recipe);
     const ckpt = await this.checkpointOf(source);
-    const name = source.kind === 'stored' ? source.name : 'the given checkpoint';
+    const name = source.kind === 'stored' ? source.name : (source.name ?? 'the given checkpoint');
     try {
       return await checkpointDirection(ckpt, checked, name, pair, { inputs: this.inputsFor(checked) });
     } catch (error) {

@@ -335,7 +335,7 @@ export class LabController extends EventTarget {
     const { base, runId, results } = this.state;
     if (base?.directionBase)
       return {
-        source: { kind: 'bytes', bytes: base.directionBase.bytes.slice() },
+        source: { kind: 'bytes', bytes: base.directionBase.bytes.slice(), name: base.directionBase.name },
         name: base.directionBase.name,
       };
     if (runId && results?.pretrain.checkpoint)
@@ -343,7 +343,8 @@ export class LabController extends EventTarget {
         source: { kind: 'stored', runId, name: results.pretrain.checkpoint },
         name: results.pretrain.checkpoint,
       };
-    if (base) return { source: { kind: 'bytes', bytes: base.bytes.slice() }, name: base.name };
+    if (base)
+      return { source: { kind: 'bytes', bytes: base.bytes.slice(), name: base.name }, name: base.name };
     return null;
   }
 
