@@ -297,7 +297,7 @@ export class LabController extends EventTarget {
 
   /** The persona direction of `pair` measured on a checkpoint with the current recipe's probes. */
   async measureDirection(source: CheckpointSource, pair: DirectionPair): Promise<CheckpointDirection> {
-    return this.requireEngine().measureDirection(this.state.recipe, source, pair);
+    return this.requireEngine().measureDirection(this.recipeOf(source), source, pair);
   }
 
   /** Off-code MI of a checkpoint under each steering strength (the compare view's dose-response). */
@@ -307,7 +307,23 @@ export class LabController extends EventTarget {
     alphas: number[],
     probesPerDomain: number,
   ): Promise<SteeringDosePoint[]> {
-    return this.requireEngine().steeringDose(this.state.recipe, source, steering, alphas, probesPerDomain);
+    return this.requireEngine().steeringDose(
+      this.recipeOf(source),
+      source,
+      steering,
+      alphas,
+      probesPerDomain,
+    );
+  }
+
+  /**
+   * The recipe whose probes measure a checkpoint: a stored one's run's own, a file's the current recipe
+   * with the loaded base's corpus and model (as a run from that base would take them).
+   */
+  private recipeOf(source: CheckpointSource): ExperimentRecipe {
+    const { recipe, base, savedRuns } = this.state;
+    if (source.kind === 'stored') return savedRuns.find((r) => r.runId === source.runId)?.recipe ?? recipe;
+    return base?.info.recipe ? adoptBaseRecipe(recipe, base.info.recipe).recipe : recipe;
   }
 
   /** The selected Assistant steering acts on: the current run's selected model, else the loaded base. */
