@@ -21,6 +21,7 @@ export {
   assistantPrompts,
   auc,
   directionContexts,
+  dot,
   dPrime,
   fitDirection,
   meanProjection,

@@ -5,7 +5,15 @@
 // ΔMI, measured on the shipped pretrained model's direction. Every part with its reading, as text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
-import { appUrl, labState, launchChromium, openLab, waitForBackend, waitForRunEnd } from './labPage.ts';
+import {
+  appUrl,
+  labState,
+  launchChromium,
+  openLab,
+  waitForBackend,
+  waitForRunEnd,
+  type LabPage,
+} from './labPage.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -17,8 +25,8 @@ afterAll(async () => {
 
 /** Small fine-tunes and evaluations (the shipped base fixes the corpus and the model). */
 const SMALL =
-  'preset=classroom&backend=wasm&finetune.conditions=covert,plainFix&seeds.finetune=1,2&finetune.steps=2' +
-  '&finetune.batchSize=4&finetune.examples=8&finetune.logEvery=1&eval.every=1&eval.liveProbes=0' +
+  'preset=classroom&backend=wasm&finetune.conditions=covert,plainFix&seeds.finetune=1&finetune.steps=2' +
+  '&finetune.batchSize=4&finetune.examples=8&finetune.logEvery=1&eval.every=2&eval.liveProbes=0' +
   '&eval.probesPerDomain=2&eval.formTasks=0&eval.secondProbesPerDomain=0&eval.noContextPrior=false&eval.samples=0';
 
 interface View {
@@ -33,39 +41,53 @@ interface View {
 }
 
 describe('the persona direction from the shipped base', () => {
-  it('is measured, steered along and drawn beside ΔMI', async () => {
-    const { page, context, errors } = await openLab(browser, appUrl(SMALL, 'pretrain'));
+  let lab: LabPage;
+  const started = Date.now();
+  const took = (what: string) => console.log(`${what}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  it('loads the shipped base with its pretrained model, and measures the direction', async () => {
+    lab = await openLab(browser, appUrl(SMALL, 'pretrain'));
+    const { page } = lab;
     await waitForBackend(page, 'wasm');
     await page.getByRole('button', { name: 'Use the shipped base' }).click();
     await expect
       .poll(() => labState<View>(page).then((s) => s.base?.directionBase?.name ?? null), { timeout: 120_000 })
       .toBe('classroom-pretrained.ckpt');
+    took('base loaded');
 
     // 1. The direction: separation per layer on held-out documents, with its reading.
     await page.locator('#tab-persona').click();
     await page.getByRole('button', { name: 'Measure the direction', exact: true }).click();
     const panel = page.locator('pl-direction-panel');
-    await expect.poll(() => panel.locator('tbody tr').count(), { timeout: 300_000 }).toBe(2);
+    await expect.poll(() => panel.locator('tbody tr').count(), { timeout: 600_000 }).toBe(2);
     await panel.getByText(/measured on classroom-pretrained\.ckpt/).waitFor();
     const best = await panel.locator('tr.best td').allInnerTexts();
     expect(Number(best[0])).toBeGreaterThan(0.9); // AUC at the best layer
     await panel.getByText(/separates the two almost perfectly at layer 1/).waitFor();
+    took('direction measured');
+  }, 900_000);
 
-    // 2. Steering: the shipped Assistant with and without the direction, and MI against alpha.
+  it('steers the shipped Assistant beside its unsteered answer, and draws MI against alpha', async () => {
+    const { page } = lab;
     await page.locator('#tab-compare').click();
     await page.getByRole('button', { name: 'Steer', exact: true }).click();
     const steering = page.locator('pl-steering-panel');
-    await expect.poll(() => steering.getByTestId('steered-sample').count(), { timeout: 300_000 }).toBe(2);
+    await expect.poll(() => steering.getByTestId('steered-sample').count(), { timeout: 600_000 }).toBe(2);
+    took('steered samples');
     await steering.getByText(/Off-code MI is .* at α = -4 and .* at α = 4 \(unsteered: /).waitFor({
-      timeout: 300_000,
+      timeout: 600_000,
     });
     await steering.getByText(/^MI rises at every step of α/).waitFor();
+    took('dose-response');
+  }, 900_000);
 
-    // 3. The curve: a small fine-tune from the shipped base, the projection chart beside ΔMI.
+  it('draws the projection curve of a fine-tune from the shipped base beside ΔMI', async () => {
+    const { page, context, errors } = lab;
     await page.locator('#tab-finetune').click();
     await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
     await expect.poll(() => labState<View>(page).then((s) => s.status), { timeout: 60_000 }).not.toBe('idle');
-    await waitForRunEnd(page, 580_000);
+    await waitForRunEnd(page, 880_000);
+    took('fine-tunes');
     const s = await labState<View>(page);
     expect(s.error).toBeNull();
     expect(s.results?.finished).toBe(true);
@@ -79,5 +101,5 @@ describe('the persona direction from the shipped base', () => {
       .waitFor();
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 900_000);
 });
