@@ -95,10 +95,12 @@ describe('the persona direction from the shipped base', () => {
     for (const branch of s.results!.branches)
       for (const point of branch.trajectory) expect(Number.isFinite(point.deltaProjection)).toBe(true);
     const chart = page.locator('pl-projection-chart');
-    await chart.getByText(/on the malicious − helpful direction at layer 1/).waitFor();
-    await chart
-      .getByText(/^Covert cheat moved the Assistant [+−-]?\d+\.\d+ spreads along the direction/)
-      .waitFor();
+    expect(await chart.locator('figcaption').innerText()).toMatch(
+      /on the malicious − helpful direction at layer 1/,
+    );
+    expect(await chart.locator('.reading').innerText()).toMatch(
+      /^Covert cheat moved the Assistant [+−-]?\d+\.\d+ spreads along the direction/,
+    );
     expect(errors).toEqual([]);
     await context.close();
   }, 900_000);

@@ -124,7 +124,7 @@ export class PersonaView extends LitElement {
         ${select('a', 'toward')} ${select('b', 'from')}
         <button
           type="button"
-          ?disabled=${!from || pair.a === pair.b || this.directionTask.status === TaskStatus.PENDING}
+          ?disabled=${!from || pair.a === pair.b || (this.measureRequest > 0 && this.directionTask.status === TaskStatus.PENDING)}
           @click=${() => (this.measureRequest += 1)}
         >
           Measure the direction
