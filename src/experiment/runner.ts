@@ -203,6 +203,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
           );
           await saveState(ctx);
         }
+        emit({ type: 'direction', runId, direction: state.direction });
         await runOrSkip(ctx, select, base, () => ({
           data: inputs.selection,
           validation: null,

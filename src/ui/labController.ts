@@ -228,7 +228,14 @@ export class LabController extends EventTarget {
         api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
-      this.set((s) => ({ ...s, results, status: 'idle', progress: null, activity: null }));
+      this.set((s) => ({
+        ...s,
+        results,
+        direction: results.direction ?? s.direction,
+        status: 'idle',
+        progress: null,
+        activity: null,
+      }));
     } catch (error) {
       // A dead worker is `recover`'s to report (it has already started a new one).
       if (this.engine === engine) this.set({ status: 'idle', activity: null, error: messageOf(error) });

@@ -211,7 +211,14 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
     case 'direction':
       return { ...state, direction: event.direction };
     case 'done':
-      return { ...state, results: event.results, status: 'idle', progress: null, activity: null };
+      return {
+        ...state,
+        results: event.results,
+        direction: event.results.direction ?? state.direction,
+        status: 'idle',
+        progress: null,
+        activity: null,
+      };
     case 'error':
       return { ...state, error: event.message };
   }

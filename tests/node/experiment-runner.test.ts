@@ -73,7 +73,17 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(whole.conditions[0]!.trajectory.map((p) => p.deltaProjection!.n)).toEqual([2, 2, 2]);
     expect(whole.provenance.corpusHash).toBe(inputs.corpusHash);
     expect(new Set(events.map((e) => e.type))).toEqual(
-      new Set(['stage', 'progress', 'metrics', 'evaluation', 'probe', 'sample', 'checkpoint', 'done']),
+      new Set([
+        'stage',
+        'direction',
+        'progress',
+        'metrics',
+        'evaluation',
+        'probe',
+        'sample',
+        'checkpoint',
+        'done',
+      ]),
     );
     expect(events.every((e) => e.runId === 'r')).toBe(true);
     expect(resultsCsv(whole).split('\n')[0]).toMatch(/^runId,codeVersion,backend,corpusHash,stage/);
