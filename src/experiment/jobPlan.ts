@@ -188,6 +188,7 @@ export function jobState(
   if (!own) throw new RunSetupError(`the recipe plans no stage ${job.stage} (was recipe.json edited?)`);
   const stages: StageRecord[] = [];
   let preFinetune: RunState['preFinetune'];
+  let direction: RunState['direction'];
   for (const stage of planned.slice(0, 2)) {
     if (stage.id === job.stage) stages.push(own);
     else {
@@ -195,6 +196,8 @@ export function jobState(
       stages.push(done?.record ?? stage);
       if (stage.kind === 'select' && done?.state.preFinetune)
         preFinetune = structuredClone(done.state.preFinetune);
+      // The persona direction the selection job measured: every branch projects on the same one.
+      if (stage.kind === 'select' && done?.state.direction) direction = structuredClone(done.state.direction);
     }
   }
   if (own.kind === 'finetune') stages.push(own);
@@ -209,6 +212,7 @@ export function jobState(
     stages,
     finished: false,
     ...(preFinetune ? { preFinetune } : {}),
+    ...(direction ? { direction } : {}),
   };
 }
 
@@ -242,5 +246,6 @@ export function mergeJobStates(recipe: ExperimentRecipe, states: ReadonlyMap<str
     finished: true,
     timing,
     ...(select.preFinetune ? { preFinetune: structuredClone(select.preFinetune) } : {}),
+    ...(select.direction ? { direction: structuredClone(select.direction) } : {}),
   };
 }
