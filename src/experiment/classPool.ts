@@ -71,15 +71,20 @@ function shared(recipe: ExperimentRecipe): unknown {
 }
 
 function trajectory(curve: CheckedCard['card']['branches'][number]['curve']): TrajectoryPoint[] {
-  return curve.map(([step, deltaMI, deltaMICode, attainment, deltaMISecond]) => ({
-    step,
-    deltaMI,
-    deltaMICode,
-    attainment,
-    deltaMISecond,
-    // As a run computes it (results.ts branchPoint), not as the card might claim it.
-    transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
-  }));
+  return curve.map((point) => {
+    const [step, deltaMI, deltaMICode, attainment, deltaMISecond] = point;
+    return {
+      step,
+      deltaMI,
+      deltaMICode,
+      attainment,
+      deltaMISecond,
+      // As a run computes it (results.ts branchPoint), not as the card might claim it.
+      transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
+      // Cards of runs that measured a persona direction carry the projection's shift.
+      ...(point.length === 6 ? { deltaProjection: point[5] } : {}),
+    };
+  });
 }
 
 /** Why `next` cannot join a pool started by `first`, or null when it can. */

@@ -19,8 +19,11 @@ export const CARD_CODE_PREFIX = 'PLCARD1.';
 /** Far above a real card (a reference run's five conditions: about 4 KB a seed); refused unread above. */
 export const MAX_CARD_CHARS = 100_000;
 
-/** One evaluated step: [step, ΔMI off-code, ΔMI on code, attainment, ΔMI of the second family]. */
-export type CurvePoint = [number, number | null, number | null, number | null, number | null];
+/** One evaluated step: [step, ΔMI off-code, ΔMI on code, attainment, ΔMI of the second family], and
+ * from runs that measured a persona direction, the projection's shift on it (spreads) as a sixth value. */
+export type CurvePoint =
+  | [number, number | null, number | null, number | null, number | null]
+  | [number, number | null, number | null, number | null, number | null, number | null];
 
 export interface CardBranch {
   condition: string;
@@ -112,13 +115,10 @@ export function resultCard(results: RunResults, base: string): ResultCard {
     .map((b) => ({
       condition: b.condition,
       seed: b.seed,
-      curve: b.trajectory.map((p): CurvePoint => [
-        p.step,
-        p.deltaMI,
-        p.deltaMICode,
-        p.attainment,
-        p.deltaMISecond,
-      ]),
+      curve: b.trajectory.map((p): CurvePoint => {
+        const point: CurvePoint = [p.step, p.deltaMI, p.deltaMICode, p.attainment, p.deltaMISecond];
+        return p.deltaProjection === undefined ? point : [...point, p.deltaProjection];
+      }),
     }));
   if (branches.length === 0) throw new CardError('the run has no finished fine-tune branch to put on a card');
   const { provenance } = results;
@@ -227,7 +227,10 @@ export function checkCard(value: unknown): CheckedCard {
     let previous = -1;
     for (const [j, point] of b.curve.entries()) {
       const at = `${where}.curve[${j}]`;
-      if (point.length !== 5) throw new CardError(`${at}: must hold 5 numbers, holds ${point.length}`);
+      // The card is outside input: its length is checked whatever the type says.
+      const length = (point as readonly unknown[]).length;
+      if (length !== 5 && length !== 6)
+        throw new CardError(`${at}: must hold 5 or 6 numbers, holds ${length}`);
       const [step, , , attainment] = point;
       if (step === null || !Number.isInteger(step) || step <= previous || step > recipe.finetune.steps)
         throw new CardError(
