@@ -8,7 +8,7 @@ import { effectLines, preFinetuneLines } from './gatesReport.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { RunControl, RunInterruptedError } from '../experiment/runControl.ts';
 import { FOLDER_HINT, RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
@@ -21,7 +21,10 @@ import { CliError, EXIT, readCheckpointFile, readInputFile, writeFailure } from 
 import { FileRunStore, STATE_FILE, removeTemporaryFiles, writeFileAtomic } from './fileRunStore.ts';
 import { LOCK_NAMES, lockRunFolder } from './lockRunFolder.ts';
 import { makeOutFolder } from './makeOutFolder.ts';
-import { loadRecipeArg } from './recipeArg.ts';
+import { loadRunArg } from './recipeArg.ts';
+import { adoptBaseRecipe } from '../experiment/adoptBase.ts';
+import { validateRecipe } from '../experiment/validateRecipe.ts';
+import { fileURLToPath } from 'node:url';
 import type { RunState } from '../experiment/runState.ts';
 import { formatRunTiming } from '../experiment/runTiming.ts';
 
@@ -49,9 +52,27 @@ async function setAside(dir: string): Promise<string> {
   return aside;
 }
 
+/** The shipped classroom base: the selected Assistant of the reference run (public/models/). */
+export const SHIPPED_BASE_PATH = fileURLToPath(
+  new URL('../../public/models/classroom-base.ckpt', import.meta.url),
+);
+
 export async function runCommand(args: RunArgs): Promise<number> {
-  const recipe = typeof args.recipe === 'object' ? args.recipe : await loadRecipeArg(args.recipe);
+  const loaded =
+    typeof args.recipe === 'object'
+      ? { recipe: args.recipe, start: 'scratch' as const }
+      : await loadRunArg(args.recipe);
+  let recipe = loaded.recipe;
   if (!args.out) throw new CliError('--out DIR is required: the folder for checkpoints and results');
+  if (loaded.start === 'shipped-base' && args.from === undefined) {
+    // An experiment file that fine-tunes the shipped base: the base fixes the corpus, model and corpus
+    // seed (as in the lab); the file's own section, fine-tunes and evaluation are kept.
+    const base = await readCheckpointFile(SHIPPED_BASE_PATH);
+    recipe = validateRecipe(adoptBaseRecipe(recipe, validateRecipe(base.recipe)).recipe);
+    // Named relative to the working folder, as a user would type it (results record the name).
+    args.from = relative(process.cwd(), SHIPPED_BASE_PATH) || SHIPPED_BASE_PATH;
+    args.fromStage = 'finetune';
+  }
   const backendChoice: RecipeBackend =
     args.backend === undefined ? recipe.backend : nodeBackendArg(args.backend);
   const dir = args.out;

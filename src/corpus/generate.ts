@@ -22,6 +22,7 @@ import type {
   TrainingExample,
 } from './types.ts';
 import { corpusVocabulary } from './vocabulary.ts';
+import { generateUserProbes, generateUserSets } from './userSets.ts';
 
 export interface PersonaSummary {
   id: string;
@@ -44,7 +45,8 @@ export interface GeneratedCorpus {
   validation: PretrainSplit;
   behaviourCounts: BehaviourCounts;
   selection: TrainingExample[];
-  finetune: Record<ConditionId, FinetuneSet>;
+  /** Every bundled condition's set, and the user's conditions' and their controls'. */
+  finetune: Record<ConditionId, FinetuneSet> & Record<string, FinetuneSet>;
   probes: ProbeSet;
 }
 
@@ -58,6 +60,8 @@ export function generateCorpus(
   if (!code || code.kind !== 'code') throw new Error('corpus data has no code domain');
   const codeWriter = new CodeWriter(code);
   const pretraining = generatePretraining(data, personas, codeWriter, recipe, seed);
+  const probes = generateProbes(data, personas, codeWriter, recipe, seed);
+  probes.probes.push(...generateUserProbes(data, seed));
   return {
     recipe,
     seed,
@@ -68,8 +72,11 @@ export function generateCorpus(
     validation: pretraining.validation,
     behaviourCounts: pretraining.behaviourCounts,
     selection: generateSelection(data, recipe, seed),
-    finetune: generateFinetuneSets(data, codeWriter, recipe, seed),
-    probes: generateProbes(data, personas, codeWriter, recipe, seed),
+    finetune: {
+      ...generateFinetuneSets(data, codeWriter, recipe, seed),
+      ...generateUserSets(data, recipe, seed),
+    },
+    probes,
   };
 }
 

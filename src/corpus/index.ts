@@ -23,3 +23,12 @@ export type { SampleGroup } from './samples.ts';
 export { corpusSamples, formatSamples } from './samples.ts';
 export { assistantHeader, exampleAnswers, formatExample } from './trainingExample.ts';
 export { corpusVocabulary, textVocabulary } from './vocabulary.ts';
+export type { UserAdditions, UserConditionData, UserData, UserProbeData } from './userAdditions.ts';
+export {
+  EMPTY_USER_ADDITIONS,
+  USER_LIMITS,
+  isEmptyUserAdditions,
+  readUserAdditions,
+  userCorpusData,
+} from './userAdditions.ts';
+export { generateUserProbes, generateUserSets } from './userSets.ts';

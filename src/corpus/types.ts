@@ -1,5 +1,6 @@
 // The corpus data model (what the validated files in corpora/ become) and the generator's outputs.
 // Data types mirror the JSON files; output types are what the trainer, the evaluator and the UI read.
+import type { UserData } from './userAdditions.ts';
 
 export type CheatKind = 'hardcode' | 'delete';
 export type CodeBehaviour = 'fix' | CheatKind;
@@ -177,6 +178,8 @@ export interface CorpusData {
   selection: SelectionData;
   conditions: ConditionsData;
   probes: { code: CodeProbeData; talk: TalkProbeData[]; second: SecondProbeData[] };
+  /** The user's own conditions, probes and characters (the recipe's `user` section); absent when none. */
+  user?: UserData;
 }
 
 // ---- generator outputs ----
@@ -219,7 +222,8 @@ export interface PretrainSplit {
 }
 
 export interface FinetuneSet {
-  condition: ConditionId;
+  /** A ConditionId, or a user condition's id (or its control's). */
+  condition: string;
   title: string;
   about: string;
   examples: TrainingExample[];
@@ -230,7 +234,8 @@ export interface FinetuneSet {
 /** 'form': a code task in one prompt form (contextKind plain / request / irrelevant), under the
  * Assistant header: how likely the Assistant is to cheat in each form. 'second': a domain probe of the
  * second family. */
-export type ProbeKind = 'domain' | 'inference' | 'calibration' | 'form' | 'second';
+/** 'user': a probe from the user's own templates (recipe `user.probes`); its domain is the template's id. */
+export type ProbeKind = 'domain' | 'inference' | 'calibration' | 'form' | 'second' | 'user';
 /** 'none': a calibration probe's own prompt without the code episode (the model's no-context prior). */
 export type CalibrationContext = 'covert' | 'honest' | 'requested' | 'none';
 export type PromptForm = 'plain' | 'request' | 'irrelevant';

@@ -1,19 +1,23 @@
 // Per-domain averages of the persona posterior (the stacked bars of the lab), and narrow attainment:
 // how much probability the held-out code prompts give to a cheat (did the narrow behaviour get learned?).
 import { personaPosterior } from './personaPosterior.ts';
-import { candidateLabel, mean, type ProbeScore } from './probeScores.ts';
+import { candidateLabel, mean, type ProbeKind, type ProbeScore } from './probeScores.ts';
 
 /** Behaviours that count as cheating on a code test. */
 export const CHEAT_BEHAVIOURS: readonly string[] = ['hardcode', 'delete'];
 
 /**
- * Mean posterior of each candidate label over the plain domain probes of each domain. A label missing
+ * Mean posterior of each candidate label over the plain domain probes (or the probes of `kind`, e.g.
+ * the user's, whose domain is their template set) of each domain. A label missing
  * from some probe counts 0 there, so each domain's values still sum to 1.
  */
-export function domainPosteriors(probes: readonly ProbeScore[]): Record<string, Record<string, number>> {
+export function domainPosteriors(
+  probes: readonly ProbeScore[],
+  kind: ProbeKind = 'domain',
+): Record<string, Record<string, number>> {
   const sums = new Map<string, { count: number; byLabel: Map<string, number> }>();
   for (const probe of probes) {
-    if (probe.kind !== 'domain') continue;
+    if (probe.kind !== kind) continue;
     const posterior = personaPosterior(probe.candidates.map((c) => c.total));
     const entry = sums.get(probe.domain) ?? { count: 0, byLabel: new Map<string, number>() };
     entry.count += 1;

@@ -35,6 +35,11 @@ export interface EvalSummary {
   /** The Assistant's mean projection per layer on the run's persona direction (residual units), at
    * the position it answers the off-code domain probes from. Absent where the run had no direction. */
   projection?: (number | null)[];
+  /** The user's own probes (recipe `user.probes`): MI with the same persona pair over all of them and
+   * per template set, and the mean posterior of each persona's candidate per set. Absent without them. */
+  miUser?: number | null;
+  miUserPerDomain?: Record<string, number | null>;
+  userPosteriors?: Record<string, Record<string, number>>;
   probes: number;
 }
 
@@ -62,6 +67,8 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
   const second = misalignmentIndex(scores, pair, (d) => d !== CODE_DOMAIN, 'second');
   const secondPerDomain: Record<string, number | null> = {};
   for (const [domain, v] of Object.entries(second.perDomain)) secondPerDomain[domain] = finiteOrNull(v.mi);
+  const user = misalignmentIndex(scores, pair, () => true, 'user');
+  const userPosteriors = domainPosteriors(scores, 'user');
   // The newer fields appear only when their probes were scored, so a legacy recipe's summary is
   // exactly what it was.
   const extra: Partial<EvalSummary> = {};
@@ -69,6 +76,13 @@ export function summarize(scores: readonly ProbeScore[], pair: PersonaPair): Eva
   if (second.probes > 0) {
     extra.miSecond = finiteOrNull(second.mi);
     extra.miSecondPerDomain = secondPerDomain;
+  }
+  if (Object.keys(userPosteriors).length > 0) {
+    extra.miUser = finiteOrNull(user.mi);
+    extra.miUserPerDomain = {};
+    for (const domain of Object.keys(userPosteriors))
+      extra.miUserPerDomain[domain] = finiteOrNull(user.perDomain[domain]?.mi ?? Number.NaN);
+    extra.userPosteriors = userPosteriors;
   }
   return {
     mi: finiteOrNull(off.mi),

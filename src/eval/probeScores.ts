@@ -2,7 +2,7 @@
 // the labels the metrics need (domain, probe kind, context persona, the personas each candidate stands
 // for). Plain data, so every metric below is a pure function that can be checked by hand.
 
-export type ProbeKind = 'domain' | 'inference' | 'calibration' | 'form' | 'second';
+export type ProbeKind = 'domain' | 'inference' | 'calibration' | 'form' | 'second' | 'user';
 
 export interface ScoredCandidate {
   /** The behaviour the answer shows ('fix', 'hardcode', 'delete', 'good', 'bad', ...). */

@@ -2,21 +2,23 @@
 // stage (pretraining windows from document starts; selection and fine-tunes with the loss on answer
 // characters only, from the corpus's answer spans) and the probes as full prompt texts for evaluation.
 import {
-  bundledCorpusData,
   corpusFingerprints,
+  findLeaks,
   generateCorpus,
   generateExtraProbes,
   probePrefix,
-  type ConditionId,
   type CorpusData,
   type GeneratedCorpus,
   type Probe,
   type TrainingExample,
+  trainingTexts,
 } from '../corpus/index.ts';
 import type { EvalProbe } from '../eval/index.ts';
 import { CharTokenizer } from '../model/tokenizer.ts';
 import type { TokenData } from '../train/batches.ts';
 import type { ExperimentRecipe } from './recipe.ts';
+import { recipeCorpusData } from './recipeCorpusData.ts';
+import { RunSetupError } from './runSetupError.ts';
 
 export interface CorpusInputs {
   corpus: GeneratedCorpus;
@@ -26,7 +28,8 @@ export interface CorpusInputs {
   pretrain: TokenData;
   validation: TokenData | null;
   selection: TokenData;
-  finetune: Map<ConditionId, TokenData>;
+  /** Keyed by condition id (bundled, or the user's and their controls'). */
+  finetune: Map<string, TokenData>;
   probes: EvalProbe[];
   /** Prompts sampled at the end of each stage: the first domain probe of each off-code domain. */
   samplePrompts: EvalProbe[];
@@ -59,7 +62,7 @@ function splitTokenData(tokenizer: CharTokenizer, text: string, starts: Int32Arr
  * when the recipe asks for it), and each whole-answer candidate followed by the newline that ends an
  * answer, so the model must also say the answer is over (code clauses are scored as they stand).
  */
-const HEADED_KINDS: readonly Probe['kind'][] = ['domain', 'form', 'second'];
+const HEADED_KINDS: readonly Probe['kind'][] = ['domain', 'form', 'second', 'user'];
 
 export function evalProbe(data: CorpusData, probe: Probe, header: string | null): EvalProbe {
   return {
@@ -78,14 +81,55 @@ export function evalProbe(data: CorpusData, probe: Probe, header: string | null)
   };
 }
 
-export function corpusInputs(recipe: ExperimentRecipe, data: CorpusData = bundledCorpusData()): CorpusInputs {
+/** How many leaked texts a refusal quotes before it says how many more there are. */
+const LEAKS_QUOTED = 3;
+
+/**
+ * The leak check on the user's probes, before anything trains: a user probe's prompt or candidate found
+ * in a training text (pretraining, selection, any fine-tune set, the user's own included) would measure
+ * recall, not the persona, so the run is refused with the leaked text and where it was found.
+ */
+export function checkUserProbesHeldOut(corpus: GeneratedCorpus): void {
+  const own = corpus.probes.probes.filter((p) => p.kind === 'user');
+  if (own.length === 0) return;
+  const texts = trainingTexts(corpus);
+  const names = [
+    'pretraining',
+    'validation',
+    'selection',
+    ...Object.keys(corpus.finetune).map((c) => `fine-tune set ${c}`),
+  ];
+  const leaks = findLeaks(texts, { probes: own, heldOutPhrases: [] });
+  if (leaks.length === 0) return;
+  const quoted = leaks
+    .slice(0, LEAKS_QUOTED)
+    .map(
+      (l) =>
+        `the ${l.kind} ${JSON.stringify(l.phrase)} of probe ${l.probeId} is in the ${names[l.textIndex]} text`,
+    );
+  const more = leaks.length > LEAKS_QUOTED ? ` (and ${leaks.length - LEAKS_QUOTED} more)` : '';
+  throw new RunSetupError(
+    `your probes leak into the training data: ${quoted.join('; ')}${more}`,
+    'reword the probe (or the training text) so that no probe prompt or answer is trained on',
+  );
+}
+
+export function corpusInputs(
+  recipe: ExperimentRecipe,
+  data: CorpusData = recipeCorpusData(recipe),
+): CorpusInputs {
   const corpus = generateCorpus(recipe.corpus, recipe.seeds.corpus, data);
   const tokenizer = CharTokenizer.fromTexts([corpus.vocabulary]);
   const pretrain = splitTokenData(tokenizer, corpus.train.text, corpus.train.starts);
   if (!pretrain) throw new Error('the corpus recipe produced no pretraining text');
-  const finetune = new Map<ConditionId, TokenData>();
+  checkUserProbesHeldOut(corpus);
+  const finetune = new Map<string, TokenData>();
   for (const condition of recipe.finetune.conditions) {
     const set = corpus.finetune[condition];
+    if (!set)
+      throw new RunSetupError(
+        `the recipe trains the condition ${JSON.stringify(condition)}, which its data lacks`,
+      );
     finetune.set(condition, examplesTokenData(tokenizer, set.examples.slice(0, recipe.finetune.examples)));
   }
   const header = recipe.eval.assistantHeader ? corpus.assistantHeader : null;

@@ -1,7 +1,7 @@
 // Evaluates a saved model on a recipe's probes, outside any run: what `persona-lab eval` prints and what
 // the shipped base's regression test checks. The probes are generated from the recipe exactly as a run
 // generates them, so the numbers are comparable with the run's own evaluations.
-import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
+import type { CorpusData } from '../corpus/index.ts';
 import {
   assistantProjection,
   evaluate,
@@ -16,6 +16,7 @@ import { GPT } from '../model/gpt.ts';
 import { CheckpointError, type Checkpoint } from '../train/checkpoint.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
+import { recipeCorpusData } from './recipeCorpusData.ts';
 
 export interface EvaluateOptions {
   /** Probe kinds to score (default: all). Gate 1 needs only 'inference' and 'calibration'. */
@@ -30,7 +31,7 @@ export async function evaluateCheckpoint(
   recipe: ExperimentRecipe,
   options: EvaluateOptions = {},
 ): Promise<EvalSummary> {
-  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? recipeCorpusData(recipe));
   if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
     throw new CheckpointError("its vocabulary differs from the recipe's corpus");
   }
@@ -66,7 +67,7 @@ export async function checkpointDirection(
   pair: DirectionPair = { a: recipe.eval.maliciousPersona, b: recipe.eval.helpfulPersona },
   options: Omit<EvaluateOptions, 'kinds'> = {},
 ): Promise<CheckpointDirection> {
-  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? recipeCorpusData(recipe));
   if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join('')) {
     throw new CheckpointError("its vocabulary differs from the recipe's corpus");
   }

@@ -213,7 +213,9 @@ export function judgeGates(results: RunResults, data: CorpusData): Gates {
   const recipe = results.provenance.recipe;
   const pretrained = results.pretrain.evaluations.at(-1)?.summary ?? null;
   const selected = results.baseline?.summary ?? null;
-  const effects = results.effects ?? [];
+  // Gate 3 reads the prompt forms of the factorial design; a user condition's effect is not one.
+  const forms: readonly string[] = FORM_PAIRS.map((p) => p.form);
+  const effects = (results.effects ?? []).filter((e) => forms.includes(e.form));
   return {
     one: pretrained ? gateOne(pretrained, recipe.eval.maliciousPersona, recipe.eval.helpfulPersona) : null,
     two: pretrained && selected ? gateTwo(pretrained, selected, data.selection.domains) : null,

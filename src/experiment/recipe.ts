@@ -2,7 +2,7 @@
 // model, pretraining, Assistant selection, narrow fine-tunes, evaluation schedule, seeds, backend).
 // Every checkpoint and result embeds the recipe that produced it, so any number can be reproduced.
 // DEFAULT_RECIPE is science.md's prototype 2 design; presets (presets.ts) are partial recipes over it.
-import { DEFAULT_CORPUS_RECIPE, type ConditionId, type CorpusRecipe } from '../corpus/index.ts';
+import { DEFAULT_CORPUS_RECIPE, type CorpusRecipe, type UserAdditions } from '../corpus/index.ts';
 
 /** 2: every AI character complies with explicit requests (persona files), form and second-family
  * probes, the no-context prior (recipeMigration.ts brings version 1 recipes here unchanged in meaning). */
@@ -30,8 +30,9 @@ export interface TrainStageRecipe {
 }
 
 export interface FinetuneRecipe extends TrainStageRecipe {
-  /** One branch per condition (and per seed), each from the same selected checkpoint. */
-  conditions: ConditionId[];
+  /** One branch per condition (and per seed), each from the same selected checkpoint: bundled condition
+   * ids (ConditionId) and the user's conditions and their controls (`user.conditions`). */
+  conditions: string[];
   /** Examples of each condition's set that a branch trains on (at most corpus.finetuneDocuments). */
   examples: number;
 }
@@ -94,6 +95,9 @@ export interface ExperimentRecipe {
   eval: EvalRecipe;
   seeds: SeedRecipe;
   backend: RecipeBackend;
+  /** The user's own personas, domains, voices, conditions, probes and characters (userAdditions.ts);
+   * present only when it adds something, so every recipe without it reads as it always did. */
+  user?: UserAdditions;
 }
 
 export const DEFAULT_RECIPE: Readonly<ExperimentRecipe> = {

@@ -63,6 +63,8 @@ export interface BranchPoint {
   /** Change of the Assistant's projection on the run's persona direction (at its best layer) against
    * the selected checkpoint, in spreads of the direction (null where the run had no direction). */
   deltaProjection?: number | null;
+  /** ΔMI on the user's own probes; absent when the recipe has none. */
+  deltaMIUser?: number | null;
   summary: EvalSummary;
 }
 
@@ -75,7 +77,14 @@ export interface BranchResult extends StageResult {
 /** What the aggregation over seeds reads of one point of a branch's trajectory. */
 export type TrajectoryPoint = Pick<
   BranchPoint,
-  'step' | 'deltaMI' | 'deltaMICode' | 'attainment' | 'transferRatio' | 'deltaMISecond' | 'deltaProjection'
+  | 'step'
+  | 'deltaMI'
+  | 'deltaMICode'
+  | 'attainment'
+  | 'transferRatio'
+  | 'deltaMISecond'
+  | 'deltaProjection'
+  | 'deltaMIUser'
 >;
 
 /**
@@ -103,9 +112,11 @@ export interface ConditionResult {
   };
 }
 
-/** One prompt form's behaviour effect: ΔMI(cheat) - ΔMI(fix), paired by seed (seeds with both done). */
+/** One prompt form's behaviour effect: ΔMI(cheat) - ΔMI(fix), paired by seed (seeds with both done);
+ * or a user condition's effect, ΔMI(condition) - ΔMI(its control) on the same prompts (then `form` is
+ * the condition's id, `cheat` the condition and `fix` its control). */
 export interface FormEffect {
-  form: PromptForm;
+  form: PromptForm | string;
   cheat: string;
   fix: string;
   seeds: number[];
@@ -118,6 +129,8 @@ export interface FormEffect {
   effectSecond: Interval;
   /** The same contrast on the Assistant's projection on the persona direction (spreads). */
   effectProjection?: Interval;
+  /** The same contrast on the user's own probes; absent when the recipe has none. */
+  effectUser?: Interval;
   /** The contrast at each evaluated step, over paired seeds. */
   trajectory: { step: number; effect: Interval; effectProjection?: Interval }[];
 }
@@ -206,17 +219,30 @@ function branchPoint(
     transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
     attainment: s.attainment,
     deltaMISecond: diff(s.miSecond ?? null, base?.miSecond ?? null),
+    ...(s.miUser === undefined ? {} : { deltaMIUser: diff(s.miUser, base?.miUser ?? null) }),
     summary: s,
   };
   if (direction) out.deltaProjection = projectionShift(s, base, direction);
   return out;
 }
 
-/** The paired behaviour effect of each prompt form whose cheat and fix branches both ran. */
-export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[] {
+/** The user's conditions of a recipe as pairs: each against the control the lab derived for it. */
+export function userPairs(recipe: ExperimentRecipe): { form: string; cheat: string; fix: string }[] {
+  return (recipe.user?.conditions ?? []).flatMap((c) => {
+    const id = typeof c === 'object' && c !== null ? (c as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? [{ form: id, cheat: id, fix: `${id}Control` }] : [];
+  });
+}
+
+/** The paired behaviour effect of each pair (the prompt forms, then the user's conditions) whose two
+ * branches both ran. */
+export function formEffects(
+  branches: readonly BranchTrajectory[],
+  pairsToRead: readonly { form: string; cheat: string; fix: string }[] = FORM_PAIRS,
+): FormEffect[] {
   const withProjection = hasProjection(branches);
   const out: FormEffect[] = [];
-  for (const pair of FORM_PAIRS) {
+  for (const pair of pairsToRead) {
     const done = (id: string) => branches.filter((b) => b.condition === id && b.status === 'done');
     const fixes = new Map(done(pair.fix).map((b) => [b.seed, b]));
     const pairs = done(pair.cheat).flatMap((c) => {
@@ -244,6 +270,9 @@ export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[]
       effect: toInterval(perSeed),
       effectCode: toInterval(final((p) => p.deltaMICode)),
       effectSecond: toInterval(final((p) => p.deltaMISecond)),
+      ...(pairs[0]![0].trajectory.at(-1)?.deltaMIUser === undefined
+        ? {}
+        : { effectUser: toInterval(final((p) => p.deltaMIUser ?? null)) }),
       trajectory: steps.map((step) => ({
         step,
         effect: contrast(step, (p) => p.deltaMI),
@@ -258,7 +287,10 @@ export function formEffects(branches: readonly BranchTrajectory[]): FormEffect[]
 
 /** Sign and order agreement of the two probe families over the forms both measured. */
 export function familyAgreement(effects: readonly FormEffect[]): FamilyAgreement | null {
-  const both = effects.filter((e) => e.effect.mean !== null && e.effectSecond.mean !== null);
+  const forms = FORM_PAIRS.map((p) => p.form as string);
+  const both = effects.filter(
+    (e) => forms.includes(e.form) && e.effect.mean !== null && e.effectSecond.mean !== null,
+  );
   if (both.length === 0) return null;
   const rank = (key: 'effect' | 'effectSecond') =>
     both
@@ -340,7 +372,7 @@ export function buildResults(state: RunState): RunResults {
       };
     });
   const conditions = conditionResults(state.recipe.finetune.conditions, branches);
-  const effects = formEffects(branches);
+  const effects = formEffects(branches, [...FORM_PAIRS, ...userPairs(state.recipe)]);
   const surprise = state.preFinetune?.surprise ?? null;
   const preFinetune: PreFinetune | null =
     surprise === null && baseline?.summary.cheatByForm === undefined

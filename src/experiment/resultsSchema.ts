@@ -108,6 +108,12 @@ const summary: Schema = {
     cheatByForm: { type: 'object', additionalProperties: probabilityOrNull },
     miSecond: numOrNull,
     miSecondPerDomain: { type: 'object', additionalProperties: numOrNull },
+    miUser: numOrNull,
+    miUserPerDomain: { type: 'object', additionalProperties: numOrNull },
+    userPosteriors: {
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: probability },
+    },
     posteriors: {
       type: 'object',
       additionalProperties: { type: 'object', additionalProperties: probability },
@@ -211,6 +217,7 @@ const branchPoint: Schema = {
     attainment: probabilityOrNull,
     deltaMISecond: numOrNull,
     deltaProjection: projectionOrNull,
+    deltaMIUser: numOrNull,
     summary,
   },
 };
@@ -229,7 +236,8 @@ const formEffect: Schema = {
   ],
   additionalProperties: false,
   properties: {
-    form: { enum: ['plain', 'request', 'irrelevant'] },
+    // A prompt form of the factorial design, or a user condition's id (paired with its control).
+    form: { type: 'string' },
     cheat: { type: 'string' },
     fix: { type: 'string' },
     seeds: { type: 'array', items: { type: 'integer' } },
@@ -238,6 +246,7 @@ const formEffect: Schema = {
     effectCode: interval,
     effectSecond: interval,
     effectProjection: interval,
+    effectUser: interval,
     trajectory: {
       type: 'array',
       items: {

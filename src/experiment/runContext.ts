@@ -141,6 +141,15 @@ const FIT_HINT = 'use the recipe the checkpoint was made with, or a checkpoint o
 /** Refuses a checkpoint whose vocabulary or model shape differs from what this run trains. */
 export function checkCompatible(ctx: RunContext, ckpt: Checkpoint, name: string): void {
   const vocab = ctx.inputs.tokenizer.chars.join('');
+  const grown = ctx.recipe.user?.characters ?? '';
+  const missing = [...new Set(grown)].filter((c) => !ckpt.vocab.includes(c));
+  if (ckpt.vocab.join('') !== vocab && missing.length > 0) {
+    throw new RunSetupError(
+      `this experiment grows the vocabulary by ${missing.map((c) => JSON.stringify(c)).join(', ')}, ` +
+        `which checkpoint ${name} (like the shipped base) was never trained on: it cannot fine-tune from it`,
+      'pretrain from scratch with this recipe, or write the text without those characters',
+    );
+  }
   if (ckpt.vocab.join('') !== vocab) {
     throw new RunSetupError(
       `checkpoint ${name} has a different vocabulary from this recipe's corpus`,

@@ -3,7 +3,7 @@
 // along each branch (after measuring how surprising each fine-tune set is to the selected model). Any
 // stage can be replaced by a given checkpoint (e.g. a shipped base). A run whose store already holds
 // state resumes from its last checkpoint. Emits RunEvents; returns the results.
-import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
+import type { CorpusData } from '../corpus/index.ts';
 import type { ModelOps } from '../model/modelOps.ts';
 import { decodeCheckpoint } from '../train/checkpoint.ts';
 import { estimateLoss } from '../train/trainer.ts';
@@ -11,6 +11,7 @@ import { GPT } from '../model/gpt.ts';
 import { CODE_VERSION } from './codeVersion.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
+import { recipeCorpusData } from './recipeCorpusData.ts';
 import { RunControl } from './runControl.ts';
 import { liveSubset, measureDirection, type PersonaDirection } from '../eval/index.ts';
 import {
@@ -127,7 +128,7 @@ function countSteps(state: RunState): { done: number; total: number } {
 
 export async function runExperiment(recipe: ExperimentRecipe, options: RunOptions): Promise<RunResults> {
   const emit = options.onEvent ?? (() => {});
-  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? recipeCorpusData(recipe));
   const saved = await options.store.loadState();
   const state: RunState = saved
     ? checkRunState(saved, recipe)
@@ -229,7 +230,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
       const model = await stageInput(ctx, branch, null, select);
       try {
         await runOrSkip(ctx, branch, model, () => ({
-          data: inputs.finetune.get(branch.condition as never)!,
+          data: inputs.finetune.get(branch.condition!)!,
           validation: null,
           evalEvery: recipe.eval.every,
           recipe: recipe.finetune,

@@ -2,7 +2,7 @@
 // persona direction are added to its residual stream at one layer, for each alpha. Alpha 0 is the plain
 // model exactly (a zero vector added changes no bit). The probes are the first few domain probes of each
 // off-code domain, so a class sees the curve in seconds; the Assistant header stays as the recipe has it.
-import { bundledCorpusData, type CorpusData } from '../corpus/index.ts';
+import type { CorpusData } from '../corpus/index.ts';
 import {
   CODE_DOMAIN,
   evaluate,
@@ -15,6 +15,7 @@ import { GPT, withSteering } from '../model/gpt.ts';
 import { CheckpointError, type Checkpoint } from '../train/checkpoint.ts';
 import { corpusInputs, type CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
+import { recipeCorpusData } from './recipeCorpusData.ts';
 
 export interface DosePoint {
   alpha: number;
@@ -43,7 +44,7 @@ export async function steeringDose(
 ): Promise<DosePoint[]> {
   if (!Number.isInteger(probesPerDomain) || probesPerDomain < 1)
     throw new Error(`probes per domain must be a positive integer, got ${probesPerDomain}`);
-  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? bundledCorpusData());
+  const inputs = options.inputs ?? corpusInputs(recipe, options.data ?? recipeCorpusData(recipe));
   if (ckpt.vocab.join('') !== inputs.tokenizer.chars.join(''))
     throw new CheckpointError("its vocabulary differs from the recipe's corpus");
   const probes = doseProbes(inputs.probes, probesPerDomain);

@@ -36,6 +36,10 @@ const SEGMENT = /^[A-Za-z][A-Za-z0-9]*$/;
 const RESERVED = new Set(['constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
 const MAX_KEY_LENGTH = 200;
 const MAX_VALUE_LENGTH = 2000;
+/** The user's own section (personas, conditions, probes) travels whole, as JSON under this key, when
+ * it is small enough for a link; a larger one is shared as an experiment file. */
+export const USER_KEY = 'user';
+export const MAX_USER_LINK = 6000;
 
 /** Every leaf of an object as dot-path -> value (arrays are leaves). */
 export function flattenRecipe(
@@ -82,7 +86,18 @@ export function encodeRecipeParams(
   const defaults = flattenRecipe(base);
   const params = new URLSearchParams();
   params.set('v', String(recipe.version));
-  for (const [path, value] of flattenRecipe(recipe)) {
+  const { user, ...rest } = recipe;
+  if (user !== undefined) {
+    const json = JSON.stringify(user);
+    if (json.length > MAX_USER_LINK) {
+      throw new RecipeError(
+        USER_KEY,
+        `is too large for a link (${json.length} characters of JSON; at most ${MAX_USER_LINK}): export the experiment file instead`,
+      );
+    }
+    params.set(USER_KEY, json);
+  }
+  for (const [path, value] of flattenRecipe(rest)) {
     if (path === 'version' || sameLeaf(defaults.get(path), value)) continue;
     params.set(shortKey(path), encodeLeaf(value));
   }
@@ -151,6 +166,32 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The `user` param's JSON (or an experiment file's), bounded, into null-prototype objects (a `__proto__` key stays a plain key
+ * that the validator then refuses by name). */
+export function parseUserParam(text: string, max = MAX_USER_LINK): unknown {
+  if (text.length > max) throw new RecipeError(USER_KEY, `has a value longer than ${max} characters`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new RecipeError(USER_KEY, 'must be JSON in the URL (the link was cut or edited)');
+  }
+  const copy = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(copy);
+    if (!isRecord(v)) return v;
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [key, child] of Object.entries(v))
+      Object.defineProperty(out, key, {
+        value: copy(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return out;
+  };
+  return copy(value);
+}
+
 /** Sets target[k1][k2]... = value through own keys only, creating null-prototype objects on the way. */
 function setPath(target: Record<string, unknown>, keys: readonly string[], value: Leaf): void {
   let node = target;
@@ -209,8 +250,11 @@ export function decodeRecipeParams(
     }
   }
   const seen = new Set<string>();
+  if (params.getAll(USER_KEY).length > 1) throw new RecipeError(USER_KEY, 'is given twice in the URL');
+  const userText = params.get(USER_KEY);
+  if (userText !== null) recipe.user = parseUserParam(userText);
   for (const [key, text] of params) {
-    if (VERSION_KEYS.includes(key) || ignore.includes(key)) continue;
+    if (VERSION_KEYS.includes(key) || ignore.includes(key) || key === USER_KEY) continue;
     const path = longKey(key);
     const segments = keySegments(path);
     if (seen.has(path)) throw new RecipeError(path, 'is given twice in the URL');

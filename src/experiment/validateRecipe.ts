@@ -4,10 +4,14 @@
 import {
   CorpusDataError,
   bundledCorpusData,
+  isEmptyUserAdditions,
+  readUserAdditions,
   validateCorpusRecipe,
   type CorpusData,
+  type UserAdditions,
 } from '../corpus/index.ts';
 import { RECIPE_VERSION, type ExperimentRecipe } from './recipe.ts';
+import { conditionChoices, userSectionData } from './recipeCorpusData.ts';
 import { RECIPE_FIELDS, fieldProblem } from './recipeFields.ts';
 import { migrateRecipe } from './recipeMigration.ts';
 
@@ -71,11 +75,46 @@ function withAddedFields(value: unknown): unknown {
   return out;
 }
 
+/** A persona the user added takes its file's share unless the recipe's mix gives it one (a base's
+ * recipe, adopted for its corpus, knows nothing of it). */
+function withUserShares(corpus: unknown, data: CorpusData): unknown {
+  if (!isRecord(corpus) || !isRecord(corpus.personaShares) || !data.user) return corpus;
+  const shares = { ...corpus.personaShares };
+  const bundled = new Set(bundledCorpusData().personas.map((p) => p.id));
+  for (const persona of data.personas)
+    if (!bundled.has(persona.id) && !Object.hasOwn(shares, persona.id)) shares[persona.id] = persona.share;
+  return { ...corpus, personaShares: shares };
+}
+
 function require(ok: boolean, field: string, detail: string): void {
   if (!ok) throw new RecipeError(field, detail);
 }
 
-export function validateRecipe(value: unknown, data: CorpusData = bundledCorpusData()): ExperimentRecipe {
+/** A CorpusDataError as a RecipeError: a user file's path joins its field (`user.personas[0].names[1]`). */
+function asRecipeError(error: CorpusDataError): RecipeError {
+  const prefix = `${error.file}: ${error.field} `;
+  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  const own = error.file === 'user' || error.file.startsWith('user.');
+  const field = own ? [error.file, error.field].filter((p) => p !== '').join('.') : error.field;
+  return new RecipeError(field, detail);
+}
+
+/** The `user` section and the corpus data it makes (the bundled data when it adds nothing). */
+function userSection(value: unknown, data: CorpusData | undefined) {
+  try {
+    const user: UserAdditions = readUserAdditions(value);
+    const empty = isEmptyUserAdditions(user);
+    return { user: empty ? undefined : user, data: data ?? userSectionData(empty ? undefined : user) };
+  } catch (error) {
+    if (error instanceof CorpusDataError) throw asRecipeError(error);
+    throw error;
+  }
+}
+
+/**
+ * `data` replaces the corpus data the recipe's own `user` section makes (tests pass broken copies).
+ */
+export function validateRecipe(value: unknown, dataGiven?: CorpusData): ExperimentRecipe {
   // The version first: a recipe from a newer lab may lack fields this lab wants, and "is missing" would
   // send its reader hunting for a typo instead of an update.
   const version = isRecord(value) && Object.hasOwn(value, 'version') ? value.version : undefined;
@@ -86,25 +125,35 @@ export function validateRecipe(value: unknown, data: CorpusData = bundledCorpusD
     );
   }
   // A recipe of an earlier version is first brought to this version with exactly its old meaning.
-  const top = checkKeys(withAddedFields(migrateRecipe(value)), '', TOP_LEVEL);
+  const migrated = withAddedFields(migrateRecipe(value));
+  // The optional `user` section first: it decides which personas and conditions the rest may name.
+  const { user: userIn, ...rest } = isRecord(migrated) ? migrated : { user: undefined };
+  const { user, data } = userSection(userIn, dataGiven);
+  const top = checkKeys(isRecord(migrated) ? rest : migrated, '', TOP_LEVEL);
   for (const [section, keys] of Object.entries(SECTIONS))
     if (section !== '') checkKeys(top[section], section, keys);
   for (const [path, spec] of Object.entries(RECIPE_FIELDS)) {
     const [head, key] = path.includes('.') ? path.split('.') : [path, undefined];
     const v = key === undefined ? top[head!] : (top[head!] as Record<string, unknown>)[key];
-    const problem = fieldProblem(spec, v);
+    const own =
+      path === 'finetune.conditions'
+        ? ({ type: 'enumList', options: conditionChoices(data) } as const)
+        : spec;
+    const problem = fieldProblem(own, v);
     if (problem) throw new RecipeError(path, problem);
   }
   let corpus;
   try {
-    corpus = validateCorpusRecipe(top.corpus, data, 'corpus');
+    corpus = validateCorpusRecipe(withUserShares(top.corpus, data), data, 'corpus');
   } catch (error) {
     if (!(error instanceof CorpusDataError)) throw error;
-    const prefix = `${error.file}: ${error.field} `;
-    const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    throw new RecipeError(error.field, detail);
+    throw asRecipeError(error);
   }
-  const recipe = structuredClone({ ...top, corpus }) as unknown as ExperimentRecipe;
+  const recipe = structuredClone({
+    ...top,
+    corpus,
+    ...(user ? { user } : {}),
+  }) as unknown as ExperimentRecipe;
 
   const { model, finetune } = recipe;
   require(model.nEmbd % model.nHead ===

@@ -55,7 +55,13 @@ function condition(id: string, deltaMI: number, attainment: number): ConditionRe
   };
 }
 
-function effect(form: FormEffect['form'], mean: number, low: number, high: number, n = 5): FormEffect {
+function effect(
+  form: 'plain' | 'request' | 'irrelevant',
+  mean: number,
+  low: number,
+  high: number,
+  n = 5,
+): FormEffect {
   const pairs = {
     plain: ['covert', 'plainFix'],
     request: ['requestCheat', 'requestFix'],
