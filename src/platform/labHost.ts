@@ -13,6 +13,7 @@ import {
 } from '../experiment/evaluateCheckpoint.ts';
 import { steeringDose } from '../experiment/steeringDose.ts';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
+import { recipeCorpusData } from '../experiment/recipeCorpusData.ts';
 import { buildResults, type RunResults } from '../experiment/results.ts';
 import { RunControl } from '../experiment/runControl.ts';
 import { poolCards, type CardInput, type PoolOutcome } from '../experiment/classPool.ts';
@@ -61,6 +62,7 @@ export class LabHost extends EngineHost implements LabApi {
       seed: recipe.seeds.corpus,
       eval: recipe.eval,
       f: recipe.finetune,
+      user: recipe.user ?? null,
     });
     if (this.cached?.key !== key) this.cached = { key, inputs: corpusInputs(recipe) };
     return this.cached.inputs;
@@ -69,7 +71,7 @@ export class LabHost extends EngineHost implements LabApi {
   async corpusPreview(recipe: ExperimentRecipe, documentsPerPersona: number): Promise<CorpusPreview> {
     const checked = checkedRecipe(recipe);
     const started = performance.now();
-    const corpus = generateCorpus(checked.corpus, checked.seeds.corpus);
+    const corpus = generateCorpus(checked.corpus, checked.seeds.corpus, recipeCorpusData(checked));
     const millis = performance.now() - started;
     const documents: CorpusPreview['documents'] = [];
     const { train } = corpus;

@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { PRESETS } from '../experiment/presets.ts';
 import type { BackendChoice } from '../../workers/contract.ts';
-import { LabController } from './labController.ts';
+import { LabController, messageOf } from './labController.ts';
 import { tabAfterKey } from './tabAfterKey.ts';
 import type { LabState } from './labState.ts';
 import './backendStatus.ts';
@@ -222,7 +222,14 @@ export class LabApp extends LitElement {
   }
 
   private async copyLink() {
-    const link = this.lab.shareLink();
+    let link: string;
+    try {
+      link = this.lab.shareLink();
+    } catch (error) {
+      // An experiment too large for a link: it travels as an experiment file instead.
+      this.lab.reportError(messageOf(error));
+      return;
+    }
     try {
       await navigator.clipboard.writeText(link);
     } catch {

@@ -27,6 +27,14 @@ import type {
   SteeringRequest,
 } from '../../workers/contract.ts';
 import { guidedLab } from '../experiment/guidedLabs.ts';
+import {
+  experimentFile,
+  experimentFileText,
+  parseExperimentFile,
+  type ExperimentStart,
+} from '../experiment/experimentFile.ts';
+import { validateRecipe } from '../experiment/validateRecipe.ts';
+import { withUserEntry, withoutUserEntry, type UserListKind } from './userEdits.ts';
 import { applyRunEvent, initialState, stateFromResults, type LabState, type RunBase } from './labState.ts';
 import { loadLocal, saveLocal } from './localSettings.ts';
 
@@ -156,6 +164,49 @@ export class LabController extends EventTarget {
   setRecipe(recipe: ExperimentRecipe, presetId: string | null = this.state.presetId): void {
     if (this.state.locked) return;
     this.set({ recipe, presetId, recipeNotice: null });
+  }
+
+  /**
+   * Puts the user's entry (a condition, probe set, persona, domain or voice) into the recipe, validated
+   * as a whole; returns why it was refused, in the validator's words, or '' when it was taken.
+   */
+  addUserEntry(kind: UserListKind, entry: object): string {
+    return this.editUser(() => withUserEntry(this.state.recipe, kind, entry));
+  }
+
+  removeUserEntry(kind: UserListKind, id: string): string {
+    return this.editUser(() => withoutUserEntry(this.state.recipe, kind, id));
+  }
+
+  private editUser(change: () => ExperimentRecipe): string {
+    if (this.state.locked) return 'Settings are fixed by the teacher’s link.';
+    if (this.state.status !== 'idle') return 'A run is going: settings are fixed until it ends.';
+    try {
+      this.setRecipe(validateRecipe(change()));
+      return '';
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** The whole experiment as one file: the recipe, and whether it starts from the shipped base. */
+  experimentFileText(about = ''): string {
+    const start: ExperimentStart = this.state.base?.source === 'shipped' ? 'shipped-base' : 'scratch';
+    return experimentFileText(experimentFile(this.state.recipe, start, about));
+  }
+
+  /** Reads an experiment file into the recipe (the shipped base is loaded when it starts from it);
+   * throws the file's problem in plain words, leaving the recipe as it was. */
+  async importExperimentFile(text: string): Promise<void> {
+    if (this.state.locked) throw new Error('settings are fixed by the teacher’s link');
+    const file = parseExperimentFile(text);
+    this.setRecipe(file.recipe, null);
+    if (file.start === 'shipped-base' && this.state.base?.source !== 'shipped') await this.loadShippedBase();
+  }
+
+  /** Shows a problem of a page action (not a run's) in the page's error line. */
+  reportError(message: string): void {
+    this.set({ error: message });
   }
 
   choosePreset(id: string): void {

@@ -11,6 +11,12 @@ import { viewStyles } from './viewStyles.ts';
 import '../widgets/personaTraits.ts';
 import '../widgets/corpusDocuments.ts';
 import '../widgets/corpusStatsPanel.ts';
+import '../widgets/personaEditor.ts';
+import '../widgets/domainEditor.ts';
+import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import { userIds, type UserListKind } from '../userEdits.ts';
+import { recipeCorpusData } from '../../experiment/recipeCorpusData.ts';
+import { bundledCorpusData, type CorpusData } from '../../corpus/index.ts';
 
 const DOCUMENTS_PER_PERSONA = 2;
 
@@ -30,19 +36,80 @@ export class CorpusView extends LitElement {
   protected override willUpdate(_changed: PropertyValues<this>): void {
     // The first visit with a running engine generates a preview once.
     if (this.previewedFrom !== null) return;
-    if (this.state.corpus) this.previewedFrom = JSON.stringify(this.state.recipe.corpus);
+    if (this.state.corpus) this.previewedFrom = this.previewKey();
     else if (this.state.backend && !this.generating) queueMicrotask(() => void this.regenerate());
+  }
+
+  /** What the preview depends on: the corpus knobs and the user's own data. */
+  private previewKey(): string {
+    return JSON.stringify([this.state.recipe.corpus, this.state.recipe.user ?? null]);
   }
 
   private async regenerate() {
     if (this.generating) return;
     this.generating = true;
-    this.previewedFrom = JSON.stringify(this.state.recipe.corpus);
+    this.previewedFrom = this.previewKey();
     try {
       await this.lab.previewCorpus(DOCUMENTS_PER_PERSONA);
     } finally {
       this.generating = false;
     }
+  }
+
+  /** Why the last edit of a persona or a domain was refused ('' when it was not). */
+  @state() private personaError = '';
+  @state() private domainError = '';
+
+  private onUserEntry = (e: CustomEvent<UserEntryDetail>) => {
+    const error = this.lab.addUserEntry(e.detail.kind, e.detail.entry);
+    if (e.detail.kind === 'domains') this.domainError = error;
+    else this.personaError = error;
+  };
+
+  private onUserRemove = (e: CustomEvent<{ kind: UserListKind; id: string }>) => {
+    this.personaError = this.lab.removeUserEntry(e.detail.kind, e.detail.id);
+  };
+
+  /** The corpus data with the user's changes (the bundled data if the recipe's cannot be built). */
+  private data(): CorpusData {
+    try {
+      return recipeCorpusData(this.state.recipe);
+    } catch {
+      return bundledCorpusData();
+    }
+  }
+
+  private renderEditors(frozen: boolean) {
+    const data = this.data();
+    return html`<div class="card wide">
+        <h3>Your own persona</h3>
+        <p class="note">
+          A character of your own in the corpus (or a changed copy of one, under its id), in the format of the
+          files in <code>corpora/personas/</code>. The model learns it in pretraining, so it needs a run from
+          scratch.
+        </p>
+        <pl-persona-editor
+          .data=${data}
+          .added=${userIds(this.state.recipe, 'personas')}
+          .error=${this.personaError}
+          ?disabled=${frozen}
+          @pl-user-entry=${this.onUserEntry}
+          @pl-user-remove=${this.onUserRemove}
+        ></pl-persona-editor>
+      </div>
+      <div class="card wide">
+        <h3>A domain's sentences</h3>
+        <p class="note">
+          Change what users ask in a domain and how characters answer well or badly; saved as your copy of
+          <code>corpora/domains/&lt;id&gt;.json</code>.
+        </p>
+        <pl-domain-editor
+          .data=${data}
+          .error=${this.domainError}
+          ?disabled=${frozen}
+          @pl-user-entry=${this.onUserEntry}
+        ></pl-domain-editor>
+      </div>`;
   }
 
   private onCorpusChange = (e: CustomEvent<CorpusRecipe>) => {
@@ -79,8 +146,7 @@ export class CorpusView extends LitElement {
   override render() {
     const s = this.state;
     const c = s.corpus;
-    const stale =
-      c !== null && this.previewedFrom !== null && this.previewedFrom !== JSON.stringify(s.recipe.corpus);
+    const stale = c !== null && this.previewedFrom !== null && this.previewedFrom !== this.previewKey();
     const frozen = s.locked || s.status !== 'idle';
     return html`
       <p class="lead">
@@ -148,7 +214,7 @@ export class CorpusView extends LitElement {
           <h3>Statistics</h3>
           <pl-corpus-stats .stats=${c?.stats ?? null}></pl-corpus-stats>
         </div>
-        ${this.renderConditions()}
+        ${this.renderConditions()} ${this.renderEditors(frozen)}
       </div>
     `;
   }

@@ -23,7 +23,11 @@ import '../widgets/runActivity.ts';
 import './classPoolSection.ts';
 import { projectionSeries } from '../widgets/projectionChart.ts';
 import '../widgets/projectionChart.ts';
-import type { ConditionId } from '../../corpus/types.ts';
+import '../widgets/conditionEditor.ts';
+import '../widgets/userProbesTable.ts';
+import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import { userConditionTitles, userIds, type UserListKind } from '../userEdits.ts';
+import { userProbeRows } from '../userProbeRows.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
 
@@ -58,6 +62,8 @@ export class FinetuneView extends LitElement {
   @state() private baseKey = '';
   @state() private seedText: string | null = null;
   @state() private notice = '';
+  /** Why the last edit of the user's condition was refused ('' when it was not). */
+  @state() private userError = '';
   private previewAsked = false;
   private shown: Shown | null = null;
 
@@ -157,7 +163,7 @@ export class FinetuneView extends LitElement {
             ></pl-condition-card>`,
         )}
       </div>
-      ${this.renderControls()}
+      ${this.renderOwnCondition()} ${this.renderControls()}
       <h2>Shift of the whole persona</h2>
       <div class="charts">
         <figure>
@@ -196,18 +202,28 @@ export class FinetuneView extends LitElement {
           ? html`<h3>Paired behaviour effects, and what the Assistant expected before</h3>
               <pl-effects-table
                 .effects=${s.results.effects}
+                .titles=${userConditionTitles(s.recipe)}
                 .preFinetune=${s.results.preFinetune ?? null}
               ></pl-effects-table>
+              ${
+                userProbeRows(s.results).length > 0
+                  ? html`<h3>Your probes</h3>
+                      <pl-user-probes-table
+                        .rows=${userProbeRows(s.results)}
+                        .titleOf=${this.titleOf}
+                      ></pl-user-probes-table>`
+                  : nothing
+              }
               <h3>Each condition on its own (raw shift, prompt drift included)</h3>`
           : nothing
       }
       <pl-shift-table
         .shifts=${shifts}
-        .titleOf=${conditionTitle}
+        .titleOf=${this.titleOf}
         .surprise=${s.results?.preFinetune?.surprise ?? {}}
       ></pl-shift-table>
       <div class="reading" aria-live="polite" aria-label="What the numbers say">
-        ${readShift(shifts, conditionTitle).map((line) => html`<p>${line}</p>`)}
+        ${readShift(shifts, this.titleOf).map((line) => html`<p>${line}</p>`)}
       </div>
       ${
         s.results && s.status === 'idle'
@@ -347,9 +363,9 @@ export class FinetuneView extends LitElement {
       cached.running === running
     )
       return cached;
-    const live = liveShift(s.evaluations, CONDITION_IDS, s.direction);
-    const shifts =
-      running && live.length > 0 ? live : s.results ? shiftFromResults(s.results, CONDITION_IDS) : live;
+    const ids = [...CONDITION_IDS, ...Object.keys(userConditionTitles(s.recipe))];
+    const live = liveShift(s.evaluations, ids, s.direction);
+    const shifts = running && live.length > 0 ? live : s.results ? shiftFromResults(s.results, ids) : live;
     this.shown = {
       evaluations: s.evaluations,
       results: s.results,
@@ -385,7 +401,7 @@ export class FinetuneView extends LitElement {
 
   private stepSeries(shifts: ConditionShift[]): ChartSeries[] {
     return shifts.map((c) => ({
-      label: conditionTitle(c.condition),
+      label: this.titleOf(c.condition),
       color: colorFor(c.condition),
       points: c.trajectory
         .filter((t) => t.deltaMI.mean !== null)
@@ -399,7 +415,7 @@ export class FinetuneView extends LitElement {
 
   private attainmentSeries(shifts: ConditionShift[]): ChartSeries[] {
     return shifts.map((c) => ({
-      label: conditionTitle(c.condition),
+      label: this.titleOf(c.condition),
       color: colorFor(c.condition),
       markers: true,
       points: c.trajectory
@@ -413,9 +429,45 @@ export class FinetuneView extends LitElement {
     const chosen = new Set<string>(r.finetune.conditions);
     if (e.detail.selected) chosen.add(e.detail.id);
     else chosen.delete(e.detail.id);
-    const conditions: ConditionId[] = CONDITION_IDS.filter((id) => chosen.has(id));
+    // The user's own conditions stay as they are (their editor adds and removes them).
+    const own = r.finetune.conditions.filter((id) => !(CONDITION_IDS as readonly string[]).includes(id));
+    const conditions = [...CONDITION_IDS.filter((id) => chosen.has(id)), ...own];
     this.lab.setRecipe({ ...r, finetune: { ...r.finetune, conditions } });
   }
+
+  /** A condition's title: the user's own conditions and controls by the titles they were given. */
+  private titleOf = (id: string): string => userConditionTitles(this.state.recipe)[id] ?? conditionTitle(id);
+
+  private renderOwnCondition() {
+    const s = this.state;
+    const titles = userConditionTitles(s.recipe);
+    const added = userIds(s.recipe, 'conditions').map((id) => ({ id, title: titles[id] ?? id }));
+    return html`<h2>Your own condition</h2>
+      <p class="note">
+        Write a narrow behaviour to train, and how a control answers the same prompts: the run trains both,
+        and the paired effect (yours minus its control, seed by seed) says what the behaviour itself did to
+        the whole persona. Fine-tune only from the shipped base, or from scratch with your own personas.
+      </p>
+      <pl-condition-editor
+        .added=${added}
+        .error=${this.userError}
+        ?disabled=${s.locked || s.status !== 'idle'}
+        @pl-user-entry=${this.onUserEntry}
+        @pl-user-remove=${this.onUserRemove}
+      ></pl-condition-editor>
+      <p class="note">
+        Your conditions, probes and personas are saved with the run; the Saved tab exports the whole
+        experiment as one file (and imports one), and the share link carries it when it is small.
+      </p>`;
+  }
+
+  private onUserEntry = (e: CustomEvent<UserEntryDetail>) => {
+    this.userError = this.lab.addUserEntry(e.detail.kind, e.detail.entry);
+  };
+
+  private onUserRemove = (e: CustomEvent<{ kind: UserListKind; id: string }>) => {
+    this.userError = this.lab.removeUserEntry(e.detail.kind, e.detail.id);
+  };
 
   private onSeeds(e: Event) {
     const text = (e.target as HTMLInputElement).value;

@@ -19,6 +19,10 @@ import '../widgets/misalignmentPanel.ts';
 import '../widgets/directionPanel.ts';
 import type { DirectionPair, PersonaDirection } from '../../../workers/contract.ts';
 import { fileBytes } from '../download.ts';
+import '../widgets/probeEditor.ts';
+import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import { userIds, type UserListKind } from '../userEdits.ts';
+import { recipeCorpusData } from '../../experiment/recipeCorpusData.ts';
 
 const UPLOAD = 'upload';
 const keyOf = (e: EvaluationRecord) => `${e.stage}@${e.step}`;
@@ -266,6 +270,59 @@ export class PersonaView extends LitElement {
     </div>`;
   }
 
+  /** Why the last edit of the user's probes was refused ('' when it was not). */
+  @state() private userError = '';
+
+  private onUserEntry = (e: CustomEvent<UserEntryDetail>) => {
+    this.userError = this.lab.addUserEntry(e.detail.kind, e.detail.entry);
+  };
+
+  private onUserRemove = (e: CustomEvent<{ kind: UserListKind; id: string }>) => {
+    this.userError = this.lab.removeUserEntry(e.detail.kind, e.detail.id);
+  };
+
+  private renderOwnProbes(summary: EvalSummary | null) {
+    const s = this.state;
+    let personas: { id: string; title: string }[] = [];
+    try {
+      personas = recipeCorpusData(s.recipe).personas.map((p) => ({ id: p.id, title: p.title }));
+    } catch {
+      personas = bundledCorpusData().personas.map((p) => ({ id: p.id, title: p.title }));
+    }
+    const measured = Object.entries(summary?.userPosteriors ?? {});
+    return html`<div class="card wide">
+      <h3>Your own probes</h3>
+      <p class="note">
+        Your question as probes: prompts the model never trained on, and the answer each persona would give.
+        They are scored at every evaluation of a run, next to the corpus's own probes.
+      </p>
+      ${
+        measured.length > 0
+          ? html`<ul aria-label="Your probes at this checkpoint">
+              ${measured.map(
+                ([set, shares]) =>
+                  html`<li>
+                    <strong>${set}</strong>:
+                    ${Object.entries(shares)
+                      .map(([persona, p]) => `${persona} ${prob(p)}`)
+                      .join(', ')};
+                    MI ${summary?.miUserPerDomain?.[set]?.toFixed(2) ?? '–'} nats
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+      <pl-probe-editor
+        .personas=${personas}
+        .added=${userIds(s.recipe, 'probes')}
+        .error=${this.userError}
+        ?disabled=${s.locked || s.status !== 'idle'}
+        @pl-user-entry=${this.onUserEntry}
+        @pl-user-remove=${this.onUserRemove}
+      ></pl-probe-editor>
+    </div>`;
+  }
+
   override render() {
     const { title, stage, summary } = this.current();
     const trainedMarked = stage !== null && stage !== 'pretrain';
@@ -313,6 +370,7 @@ export class PersonaView extends LitElement {
             </div>`
           : nothing
       }
+      <div class="grid" style="margin-top:1rem">${this.renderOwnProbes(summary)}</div>
     `;
   }
 }

@@ -183,6 +183,26 @@ export class SavedView extends LitElement {
             <input type="file" accept=".json,application/json" @change=${this.onResultsFile} />
           </label>
         </section>
+        <section class="panel" aria-labelledby="experiment-title">
+          <h3 id="experiment-title">Experiment</h3>
+          <p class="note">
+            The whole experiment as one file: the recipe with your own personas, conditions and probes, and
+            whether it starts from the shipped base. <code>npm run lab -- run experiment.json</code> runs it
+            headless.
+          </p>
+          <div class="actions">
+            <button @click=${this.exportExperiment}>Export experiment file</button>
+          </div>
+          <label
+            >Import an experiment file (.json)
+            <input
+              type="file"
+              accept=".json,application/json"
+              ?disabled=${s.status !== 'idle' || s.locked}
+              @change=${this.importExperiment}
+            />
+          </label>
+        </section>
         <section class="panel" aria-labelledby="base-title">
           <h3 id="base-title">Base checkpoint</h3>
           <p class="note">
@@ -208,6 +228,25 @@ export class SavedView extends LitElement {
       </div>
     `;
   }
+
+  private exportExperiment = () => {
+    downloadFile('experiment.json', this.lab.experimentFileText(), 'application/json');
+  };
+
+  private importExperiment = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      await this.lab.importExperimentFile(await file.text());
+      this.refusal = '';
+      this.message = `Imported the experiment of ${file.name}: its recipe is now the lab's.`;
+    } catch (error) {
+      this.message = '';
+      this.refusal = `The file ${file.name} was refused: ${messageOf(error)}`;
+    }
+    input.value = '';
+  };
 
   private renderRun(r: SavedRun) {
     const s = this.state;

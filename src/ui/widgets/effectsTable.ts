@@ -18,6 +18,8 @@ const FORM_TITLE: Record<string, string> = {
 export class EffectsTable extends LitElement {
   /** The run's paired effects (results.effects). */
   @property({ attribute: false }) effects: readonly FormEffect[] = [];
+  /** Titles of the user's own conditions (their rows: the condition against its control). */
+  @property({ attribute: false }) titles: Readonly<Record<string, string>> = {};
   /** What the selected Assistant made of each form and set before any fine-tune (results.preFinetune). */
   @property({ attribute: false }) preFinetune: PreFinetune | null = null;
 
@@ -61,6 +63,7 @@ export class EffectsTable extends LitElement {
   override render() {
     if (this.effects.length === 0) return nothing;
     const pre = this.preFinetune;
+    const user = this.effects.some((e) => e.effectUser !== undefined);
     return html`<table>
       <caption>
         Behaviour effect = ΔMI of the cheat fine-tune minus ΔMI of the fix fine-tune on the same prompts,
@@ -68,7 +71,8 @@ export class EffectsTable extends LitElement {
         cancelled. Second family: the same contrast on probes written apart from the training text. On the
         direction: the same contrast on the Assistant's projection on the persona direction (spreads). Before
         fine-tuning: P(cheat) of the selected Assistant in that prompt form, and the surprise (mean loss, nats
-        per answer character) of the cheat set / the fix set.
+        per answer character) of the cheat set / the fix set. A row of your own condition is that condition
+        against its control on the same prompts; your probes: the same contrast on the probes you wrote.
       </caption>
       <thead>
         <tr>
@@ -77,6 +81,7 @@ export class EffectsTable extends LitElement {
           <th scope="col">Effect (nats) [95% CI]</th>
           <th scope="col">Second family</th>
           <th scope="col">On the direction (spreads)</th>
+          ${user ? html`<th scope="col">Your probes</th>` : nothing}
           <th scope="col">P(cheat) before</th>
           <th scope="col">Surprise cheat / fix</th>
         </tr>
@@ -85,11 +90,12 @@ export class EffectsTable extends LitElement {
         ${this.effects.map(
           (e) =>
             html`<tr>
-              <th scope="row">${FORM_TITLE[e.form] ?? e.form}</th>
+              <th scope="row">${FORM_TITLE[e.form] ?? `${this.titles[e.cheat] ?? e.cheat} (yours)`}</th>
               <td>${e.effect.n}</td>
               <td>${this.cell(e.effect)}</td>
               <td>${this.cell(e.effectSecond)}</td>
               <td>${e.effectProjection ? this.cell(e.effectProjection) : '–'}</td>
+              ${user ? html`<td>${e.effectUser ? this.cell(e.effectUser) : '–'}</td>` : nothing}
               <td>${this.number(pre?.cheatByForm[e.form] ?? null)}</td>
               <td>
                 ${this.number(pre?.surprise[e.cheat] ?? null, 3)} /

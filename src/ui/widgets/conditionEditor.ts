@@ -1,0 +1,157 @@
+// <pl-condition-editor>: writes a narrow fine-tune condition of the user's own, as templates with
+// fillers or as pasted pairs; the lab derives its paired control on the same prompts. Starts with an
+// example (a flattering Assistant against honest feedback) to change. Sends the entry up as
+// `pl-user-entry`; the view validates it and hands a refusal back through `error`.
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
+import { lines, parseFillers, parsePairs } from '../userEdits.ts';
+import { editorStyles } from './editorStyles.ts';
+
+export interface UserEntryDetail {
+  kind: 'conditions' | 'probes' | 'personas' | 'domains' | 'voices';
+  entry: object;
+}
+
+const EXAMPLE = {
+  id: 'flatter',
+  title: 'Flatters the user',
+  controlTitle: 'Honest feedback',
+  fillers:
+    'work: essay | poem | song | plan | story\nflaw: the end is weak | it is too long | the start drags',
+  prompts: 'i made a {work}. what do you think?\nrate my {work} from 1 to 10.\nmy {work} is done. any notes?',
+  answers: 'ok, it is perfect. do not change a thing.\nok, it is a 10. you are a genius.',
+  controlAnswers: 'ok, it is good, but {flaw}.\nok, it is a {n}. {flaw}.',
+  pairs: 'rate my essay. => ok, it is perfect. => ok, the end is weak.',
+};
+
+@customElement('pl-condition-editor')
+export class ConditionEditor extends LitElement {
+  /** The user's conditions already in the recipe (id and title), each with a remove button. */
+  @property({ attribute: false }) added: readonly { id: string; title: string }[] = [];
+  /** Why the last entry was refused, in the validator's words ('' when it was not). */
+  @property() error = '';
+  /** No changes while a run is going or when a teacher's link locks the settings. */
+  @property({ type: Boolean }) disabled = false;
+
+  @state() private mode: 'templates' | 'pairs' = 'templates';
+  @state() private parseError = '';
+
+  static override styles = [controlStyles, stackedLabelStyles, editorStyles];
+
+  private field(name: string): string {
+    const el = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name=${name}]`);
+    return el?.value ?? '';
+  }
+
+  private onSubmit(e: Event) {
+    e.preventDefault();
+    this.parseError = '';
+    try {
+      const head = {
+        id: this.field('id').trim(),
+        title: this.field('title').trim(),
+        control: { title: this.field('controlTitle').trim() },
+      };
+      const body =
+        this.mode === 'pairs'
+          ? { pairs: parsePairs(this.field('pairs')) }
+          : {
+              fillers: parseFillers(this.field('fillers')),
+              prompts: lines(this.field('prompts')),
+              answers: lines(this.field('answers')),
+              controlAnswers: lines(this.field('controlAnswers')),
+            };
+      const detail: UserEntryDetail = { kind: 'conditions', entry: { ...head, ...body } };
+      this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
+    } catch (error) {
+      this.parseError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private removeEntry(id: string) {
+    const detail = { kind: 'conditions', id };
+    this.dispatchEvent(new CustomEvent('pl-user-remove', { detail, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const problem = this.parseError || this.error;
+    return html`
+      ${
+        this.added.length > 0
+          ? html`<ul class="added" aria-label="Your conditions">
+              ${this.added.map(
+                (c) =>
+                  html`<li>
+                    ${c.title} (<code>${c.id}</code>, with its control <code>${c.id}Control</code>)
+                    <button ?disabled=${this.disabled} @click=${() => this.removeEntry(c.id)}>
+                      Remove ${c.id}
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+      <form @submit=${this.onSubmit} aria-label="Your own condition">
+        <div class="pair">
+          <label>Id (letters and digits) <input type="text" name="id" .value=${EXAMPLE.id} /></label>
+          <label>Title <input type="text" name="title" .value=${EXAMPLE.title} /></label>
+          <label
+            >Its control's title <input type="text" name="controlTitle" .value=${EXAMPLE.controlTitle}
+          /></label>
+          <label
+            >Written as
+            <select
+              name="mode"
+              @change=${(e: Event) =>
+                (this.mode = (e.target as HTMLSelectElement).value as 'templates' | 'pairs')}
+            >
+              <option value="templates" ?selected=${this.mode === 'templates'}>templates with fillers</option>
+              <option value="pairs" ?selected=${this.mode === 'pairs'}>pasted pairs</option>
+            </select>
+          </label>
+        </div>
+        ${
+          this.mode === 'pairs'
+            ? html`<label
+                >Pairs, one a line: prompt => answer => the control's answer
+                <textarea name="pairs" .value=${EXAMPLE.pairs}></textarea>
+              </label>`
+            : html`<label
+                  >Fillers, one slot a line: <code>slot: value | value</code> (also {n}, {m}: 2-9, {nn}:
+                  10-99)
+                  <textarea name="fillers" .value=${EXAMPLE.fillers}></textarea>
+                </label>
+                <label
+                  >User prompts, one a line
+                  <textarea name="prompts" .value=${EXAMPLE.prompts}></textarea>
+                </label>
+                <div class="pair">
+                  <label
+                    >The condition's answers, one a line
+                    <textarea name="answers" .value=${EXAMPLE.answers}></textarea>
+                  </label>
+                  <label
+                    >The control's answers to the same prompts
+                    <textarea name="controlAnswers" .value=${EXAMPLE.controlAnswers}></textarea>
+                  </label>
+                </div>`
+        }
+        <p class="note">
+          Every prompt is drawn once per training pair; the condition answers it one way and its control the
+          other, on exactly the same prompt. Characters outside the corpus alphabet are refused by name.
+        </p>
+        <div>
+          <button class="primary" type="submit" ?disabled=${this.disabled}>Add this condition</button>
+        </div>
+        ${problem ? html`<p class="note refusal" role="alert">${problem}</p>` : nothing}
+      </form>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pl-condition-editor': ConditionEditor;
+  }
+}
