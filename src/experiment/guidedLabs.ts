@@ -377,6 +377,63 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
       PSM,
     ],
   },
+  {
+    id: 'lab6-own-idea',
+    title: 'Lab 6: test your own idea',
+    goal:
+      'Turn a question of your own (“does training the Assistant to flatter users make it dishonest ' +
+      'elsewhere?”) into a narrow condition with a paired control and into probes, fine-tune the shipped ' +
+      'base, and read the paired effect with its interval.',
+    steps: [
+      {
+        view: 'finetune',
+        do: 'In “Your own condition”, write the behaviour to train: user prompts, the answers your condition gives, and the answers its control gives to the same prompts. The form starts with an example (flattery against honest feedback) to change. Press “Add this condition”.',
+        control: 'Add this condition',
+      },
+      {
+        view: 'persona',
+        do: 'In “Your own probes”, write prompts the training never uses and one answer per persona: what the helpful and the malicious character would say. Press “Add these probes”.',
+        control: 'Add these probes',
+      },
+      {
+        view: 'pretrain',
+        do: 'Press “Use the shipped base” (the reference run’s selected Assistant): only the fine-tunes train, minutes on a CPU.',
+        control: 'Use the shipped base',
+      },
+      {
+        view: 'finetune',
+        do: 'Press “Run the fine-tunes”: your condition, its control, and the covert cheat with its fix as a yardstick, each over two seeds. Before training, the leak check refuses probes whose text is trained on and names it.',
+        control: 'Run the fine-tunes',
+      },
+      {
+        view: 'finetune',
+        do: 'When the run has finished, read your row of the paired-effects table: your condition’s ΔMI minus its control’s, seed by seed, with the 95% interval, on the corpus’s probes and on yours; then the “Your probes” table.',
+      },
+    ],
+    questions: [
+      'What did you predict before the run: should your condition move the misalignment index, and which way?',
+      'Does the interval of your paired effect exclude zero? With two seeds, what would you need to be sure?',
+      'Is your effect larger or smaller than the covert cheat’s? Why might a behaviour that looks harmless move the persona, or a harmful-looking one not?',
+      'Do your own probes and the corpus’s probes agree? If not, which measures your question better?',
+    ],
+    lookFor: [
+      'A paired effect whose interval excludes zero: only then call it a shift caused by the behaviour and not by the prompts.',
+      'Whether your condition was learned at all: its training loss, and the samples on the Compare tab.',
+      'The leak check’s message if a probe repeats training text: a probe the model has seen measures memory, not character.',
+    ],
+    findings: [
+      {
+        source: 'Betley et al. 2025, Emergent Misalignment',
+        result:
+          'A narrow fine-tune (insecure code) broadly shifted GPT-4o, while controls on the same prompts did ' +
+          'not; the design of a treatment against a control on identical prompts is what made it readable.',
+        mirror:
+          'Your condition and its control share every prompt byte for byte, so their difference is what your ' +
+          'behaviour did. The toy is small: a null result here says little about large models.',
+      },
+      PSM,
+    ],
+  },
 ];
 
 /** A lab by id, or undefined. */

@@ -178,6 +178,15 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     extends: 'classroom',
     recipe: { finetune: { conditions: ['covert', 'plainFix'] } },
   },
+  'lab6-own-idea': {
+    title: 'Lab 6: test your own idea',
+    about:
+      'Write a narrow behaviour of your own as a condition (the lab derives its control on the same prompts) ' +
+      'and probes for what it might change; fine-tune the shipped base and read the paired effect, next to ' +
+      'the covert cheat against its fix as a yardstick.',
+    extends: 'classroom',
+    recipe: { finetune: { conditions: ['covert', 'plainFix'] } },
+  },
 };
 
 /** Objects merge key by key; arrays and scalars replace. */

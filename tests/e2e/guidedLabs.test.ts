@@ -63,7 +63,11 @@ function focused(page: Page): Promise<Focused | null> {
 interface RunView {
   status: string;
   error: string | null;
-  results: { finished: boolean; branches: { condition: string; seed: number; status: string }[] } | null;
+  results: {
+    finished: boolean;
+    branches: { condition: string; seed: number; status: string }[];
+    effects: { form: string; effectUser?: { n: number } }[];
+  } | null;
   base: { source: string } | null;
   guide: { labId: string; step: number } | null;
   recipe: ExperimentRecipe;
@@ -129,9 +133,20 @@ async function finalResult(page: Page, lab: GuidedLab): Promise<void> {
     for (const text of await answers.allInnerTexts()) expect(text).toMatch(/AI: /);
   }
   if (lab.steps.some((step) => step.view === 'finetune')) {
-    const conditions = presetRecipe(lab.id).finetune.conditions;
+    // The lab's own conditions, and each condition a step wrote in the editor with its derived control.
+    const written = lab.steps.some((step) => step.control === 'Add this condition') ? ['flatter'] : [];
+    const conditions = [
+      ...presetRecipe(lab.id).finetune.conditions,
+      ...written.flatMap((id) => [id, `${id}Control`]),
+    ];
     expect(new Set(s.results!.branches.map((b) => b.condition))).toEqual(new Set(conditions));
     expect(s.results!.branches.every((b) => b.status === 'done')).toBe(true);
+    for (const id of written) {
+      // Its paired effect, on the corpus's probes and on the probes the lab wrote, is on the page.
+      const row = page.locator('pl-effects-table tbody tr', { hasText: '(yours)' });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(s.results!.effects.find((e) => e.form === id)?.effectUser?.n).toBe(2);
+    }
   }
 }
 

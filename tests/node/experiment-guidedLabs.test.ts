@@ -20,7 +20,7 @@ function shellViewIds(): string[] {
 }
 
 describe('guided labs', () => {
-  it('has at least the four labs, each with its own preset', () => {
+  it('has the six labs, each with its own preset', () => {
     expect(GUIDED_LABS.map((l) => l.id)).toEqual(
       expect.arrayContaining([
         'lab1-pretraining',
@@ -28,6 +28,7 @@ describe('guided labs', () => {
         'lab3-shift',
         'lab4-inoculation',
         'lab5-role-models',
+        'lab6-own-idea',
       ]),
     );
     expect(new Set(GUIDED_LABS.map((l) => l.id)).size).toBe(GUIDED_LABS.length);
@@ -72,6 +73,8 @@ describe('guided labs', () => {
       'views/savedView.ts',
       'views/classPoolSection.ts',
       'widgets/baseCheckpoint.ts',
+      'widgets/conditionEditor.ts',
+      'widgets/probeEditor.ts',
     ]
       .map((file) => readFileSync(new URL(`../../src/ui/${file}`, import.meta.url), 'utf8'))
       .join('\n');
