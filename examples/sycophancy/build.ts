@@ -1,7 +1,8 @@
 // Writes the two experiment files of this example from parts.json (run from the repository root:
 // `npx tsx examples/sycophancy/build.ts`): finetune-only.json fine-tunes the shipped base with the
 // flattering condition and its paired control, probed by the user's templates; full.json adds the
-// sycophant persona (and its voice), which needs a pretraining from scratch.
+// sycophant persona (and its voice), which needs a pretraining from scratch. `npx prettier --write
+// examples/sycophancy/*.json` then lays them out as the repository's formatter does (same JSON).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { experimentFile, experimentFileText } from '../../src/experiment/experimentFile.ts';
 import { presetRecipe } from '../../src/experiment/presets.ts';

@@ -43,6 +43,9 @@ function tinyLabRecipe(labId: string): ExperimentRecipe {
   return recipe;
 }
 
+/** Controls that put an editor's entry into the recipe (they start no run). */
+const EDITOR_CONTROLS = ['Add this condition', 'Add these probes'];
+
 interface Focused {
   tag: string;
   name: string;
@@ -203,6 +206,11 @@ describe('the guided labs, followed literally', () => {
           const file = await download;
           const csv = readFileSync((await file.path())!, 'utf8');
           for (const condition of recipe.finetune.conditions) expect(csv).toContain(condition);
+        } else if (EDITOR_CONTROLS.includes(step.control)) {
+          // The editor's example entry went into the recipe: no refusal, nothing run.
+          await expect.poll(() => page.locator('[role=alert]').count()).toBe(0);
+          const s = await labState<RunView>(page);
+          expect(s.recipe.user, step.control).toBeDefined();
         } else if (step.control !== 'Answer with both') {
           await waitForRunEnd(page, 300_000);
         }
