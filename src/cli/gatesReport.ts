@@ -72,7 +72,7 @@ export function effectLines(effects: readonly FormEffect[]): string[] {
     'behaviour effect per prompt form (ΔMI off-code of the cheat set - of the fix set, same prompts, paired by seed; 95% interval):',
     ...effects.map(
       (e) =>
-        `  ${e.form.padEnd(10)} ${interval(e.effect).padEnd(28)} on code ${interval(e.effectCode).padEnd(28)} second family ${interval(e.effectSecond)}  (${e.cheat} - ${e.fix}, ${e.seeds.length} seeds)`,
+        `  ${e.form.padEnd(10)} ${interval(e.effect).padEnd(28)} on code ${interval(e.effectCode).padEnd(28)} second family ${interval(e.effectSecond)}${e.effectUser ? `  your probes ${interval(e.effectUser)}` : ''}  (${e.cheat} - ${e.fix}, ${e.seeds.length} seeds)`,
     ),
   ];
 }
