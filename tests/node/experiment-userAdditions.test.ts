@@ -59,8 +59,8 @@ function user(extra: Partial<UserAdditions> = {}): UserAdditions {
 }
 
 function tinyWith(section: unknown): ExperimentRecipe {
-  const recipe = presetRecipe('tiny') as ExperimentRecipe & { user?: unknown };
-  recipe.user = section;
+  const recipe = presetRecipe('tiny');
+  recipe.user = section as UserAdditions;
   recipe.finetune.conditions = ['flatter', 'flatterControl'];
   return recipe;
 }
