@@ -159,7 +159,10 @@ describe('the guided labs, followed literally', () => {
       const recipe = tinyLabRecipe(lab.id);
       const query = encodeRecipeParams(recipe);
       query.set('lab', lab.id);
-      const { page, context, errors } = await openLab(browser, appUrl(query.toString(), 'labs'));
+      // No service worker: it would serve the real shipped base from its precache, past the route below.
+      const { page, context, errors } = await openLab(browser, appUrl(query.toString(), 'labs'), undefined, {
+        serviceWorkers: 'block',
+      });
       // The shipped base, at test size: the CLI's tiny selected checkpoint.
       await context.route('**/models/classroom-base.ckpt', (route) =>
         route.fulfill({

@@ -28,10 +28,17 @@ export interface LabPage {
 
 /**
  * A fresh context (its own IndexedDB and localStorage) at 1280x800, clipboard allowed; `initScript` runs
- * in every page of it before the app's own scripts.
+ * in every page of it before the app's own scripts. `serviceWorkers: 'block'` keeps the app's service
+ * worker out, so that a test's `context.route` answers every request: once installed, the worker serves
+ * the precached shipped base itself, past any route.
  */
-export async function openLab(browser: Browser, url: string, initScript?: () => void): Promise<LabPage> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+export async function openLab(
+  browser: Browser,
+  url: string,
+  initScript?: () => void,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<LabPage> {
+  const context = await browser.newContext({ viewport: VIEWPORT, ...options });
   if (initScript) await context.addInitScript(initScript);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   const page = await context.newPage();

@@ -15,7 +15,7 @@ interface Interval {
 interface View {
   status: string;
   error: string | null;
-  base: { source: string } | null;
+  base: { source: string; info: { parameterCount: number } } | null;
   recipe: { finetune: { conditions: string[] }; user?: { probes: { id: string }[] } };
   results: {
     finished: boolean;
@@ -45,7 +45,10 @@ async function fill(page: Page, host: string, fields: Record<string, string>): P
 
 describe('your own experiment', () => {
   it('writes a condition and two probes, fine-tunes the shipped base and shows them in the results', async () => {
-    const { page, context, errors } = await openLab(browser, appUrl(QUERY, 'finetune'));
+    // No service worker: it would serve the real shipped base from its precache, past the route below.
+    const { page, context, errors } = await openLab(browser, appUrl(QUERY, 'finetune'), undefined, {
+      serviceWorkers: 'block',
+    });
     await context.route('**/models/classroom-base.ckpt', (route) =>
       route.fulfill({
         body: readFileSync(inject('baseCheckpoint')),
@@ -110,6 +113,8 @@ describe('your own experiment', () => {
     await expect
       .poll(() => labState<View>(page).then((s) => s.base?.source ?? null), { timeout: 60_000 })
       .toBe('shipped');
+    // The tiny stand-in answered, not the 0.4M-parameter shipped base.
+    expect((await labState<View>(page)).base!.info.parameterCount).toBeLessThan(50_000);
     await page.locator('#tab-finetune').click();
     await page.getByRole('button', { name: 'Run the fine-tunes', exact: true }).click();
     await expect.poll(() => labState<View>(page).then((s) => s.status), { timeout: 60_000 }).not.toBe('idle');
