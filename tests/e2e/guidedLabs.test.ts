@@ -65,6 +65,7 @@ function focused(page: Page): Promise<Focused | null> {
 
 interface RunView {
   status: string;
+  runId: string | null;
   error: string | null;
   results: {
     finished: boolean;
@@ -184,6 +185,7 @@ describe('the guided labs, followed literally', () => {
           continue;
         }
         const control = page.getByRole('button', { name: step.control, exact: true });
+        const runBefore = (await labState<RunView>(page)).runId;
         const download = ['Download CSV', 'Export result card'].includes(step.control)
           ? page.waitForEvent('download')
           : null;
@@ -215,6 +217,10 @@ describe('the guided labs, followed literally', () => {
           const s = await labState<RunView>(page);
           expect(s.recipe.user, step.control).toBeDefined();
         } else if (step.control !== 'Answer with both') {
+          // A new run (a new id) first: the previous run's results must not read as this one's end.
+          await expect
+            .poll(() => labState<RunView>(page).then((s) => s.runId), { timeout: 60_000 })
+            .not.toBe(runBefore);
           await waitForRunEnd(page, 300_000);
         }
       }
