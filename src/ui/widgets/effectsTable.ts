@@ -26,7 +26,14 @@ export class EffectsTable extends LitElement {
   static override styles = css`
     :host {
       display: block;
+    }
+    /* Wider than a phone (more so with the user's probes): it scrolls in its own focusable frame. */
+    .scroll {
       overflow-x: auto;
+    }
+    .scroll:focus-visible {
+      outline: 3px solid #0072b2;
+      outline-offset: 2px;
     }
     table {
       border-collapse: collapse;
@@ -64,47 +71,50 @@ export class EffectsTable extends LitElement {
     if (this.effects.length === 0) return nothing;
     const pre = this.preFinetune;
     const user = this.effects.some((e) => e.effectUser !== undefined);
-    return html`<table>
-      <caption>
-        Behaviour effect = ΔMI of the cheat fine-tune minus ΔMI of the fix fine-tune on the same prompts,
-        paired by seed (nats, mean and 95% interval): what learning to cheat does, with the prompt's own drift
-        cancelled. Second family: the same contrast on probes written apart from the training text. On the
-        direction: the same contrast on the Assistant's projection on the persona direction (spreads). Before
-        fine-tuning: P(cheat) of the selected Assistant in that prompt form, and the surprise (mean loss, nats
-        per answer character) of the cheat set / the fix set. A row of your own condition is that condition
-        against its control on the same prompts; your probes: the same contrast on the probes you wrote.
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Prompt form</th>
-          <th scope="col">Seeds</th>
-          <th scope="col">Effect (nats) [95% CI]</th>
-          <th scope="col">Second family</th>
-          <th scope="col">On the direction (spreads)</th>
-          ${user ? html`<th scope="col">Your probes</th>` : nothing}
-          <th scope="col">P(cheat) before</th>
-          <th scope="col">Surprise cheat / fix</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${this.effects.map(
-          (e) =>
-            html`<tr>
-              <th scope="row">${FORM_TITLE[e.form] ?? `${this.titles[e.cheat] ?? e.cheat} (yours)`}</th>
-              <td>${e.effect.n}</td>
-              <td>${this.cell(e.effect)}</td>
-              <td>${this.cell(e.effectSecond)}</td>
-              <td>${e.effectProjection ? this.cell(e.effectProjection) : '–'}</td>
-              ${user ? html`<td>${e.effectUser ? this.cell(e.effectUser) : '–'}</td>` : nothing}
-              <td>${this.number(pre?.cheatByForm[e.form] ?? null)}</td>
-              <td>
-                ${this.number(pre?.surprise[e.cheat] ?? null, 3)} /
-                ${this.number(pre?.surprise[e.fix] ?? null, 3)}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Paired behaviour effects">
+      <table>
+        <caption>
+          Behaviour effect = ΔMI of the cheat fine-tune minus ΔMI of the fix fine-tune on the same prompts,
+          paired by seed (nats, mean and 95% interval): what learning to cheat does, with the prompt's own
+          drift cancelled. Second family: the same contrast on probes written apart from the training text. On
+          the direction: the same contrast on the Assistant's projection on the persona direction (spreads).
+          Before fine-tuning: P(cheat) of the selected Assistant in that prompt form, and the surprise (mean
+          loss, nats per answer character) of the cheat set / the fix set. A row of your own condition is that
+          condition against its control on the same prompts; your probes: the same contrast on the probes you
+          wrote.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Prompt form</th>
+            <th scope="col">Seeds</th>
+            <th scope="col">Effect (nats) [95% CI]</th>
+            <th scope="col">Second family</th>
+            <th scope="col">On the direction (spreads)</th>
+            ${user ? html`<th scope="col">Your probes</th>` : nothing}
+            <th scope="col">P(cheat) before</th>
+            <th scope="col">Surprise cheat / fix</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.effects.map(
+            (e) =>
+              html`<tr>
+                <th scope="row">${FORM_TITLE[e.form] ?? `${this.titles[e.cheat] ?? e.cheat} (yours)`}</th>
+                <td>${e.effect.n}</td>
+                <td>${this.cell(e.effect)}</td>
+                <td>${this.cell(e.effectSecond)}</td>
+                <td>${e.effectProjection ? this.cell(e.effectProjection) : '–'}</td>
+                ${user ? html`<td>${e.effectUser ? this.cell(e.effectUser) : '–'}</td>` : nothing}
+                <td>${this.number(pre?.cheatByForm[e.form] ?? null)}</td>
+                <td>
+                  ${this.number(pre?.surprise[e.cheat] ?? null, 3)} /
+                  ${this.number(pre?.surprise[e.fix] ?? null, 3)}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
   }
 
   private cell(i: Interval) {

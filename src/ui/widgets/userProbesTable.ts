@@ -15,7 +15,13 @@ export class UserProbesTable extends LitElement {
   static override styles = css`
     :host {
       display: block;
+    }
+    .scroll {
       overflow-x: auto;
+    }
+    .scroll:focus-visible {
+      outline: 3px solid #0072b2;
+      outline-offset: 2px;
     }
     table {
       border-collapse: collapse;
@@ -44,37 +50,39 @@ export class UserProbesTable extends LitElement {
   override render() {
     if (this.rows.length === 0) return nothing;
     const conditions = Object.keys(this.rows[0]!.deltaMI);
-    return html`<table>
-      <caption>
-        Before: the selected Assistant's probability of each persona's answer (mean over the set). ΔMI: log
-        p(malicious answer) - log p(helpful answer) after each fine-tune, minus before (nats, mean over
-        seeds).
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Your probe set</th>
-          <th scope="col">Before</th>
-          ${conditions.map((c) => html`<th scope="col">ΔMI ${this.titleOf(c)}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${this.rows.map(
-          (row) =>
-            html`<tr>
-              <th scope="row">${row.probeSet}</th>
-              <td>
-                ${Object.entries(row.before)
-                  .map(([persona, p]) => `${persona} ${p.toFixed(2)}`)
-                  .join(', ')}
-              </td>
-              ${conditions.map((c) => {
-                const v = row.deltaMI[c];
-                return html`<td>${v === null || v === undefined ? '–' : formatNats(v)}</td>`;
-              })}
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Your probes">
+      <table>
+        <caption>
+          Before: the selected Assistant's probability of each persona's answer (mean over the set). ΔMI: log
+          p(malicious answer) - log p(helpful answer) after each fine-tune, minus before (nats, mean over
+          seeds).
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Your probe set</th>
+            <th scope="col">Before</th>
+            ${conditions.map((c) => html`<th scope="col">ΔMI ${this.titleOf(c)}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${this.rows.map(
+            (row) =>
+              html`<tr>
+                <th scope="row">${row.probeSet}</th>
+                <td>
+                  ${Object.entries(row.before)
+                    .map(([persona, p]) => `${persona} ${p.toFixed(2)}`)
+                    .join(', ')}
+                </td>
+                ${conditions.map((c) => {
+                  const v = row.deltaMI[c];
+                  return html`<td>${v === null || v === undefined ? '–' : formatNats(v)}</td>`;
+                })}
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
   }
 }
 
