@@ -135,14 +135,15 @@ describe('fine-tune bench on webgpu', () => {
     expect(await page.locator('pl-finetune-view pl-line-chart canvas').count()).toBeGreaterThan(0);
 
     // Work, counted: each chart on the view redraws once per evaluation the run reported, plus the run's
-    // start, its results and its end; never on every progress event (it did: 66 redraws here, not 18).
+    // start, its persona direction, its results and its end; never on every progress event (it did: 66
+    // redraws here with two charts).
     const charts = await page.locator('pl-finetune-view pl-line-chart').count();
     const evaluations = (await labState<{ evaluations: unknown[] }>(page)).evaluations.length;
     const draws = (await chartDraws(page)) - drawsBefore;
     console.log(`chart redraws while training: ${draws} (${charts} charts, ${evaluations} evaluations)`);
     expect(evaluations).toBeGreaterThan(0);
     expect(draws).toBeGreaterThan(0);
-    expect(draws).toBeLessThanOrEqual(charts * (evaluations + 3));
+    expect(draws).toBeLessThanOrEqual(charts * (evaluations + 4));
     expect(lab.errors).toEqual([]);
     console.log(`test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

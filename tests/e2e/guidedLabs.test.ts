@@ -45,6 +45,8 @@ function tinyLabRecipe(labId: string): ExperimentRecipe {
 
 /** Controls that put an editor's entry into the recipe (they start no run). */
 const EDITOR_CONTROLS = ['Add this condition', 'Add these probes'];
+/** Controls that read the loaded model and start no run. */
+const READING_CONTROLS = ['Answer with both', 'Measure the direction', 'Steer'];
 
 interface Focused {
   tag: string;
@@ -216,7 +218,7 @@ describe('the guided labs, followed literally', () => {
           await expect.poll(() => page.locator('[role=alert]').count()).toBe(0);
           const s = await labState<RunView>(page);
           expect(s.recipe.user, step.control).toBeDefined();
-        } else if (step.control !== 'Answer with both') {
+        } else if (!READING_CONTROLS.includes(step.control)) {
           // A new run (a new id) first: the previous run's results must not read as this one's end.
           await expect
             .poll(() => labState<RunView>(page).then((s) => s.runId), { timeout: 60_000 })
