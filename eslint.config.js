@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint's recommended type-aware set, plus the project's boundaries
+// Lint rules: typescript-eslint's recommended set (not yet its type-aware set), plus the project's boundaries
 // (maths free of UI, UI free of tfjs).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
