@@ -57,6 +57,17 @@ async function waitForFineTuneStep(page: Page, step: number): Promise<void> {
     .toBeGreaterThanOrEqual(step);
 }
 
+/** Resumes the run from the Pretrain view's saved runs and waits for it to finish cleanly. */
+async function resumeToEnd(page: Page, runId: string): Promise<State> {
+  await page.locator('#tab-pretrain').click();
+  await page.getByRole('button', { name: `Resume run ${runId}` }).click();
+  await waitForRunEnd(page, 300_000);
+  const after = await labState<State>(page);
+  expect(after.error).toBeNull();
+  expect(after.results?.finished).toBe(true);
+  return after;
+}
+
 function engineWorker(page: Page): Worker {
   const worker = page.workers().find((w) => w.url().includes('engine.worker'));
   if (!worker) throw new Error('the page has no engine worker');
@@ -203,12 +214,7 @@ describe('hostile files and faults', () => {
       .toBe(false);
     const kept = (await savedRuns(page)).find((r) => r.runId === runId)!;
     for (const name of savedBefore!.checkpoints) expect(kept.checkpoints).toContain(name);
-    await page.locator('#tab-pretrain').click();
-    await page.getByRole('button', { name: `Resume run ${runId}` }).click();
-    await waitForRunEnd(page, 300_000);
-    const after = await labState<State>(page);
-    expect(after.error).toBeNull();
-    expect(after.results?.finished).toBe(true);
+    await resumeToEnd(page, runId);
     await lab.context.close();
   });
 
@@ -237,13 +243,7 @@ describe('hostile files and faults', () => {
     const runId = /during run (run-\S+)\./.exec(await banner.innerText())![1]!;
     expect((await labState<State>(page)).results?.finished).not.toBe(true);
     await waitForBackend(page, 'cpu');
-    await page.locator('#tab-pretrain').click();
-    await page.getByRole('button', { name: `Resume run ${runId}` }).click();
-    await waitForRunEnd(page, 300_000);
-    const after = await labState<State>(page);
-    expect(after.error).toBeNull();
-    expect(after.runId).toBe(runId);
-    expect(after.results?.finished).toBe(true);
+    expect((await resumeToEnd(page, runId)).runId).toBe(runId);
     await lab.context.close();
   });
 
