@@ -4,7 +4,7 @@
 import type { GPTConfig } from '../src/model/config.ts';
 import type { SampleOptions, SampleResult } from '../src/model/sampling.ts';
 import type { CandidateScore, ScoreRequest } from '../src/model/scoring.ts';
-import type { BackendChoice, BackendFailure, BackendName, BackendReport } from '../src/platform/backend.ts';
+import type { BackendChoice, BackendFailure, BackendName, BackendReport } from '../src/util/backendReport.ts';
 import type { AdamWConfig } from '../src/train/adamW.ts';
 import type { CorpusStats } from '../src/corpus/index.ts';
 import type { DirectionPair, EvalSummary, PersonaDirection } from '../src/eval/index.ts';

@@ -5,53 +5,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
 import { WEBGPU_SUBMIT_BATCH } from '../model/kernels/webgpuProgram.ts';
-import { probeWebGlRenderer, type WebGlReport } from './webglRenderer.ts';
-import { probeWebGpuAdapter, type AdapterReport } from './webgpuAdapter.ts';
+import {
+  BACKEND_NAMES,
+  isBackendName,
+  type BackendChoice,
+  type BackendFailure,
+  type BackendName,
+  type BackendReport,
+  type FailureKind,
+} from '../util/backendReport.ts';
+import { probeWebGlRenderer } from './webglRenderer.ts';
+import { probeWebGpuAdapter } from './webgpuAdapter.ts';
 
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendChoice = 'auto' | BackendName;
-
-/**
- * Why a backend was not used, in the terms the lab explains to students (src/ui/backendExplanation.ts):
- * 'unsupported': this browser (or Node) does not offer it at all; 'no-device': it does, but finds no GPU
- * for it; 'software': it would run on a software imitation of a GPU, slower than the CPU path ('auto'
- * skips it); 'failed': it exists and failed to start.
- */
-export type FailureKind = 'unsupported' | 'no-device' | 'software' | 'failed';
-
-export interface BackendFailure {
-  backend: BackendName;
-  kind: FailureKind;
-  reason: string;
-}
-
-export interface WasmReport {
-  simd: boolean;
-  threads: boolean;
-  /** Threads the backend runs its kernels on (1 without threads). */
-  threadsCount: number;
-  /** Threads need SharedArrayBuffer, which needs COOP/COEP headers (cross-origin isolation). */
-  crossOriginIsolated: boolean;
-}
-
-export interface BackendReport {
-  /** What was asked for: 'auto' or a forced backend. */
-  choice: BackendChoice;
-  backend: BackendName;
-  /** For webgpu: the adapter tfjs runs on (SwiftShader reports isFallbackAdapter true). */
-  adapter: AdapterReport | null;
-  /** For webgl: the renderer it runs on (software for SwiftShader). */
-  webgl: WebGlReport | null;
-  wasm: WasmReport | null;
-  /** Every backend tried before the chosen one, with the reason it was not used. */
-  failures: BackendFailure[];
-  tfjsVersion: string;
-}
-
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
-}
+export {
+  BACKEND_NAMES,
+  isBackendName,
+  type BackendChoice,
+  type BackendFailure,
+  type BackendName,
+  type BackendReport,
+  type FailureKind,
+  type WasmReport,
+} from '../util/backendReport.ts';
 
 export class BackendUnavailableError extends Error {
   constructor(readonly failures: BackendFailure[]) {

@@ -4,7 +4,7 @@
 // serves as one: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
 // Dawn keeps Node's event loop alive while its GPU object is referenced: releaseNodeWebGpu lets go.
 import * as tf from '@tensorflow/tfjs';
-import type { FailureKind } from './backend.ts';
+import type { FailureKind } from '../util/backendReport.ts';
 
 interface DawnModule {
   create(flags: string[]): unknown;

@@ -1,13 +1,8 @@
 // Asks the browser which renderer WebGL would run on, before tfjs starts it, so that 'auto' can tell a
 // real GPU from a software imitation of one (SwiftShader, llvmpipe), which trains slower than the CPU path.
-import type { FailureKind } from './backend.ts';
+import type { FailureKind, WebGlReport } from '../util/backendReport.ts';
 
-export interface WebGlReport {
-  /** The unmasked renderer string, e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))". */
-  renderer: string;
-  /** True when the renderer is software: correct, but slower than the wasm backend. */
-  software: boolean;
-}
+export type { WebGlReport };
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 

@@ -1,15 +1,8 @@
 // Asks the browser for a WebGPU adapter before tfjs does, to report which one it is (vendor,
 // architecture, fallback or not) or, when there is none, exactly why.
-import type { FailureKind } from './backend.ts';
+import type { AdapterReport, FailureKind } from '../util/backendReport.ts';
 
-export interface AdapterReport {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** True for software adapters such as SwiftShader: correct, but far slower than a real GPU. */
-  isFallbackAdapter: boolean;
-}
+export type { AdapterReport };
 
 // The slice of the WebGPU API read here (TypeScript's DOM library does not declare navigator.gpu).
 interface GpuAdapterInfoLike {
