@@ -2,22 +2,9 @@
 // bar from them, the browser worker forwards them to the page; neither needs anything else.
 import type { EvalSummary, PersonaDirection } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
-import type { ProbeSet } from './runState.ts';
+import type { ProbeSet, StageId, StagePlace } from './runState.ts';
 
-/** 'pretrain', 'select', or 'finetune-<condition>-s<seed>' (see branchId). */
-export type StageId = string;
-
-/**
- * Where in the run a stage is, as fields (never read back out of the stage id): its kind, the branch's
- * condition and seed, and the branch's place in the run's order (1-based; 0 outside fine-tune branches).
- */
-export interface StagePlace {
-  kind: 'pretrain' | 'select' | 'finetune';
-  condition: string | null;
-  seed: number;
-  branch: number;
-  branches: number;
-}
+export type { StageId, StagePlace };
 
 export type RunEvent =
   | {

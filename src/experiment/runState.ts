@@ -4,11 +4,25 @@
 import type { EvalSummary, PersonaDirection } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import { DIRECTION_SCHEMA, STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
-import type { StageId, StagePlace } from './runEvents.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { TIMING_PARTS, type RunTiming } from './runTiming.ts';
 
 export const RUN_STATE_VERSION = 1;
+
+/** 'pretrain', 'select', or 'finetune-<condition>-s<seed>' (see branchId). */
+export type StageId = string;
+
+/**
+ * Where in the run a stage is, as fields (never read back out of the stage id): its kind, the branch's
+ * condition and seed, and the branch's place in the run's order (1-based; 0 outside fine-tune branches).
+ */
+export interface StagePlace {
+  kind: 'pretrain' | 'select' | 'finetune';
+  condition: string | null;
+  seed: number;
+  branch: number;
+  branches: number;
+}
 
 export interface LossPoint {
   step: number;
