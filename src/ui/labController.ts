@@ -8,7 +8,6 @@ import { PRESETS, presetRecipe } from '../experiment/presets.ts';
 import { defaultRecipe } from '../experiment/recipe.ts';
 import { resultsCsv } from '../experiment/resultsCsv.ts';
 import { createEngine, type EngineHandle } from '../platform/engineClient.ts';
-import { getSetting, setSetting } from '../platform/idbRunStore.ts';
 import type {
   BackendChoice,
   CardInput,
@@ -38,6 +37,7 @@ import { withUserEntry, withoutUserEntry, type UserListKind } from './userEdits.
 import { applyRunEvent, initialState, stateFromResults, type LabState, type RunBase } from './labState.ts';
 import { loadLocal, saveLocal } from './localSettings.ts';
 
+/** localStorage key of the run a reload comes back to (the worker alone opens IndexedDB). */
 const ACTIVE_RUN = 'activeRun';
 /** localStorage key of the step each guided lab is at. */
 const LAB_STEPS = 'labSteps';
@@ -133,7 +133,7 @@ export class LabController extends EventTarget {
       this.set({ backend: report, engineError: null });
       void engine.crashed.then((error) => this.recover(engine, error));
       await this.refreshSavedRuns();
-      const active = await getSetting<string>(ACTIVE_RUN);
+      const active = loadLocal<string | null>(ACTIVE_RUN, null);
       const saved = this.state.savedRuns.find((r) => r.runId === active);
       if (saved && this.state.runId === null)
         this.set((s) => ({ ...stateFromResults(s, saved.results), runId: saved.runId }));
@@ -266,7 +266,7 @@ export class LabController extends EventTarget {
           }),
       activity: null,
     }));
-    await setSetting(ACTIVE_RUN, runId);
+    saveLocal(ACTIVE_RUN, runId);
     const onEvent = proxy((event: Parameters<typeof applyRunEvent>[1]) => {
       this.set((s) => {
         const next = applyRunEvent(s, event, performance.now());
@@ -329,7 +329,7 @@ export class LabController extends EventTarget {
   async openSavedRun(runId: string): Promise<void> {
     const saved = this.state.savedRuns.find((r) => r.runId === runId);
     if (!saved || this.state.status !== 'idle') return;
-    await setSetting(ACTIVE_RUN, runId);
+    saveLocal(ACTIVE_RUN, runId);
     this.set((s) => ({ ...stateFromResults(s, saved.results), runId, presetId: null }));
   }
 

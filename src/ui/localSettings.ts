@@ -1,6 +1,7 @@
 // Small page settings kept in this browser's localStorage (a student's lab notes, the step each guided lab
-// is at, whether the introduction was read). localStorage can be missing or refuse (private mode, a full
-// store, Node): values then live only as long as the page.
+// is at, whether the introduction was read, the run a reload comes back to); runs and checkpoints are the
+// worker's, in IndexedDB. localStorage can be missing or refuse (private mode, a full store, Node):
+// values then live only as long as the page.
 
 const PREFIX = 'persona-lab:';
 
