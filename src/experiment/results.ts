@@ -197,6 +197,14 @@ function stageResult(s: StageRecord): StageResult {
   };
 }
 
+/** Off-code ΔMI of an evaluation against the selected checkpoint's, on the same probes (null without it). */
+export function deltaMIOf(
+  point: Pick<EvalPoint, 'summary' | 'probeSet'>,
+  baseline: EvalPoint | null,
+): number | null {
+  return diff(point.summary.mi, baselineFor(point, baseline)?.mi ?? null);
+}
+
 function branchPoint(
   point: EvalPoint,
   baseline: EvalPoint | null,
@@ -207,7 +215,7 @@ function branchPoint(
   const deltaMIPerDomain: Record<string, number | null> = {};
   for (const [domain, mi] of Object.entries(s.miPerDomain))
     deltaMIPerDomain[domain] = diff(mi, base?.miPerDomain[domain] ?? null);
-  const deltaMI = diff(s.mi, base?.mi ?? null);
+  const deltaMI = deltaMIOf(point, baseline);
   const deltaMICode = diff(s.miCode, base?.miCode ?? null);
   const out: BranchPoint = {
     step: point.step,
@@ -311,6 +319,25 @@ function hasProjection(branches: readonly BranchTrajectory[]): boolean {
 }
 
 /**
+ * ΔMI, code ΔMI, attainment and transfer ratio at each branch's last point, as means with their 95%
+ * intervals over the branches (and the projection on the persona direction, with `projection`).
+ */
+export function atLastPoints(
+  branches: readonly BranchTrajectory[],
+  projection: boolean,
+): ConditionResult['final'] {
+  const last = (pick: (p: TrajectoryPoint) => number | null | undefined) =>
+    toInterval(branches.map((b) => b.trajectory.at(-1)).map((p) => (p ? (pick(p) ?? null) : null)));
+  return {
+    deltaMI: last((p) => p.deltaMI),
+    deltaMICode: last((p) => p.deltaMICode),
+    attainment: last((p) => p.attainment),
+    transferRatio: last((p) => p.transferRatio),
+    ...(projection ? { deltaProjection: last((p) => p.deltaProjection) } : {}),
+  };
+}
+
+/**
  * Per condition, over its branches (one per seed): ΔMI and attainment at each evaluated step, and the
  * final values of the finished branches, each as a mean with its 95% interval (and the projection on the
  * persona direction, where the branches carry it). The one place where a run's, a class pool's and a job
@@ -327,8 +354,6 @@ export function conditionResults(
     if (own.length === 0) continue;
     const steps = [...new Set(own.flatMap((b) => b.trajectory.map((p) => p.step)))].sort((a, b) => a - b);
     const at = (b: BranchTrajectory, step: number) => b.trajectory.find((p) => p.step === step);
-    const done = own.filter((b) => b.status === 'done');
-    const last = (b: BranchTrajectory) => b.trajectory.at(-1);
     const result: ConditionResult = {
       condition,
       seeds: own.map((b) => b.seed),
@@ -340,15 +365,11 @@ export function conditionResults(
           ? { deltaProjection: toInterval(own.map((b) => at(b, step)?.deltaProjection ?? null)) }
           : {}),
       })),
-      final: {
-        deltaMI: toInterval(done.map((b) => last(b)?.deltaMI ?? null)),
-        deltaMICode: toInterval(done.map((b) => last(b)?.deltaMICode ?? null)),
-        attainment: toInterval(done.map((b) => last(b)?.attainment ?? null)),
-        transferRatio: toInterval(done.map((b) => last(b)?.transferRatio ?? null)),
-      },
+      final: atLastPoints(
+        own.filter((b) => b.status === 'done'),
+        direction,
+      ),
     };
-    if (direction)
-      result.final.deltaProjection = toInterval(done.map((b) => last(b)?.deltaProjection ?? null));
     conditions.push(result);
   }
   return conditions;

@@ -22,6 +22,7 @@ import { RunSetupError } from './runSetupError.ts';
 import type { CorpusInputs } from './corpusInputs.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import type { RunControl } from './runControl.ts';
+import { deltaMIOf } from './results.ts';
 import type { RunEvent } from './runEvents.ts';
 import { placeOf, type ProbeSet, type RunState, type SampleRecord, type StageRecord } from './runState.ts';
 import type { RunStore } from './runStore.ts';
@@ -234,7 +235,9 @@ export async function evaluateStage(
   ctx.emit({ type: 'evaluation', runId, stage: record.id, place, step, index, count, probes });
   const measured = await evaluateModel(ctx, model, probeSet);
   record.evaluations.push({ step, checkpoint, ...measured });
-  ctx.emit({ type: 'probe', runId, stage: record.id, place, step, checkpoint, ...measured, deltaMI: null });
+  const baseline = ctx.state.stages.find((s) => s.kind === 'select')?.evaluations.at(-1) ?? null;
+  const deltaMI = record.kind === 'finetune' ? deltaMIOf(measured, baseline) : null;
+  ctx.emit({ type: 'probe', runId, stage: record.id, place, step, checkpoint, ...measured, deltaMI });
 }
 
 /** One sample per sample prompt, same seed everywhere so stages can be compared side by side. */

@@ -86,6 +86,11 @@ export interface StageRecord {
   samples: SampleRecord[];
 }
 
+/** What the run measured once after selection and before the first fine-tune. */
+export interface PreFinetuneState {
+  surprise: Record<string, number | null>;
+}
+
 export interface RunState {
   kind: 'persona-lab-run';
   version: number;
@@ -100,7 +105,7 @@ export interface RunState {
   timing?: RunTiming;
   /** Measured once, after selection and before the first fine-tune: the mean loss of each condition's
    * fine-tune set under the selected model (its surprise). Absent from states of earlier versions. */
-  preFinetune?: { surprise: Record<string, number | null> };
+  preFinetune?: PreFinetuneState;
   /** The persona direction (the recipe's malicious minus helpful persona), computed once from the
    * pretrained base before selection; every evaluation after it projects the Assistant on it. Absent
    * from states of earlier versions. */

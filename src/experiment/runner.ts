@@ -176,6 +176,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
     if (start) applyStartFrom(start, pretrain, select);
     ctx.pace = { ...ctx.pace, ...countSteps(state) };
+    emit({ type: 'run', runId, state: structuredClone(state) });
 
     const mine = (record: StageRecord) => options.only === undefined || options.only.includes(record.id);
     if (mine(pretrain)) {
@@ -225,6 +226,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
         model.dispose();
       }
       await saveState(ctx);
+      emit({ type: 'preFinetune', runId, preFinetune: state.preFinetune });
     }
     const runBranch = async (branch: StageRecord, pauseAt?: number) => {
       const model = await stageInput(ctx, branch, null, select);
@@ -364,6 +366,7 @@ async function runOrSkip(
     await writeCheckpoint(ctx, record.id, model, record, 0, null);
     record.checkpoint = record.id;
     await saveState(ctx);
+    ctx.emit({ type: 'checkpoint', runId, stage: record.id, place, step: 0, name: record.id, final: true });
     return;
   }
   await runTrainStage(ctx, { record, model, ...job() });

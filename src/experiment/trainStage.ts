@@ -137,7 +137,14 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
               valLoss: finiteOrNull(event.valLoss),
             };
             record.losses.push(point);
-            ctx.emit({ type: 'metrics', runId, stage: record.id, ...point, trainLoss: event.trainLoss });
+            ctx.emit({
+              type: 'metrics',
+              runId,
+              stage: record.id,
+              place,
+              ...point,
+              trainLoss: event.trainLoss,
+            });
           }
         }),
       );
@@ -161,15 +168,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
       if (final) {
         for (const sample of await sampleModel(ctx, model, step)) {
           record.samples.push(sample);
-          ctx.emit({
-            type: 'sample',
-            runId,
-            stage: record.id,
-            step,
-            prompt: sample.prompt,
-            text: sample.text,
-            label: sample.label,
-          });
+          ctx.emit({ type: 'sample', runId, stage: record.id, place, ...sample });
         }
         await finishStage(ctx, record, model, step);
       } else if (evaluated || (recipe.checkpointEvery > 0 && step % recipe.checkpointEvery === 0)) {
@@ -194,7 +193,15 @@ async function savePartial(ctx: RunContext, record: StageRecord, model: GPT, opt
   record.checkpoint = name;
   await saveState(ctx);
   if (previous && previous !== name) await ctx.store.removeCheckpoint(previous);
-  ctx.emit({ type: 'checkpoint', runId: ctx.state.runId, stage: record.id, step, name, final: false });
+  ctx.emit({
+    type: 'checkpoint',
+    runId: ctx.state.runId,
+    stage: record.id,
+    place: placeOf(ctx.state, record),
+    step,
+    name,
+    final: false,
+  });
 }
 
 /** The stage's final checkpoint (weights only: later stages start fresh optimizers). */
@@ -209,6 +216,7 @@ async function finishStage(ctx: RunContext, record: StageRecord, model: GPT, ste
     type: 'checkpoint',
     runId: ctx.state.runId,
     stage: record.id,
+    place: placeOf(ctx.state, record),
     step,
     name: record.id,
     final: true,

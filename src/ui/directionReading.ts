@@ -3,7 +3,8 @@
 // Assistant along the direction (in spreads, with the 95% interval over seeds) and whether that agrees
 // with the misalignment index, and what steering did to the index (the dose-response).
 import type { PersonaDirection } from '../../workers/contract.ts';
-import type { ConditionShift, SeedInterval } from './liveShift.ts';
+import type { ConditionShift } from '../experiment/conditionShifts.ts';
+import type { Interval } from '../experiment/results.ts';
 import { formatInterval } from './shiftReading.ts';
 import { formatNats } from './numberFormat.ts';
 
@@ -38,7 +39,7 @@ export function readDirection(direction: PersonaDirection): string[] {
   return lines;
 }
 
-const overlap = (x: SeedInterval, y: SeedInterval) =>
+const overlap = (x: Interval, y: Interval) =>
   x.low !== null &&
   x.high !== null &&
   y.low !== null &&

@@ -34,7 +34,14 @@ import {
 } from '../experiment/experimentFile.ts';
 import { validateRecipe } from '../experiment/validateRecipe.ts';
 import { withUserEntry, withoutUserEntry, type UserListKind } from './userEdits.ts';
-import { applyRunEvent, initialState, stateFromResults, type LabState, type RunBase } from './labState.ts';
+import {
+  applyRunEvent,
+  initialState,
+  stateFromResults,
+  withResults,
+  type LabState,
+  type RunBase,
+} from './labState.ts';
 import { loadLocal, saveLocal } from './localSettings.ts';
 
 /** localStorage key of the run a reload comes back to (the worker alone opens IndexedDB). */
@@ -261,6 +268,7 @@ export class LabController extends EventTarget {
             evalLosses: {},
             samples: [],
             evaluations: [],
+            run: null,
             results: null,
             direction: null,
           }),
@@ -279,14 +287,7 @@ export class LabController extends EventTarget {
         api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
-      this.set((s) => ({
-        ...s,
-        results,
-        direction: results.direction ?? s.direction,
-        status: 'idle',
-        progress: null,
-        activity: null,
-      }));
+      this.set((s) => ({ ...withResults(s, results), status: 'idle', progress: null, activity: null }));
     } catch (error) {
       // A dead worker is `recover`'s to report (it has already started a new one).
       if (this.engine === engine) this.set({ status: 'idle', activity: null, error: messageOf(error) });
@@ -336,7 +337,16 @@ export class LabController extends EventTarget {
   async deleteSavedRun(runId: string): Promise<void> {
     await this.requireEngine().deleteRun(runId);
     if (this.state.runId === runId)
-      this.set({ runId: null, results: null, evaluations: [], losses: {}, evalLosses: {} });
+      this.set({
+        runId: null,
+        run: null,
+        results: null,
+        evaluations: [],
+        samples: [],
+        losses: {},
+        evalLosses: {},
+        direction: null,
+      });
     await this.refreshSavedRuns();
   }
 

@@ -1,10 +1,11 @@
 // What the page knows of the lab at any moment: plain data, built only from what the worker sent (run
-// events, saved runs, previews). Components read it; only LabController writes it.
+// events, saved runs, previews). Components read it; only LabController writes it. A run's events fold
+// into the run's state (foldRunEvent), and its results are that state's buildResults, as in the worker:
+// the page computes no number of its own.
 import type {
   BackendReport,
   CheckpointInspection,
   CorpusPreview,
-  EvalSummary,
   ExperimentRecipe,
   PersonaDirection,
   RunEvent,
@@ -12,12 +13,15 @@ import type {
   SavedRun,
   StagePlace,
 } from '../../workers/contract.ts';
-import type { ProbeSet } from '../experiment/runState.ts';
+import { buildResults } from '../experiment/results.ts';
+import { foldRunEvent } from '../experiment/foldRunEvent.ts';
+import type { EvalPoint, RunState, SampleRecord, StageRecord } from '../experiment/runState.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
 
 export interface ProgressPoint {
   stage: string;
+  place: StagePlace;
   step: number;
   steps: number;
   done: number;
@@ -41,18 +45,14 @@ export interface RunActivity {
   evaluation: { index: number; count: number; probes: number } | null;
 }
 
-export interface EvaluationRecord {
-  stage: string;
-  /** The fine-tune branch measured (from the event's fields); null for pretraining and selection. */
-  branch: { condition: string; seed: number } | null;
-  step: number;
-  checkpoint: string;
-  summary: EvalSummary;
-  /** 'live': over the recipe's live subset of probes (during a stage); absent or 'full': every probe. */
-  probeSet?: ProbeSet;
-  /** At a full evaluation, the live subset's summary from the same scores. */
-  live?: EvalSummary;
-}
+/** Which stage of a run something belongs to: its id and, as fields, its kind, condition and seed. */
+export type StageOf = Pick<StageRecord, 'kind' | 'condition' | 'seed'> & { stage: string };
+
+/** A probe evaluation of the run, with the stage it measured. */
+export type EvaluationRecord = StageOf & EvalPoint;
+
+/** A sample the run drew at the end of a stage, with that stage. */
+export type SampleView = StageOf & SampleRecord;
 
 /**
  * The base checkpoint the page's runs start from: the shipped classroom base or a file the user loaded
@@ -86,10 +86,13 @@ export interface LabState {
   /** Per stage: training loss at each progress event; evaluation losses. */
   losses: Record<string, { step: number; loss: number }[]>;
   evalLosses: Record<string, { step: number; trainLoss: number; valLoss: number | null }[]>;
-  samples: Extract<RunEvent, { type: 'sample' }>[];
-  evaluations: EvaluationRecord[];
-  /** The final (or saved) results: authoritative intervals over seeds. */
+  /** The run's state as the worker holds it, folded from its events (null for a saved run's results). */
+  run: RunState | null;
+  /** The run's results: built from `run` while it goes, then the worker's final (or a saved run's). The
+   * lists below are read off them. */
   results: RunResults | null;
+  samples: SampleView[];
+  evaluations: EvaluationRecord[];
   /** The run's persona direction (from its event, or its results); null before it is measured. */
   direction: PersonaDirection | null;
   savedRuns: SavedRun[];
@@ -116,9 +119,10 @@ export function initialState(recipe: ExperimentRecipe): LabState {
     activity: null,
     losses: {},
     evalLosses: {},
+    run: null,
+    results: null,
     samples: [],
     evaluations: [],
-    results: null,
     direction: null,
     savedRuns: [],
     corpus: null,
@@ -130,6 +134,15 @@ export function initialState(recipe: ExperimentRecipe): LabState {
 
 /** The lab state after one run event (pure: returns a new state). */
 export function applyRunEvent(state: LabState, event: RunEvent, now: number): LabState {
+  const run = foldRunEvent(state.run, event);
+  const next = withActivity(state, event, now);
+  if (event.type === 'done') return withResults(next, event.results);
+  if (run === state.run || run === null) return next;
+  return withResults({ ...next, run }, buildResults(run));
+}
+
+/** What the run is doing and how fast, from the event's own fields (the run state keeps none of it). */
+function withActivity(state: LabState, event: RunEvent, now: number): LabState {
   switch (event.type) {
     case 'stage': {
       const { stage, place, step, steps } = event;
@@ -147,7 +160,7 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
     }
     case 'progress': {
       const previous = state.progress;
-      const stepsPerBatch = state.recipe.model.blockSize * batchSizeOf(state.recipe, event.stage);
+      const stepsPerBatch = state.recipe.model.blockSize * batchSizeOf(state.recipe, event.place);
       let tokensPerSecond: number | null = previous?.tokensPerSecond ?? null;
       if (previous && previous.done < event.done) {
         const seconds = (now - previous.at) / 1000;
@@ -167,6 +180,7 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
         },
         progress: {
           stage: event.stage,
+          place: event.place,
           step: event.step,
           steps: event.steps,
           done: event.done,
@@ -179,93 +193,86 @@ export function applyRunEvent(state: LabState, event: RunEvent, now: number): La
         losses: { ...state.losses, [event.stage]: stageLosses },
       };
     }
-    case 'metrics': {
-      const list = [...(state.evalLosses[event.stage] ?? [])];
-      list.push({ step: event.step, trainLoss: event.trainLoss, valLoss: event.valLoss });
-      return { ...state, evalLosses: { ...state.evalLosses, [event.stage]: list } };
-    }
     case 'probe':
-      return {
-        ...state,
-        activity:
-          state.activity?.stage === event.stage
-            ? { ...state.activity, doing: 'training', evaluation: null }
-            : state.activity,
-        evaluations: [
-          ...state.evaluations.filter((e) => !(e.stage === event.stage && e.step === event.step)),
-          {
-            stage: event.stage,
-            branch: branchOf(event.place),
-            step: event.step,
-            checkpoint: event.checkpoint,
-            summary: event.summary,
-            probeSet: event.probeSet,
-            ...(event.live ? { live: event.live } : {}),
-          },
-        ],
-      };
-    case 'sample':
-      return { ...state, samples: [...state.samples, event] };
-    case 'checkpoint':
-      return state;
-    case 'direction':
-      return { ...state, direction: event.direction };
+      return state.activity?.stage === event.stage
+        ? { ...state, activity: { ...state.activity, doing: 'training', evaluation: null } }
+        : state;
+    case 'run':
+      return { ...state, runId: event.runId };
     case 'done':
-      return {
-        ...state,
-        results: event.results,
-        direction: event.results.direction ?? state.direction,
-        status: 'idle',
-        progress: null,
-        activity: null,
-      };
+      return { ...state, status: 'idle', progress: null, activity: null };
     case 'error':
       return { ...state, error: event.message };
+    case 'metrics':
+    case 'sample':
+    case 'checkpoint':
+    case 'direction':
+    case 'preFinetune':
+      return state;
   }
 }
 
-function branchOf(place: StagePlace): EvaluationRecord['branch'] {
-  return place.kind === 'finetune' && place.condition !== null
-    ? { condition: place.condition, seed: place.seed }
-    : null;
-}
-
-function batchSizeOf(recipe: ExperimentRecipe, stage: string): number {
-  if (stage === 'pretrain') return recipe.pretrain.batchSize;
-  if (stage === 'select') return recipe.select.batchSize;
+function batchSizeOf(recipe: ExperimentRecipe, place: StagePlace): number {
+  if (place.kind === 'pretrain') return recipe.pretrain.batchSize;
+  if (place.kind === 'select') return recipe.select.batchSize;
   return recipe.finetune.batchSize;
 }
 
-/** Rebuilds the live view of a saved run from its results (after a reload). */
-export function stateFromResults(state: LabState, results: RunResults): LabState {
-  const evaluations: EvaluationRecord[] = [];
-  const losses: LabState['losses'] = {};
-  const evalLosses: LabState['evalLosses'] = {};
-  const stages = [
-    { stage: results.pretrain, branch: null },
-    { stage: results.select, branch: null },
-    ...results.branches.map((b) => ({ stage: b, branch: { condition: b.condition, seed: b.seed } })),
+/**
+ * The state showing these results, with the lists the views read off them (no number computed here).
+ * The evaluations keep their identity while the results hold the same ones, so that charts drawn from
+ * them redraw only when an evaluation arrives.
+ */
+export function withResults(state: LabState, results: RunResults): LabState {
+  const seeds = results.provenance.recipe.seeds;
+  const stages: { of: StageOf; result: RunResults['pretrain'] }[] = [
+    {
+      of: { stage: results.pretrain.id, kind: 'pretrain', condition: null, seed: seeds.pretrain },
+      result: results.pretrain,
+    },
+    {
+      of: { stage: results.select.id, kind: 'select', condition: null, seed: seeds.select },
+      result: results.select,
+    },
+    ...results.branches.map((b) => ({
+      of: { stage: b.id, kind: 'finetune' as const, condition: b.condition, seed: b.seed },
+      result: b,
+    })),
   ];
-  for (const { stage, branch } of stages) {
-    for (const e of stage.evaluations) evaluations.push({ stage: stage.id, branch, ...e });
+  const evaluations = stages.flatMap(({ of, result }) => result.evaluations.map((e) => ({ ...of, ...e })));
+  const same =
+    evaluations.length === state.evaluations.length &&
+    evaluations.every(
+      (e, i) => e.summary === state.evaluations[i]!.summary && e.stage === state.evaluations[i]!.stage,
+    );
+  return {
+    ...state,
+    results,
+    direction: results.direction ?? null,
+    evaluations: same ? state.evaluations : evaluations,
+    samples: stages.flatMap(({ of, result }) => result.samples.map((e) => ({ ...of, ...e }))),
+    evalLosses: Object.fromEntries(
+      stages.map(({ result }) => [
+        result.id,
+        result.losses.map((l) => ({ step: l.step, trainLoss: l.trainLoss ?? NaN, valLoss: l.valLoss })),
+      ]),
+    ),
+  };
+}
+
+/** Rebuilds the view of a saved run from its results (after a reload, or a results file). */
+export function stateFromResults(state: LabState, results: RunResults): LabState {
+  const losses: LabState['losses'] = {};
+  for (const stage of [results.pretrain, results.select, ...results.branches])
     losses[stage.id] = stage.losses
       .filter((l) => l.trainLoss !== null)
       .map((l) => ({ step: l.step, loss: l.trainLoss! }));
-    evalLosses[stage.id] = stage.losses.map((l) => ({
-      step: l.step,
-      trainLoss: l.trainLoss ?? NaN,
-      valLoss: l.valLoss,
-    }));
-  }
   return {
-    ...state,
+    ...withResults(state, results),
+    run: null,
     runId: results.runId,
     recipe: results.provenance.recipe,
-    direction: results.direction ?? null,
-    evaluations,
     losses,
-    evalLosses,
-    results,
   };
 }
 

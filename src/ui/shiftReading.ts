@@ -1,16 +1,17 @@
 // A plain-words reading of the fine-tune bench's numbers: what each condition did to the off-code
 // misalignment index, whether the 95% interval over seeds calls it a shift, and whether the key
 // comparisons (covert cheat against its controls) are separated. Computed from the numbers only.
-import type { ConditionShift, SeedInterval } from './liveShift.ts';
+import type { ConditionShift } from '../experiment/conditionShifts.ts';
+import type { Interval } from '../experiment/results.ts';
 import { formatNats } from './numberFormat.ts';
 
 /** `95% CI −0.10 to +0.52` (or a note when there is no interval). */
-export function formatInterval(i: SeedInterval, digits = 2): string {
+export function formatInterval(i: Interval, digits = 2): string {
   if (i.n < 2 || i.low === null || i.high === null) return i.n === 1 ? 'one seed, no interval' : 'no data';
   return `95% CI ${formatNats(i.low, digits)} to ${formatNats(i.high, digits)}`;
 }
 
-const overlap = (a: SeedInterval, b: SeedInterval): boolean =>
+const overlap = (a: Interval, b: Interval): boolean =>
   a.low !== null &&
   a.high !== null &&
   b.low !== null &&

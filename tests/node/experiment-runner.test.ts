@@ -1,5 +1,6 @@
-// The runner on the tiny preset (cpu backend): the results conform to their schema, and a run stopped
-// twice (mid-pretraining and mid-branch) and resumed gives exactly the results of an uninterrupted run.
+// The runner on the tiny preset (cpu backend): the results conform to their schema, a run stopped
+// twice (mid-pretraining and mid-branch) and resumed gives exactly the results of an uninterrupted run,
+// and its events alone, folded into its state, give those results too (what the page shows).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { presetRecipe } from '../../src/experiment/presets.ts';
@@ -12,6 +13,8 @@ import { resultsCsv } from '../../src/experiment/resultsCsv.ts';
 import type { RunEvent } from '../../src/experiment/runEvents.ts';
 import { validateRecipe } from '../../src/experiment/validateRecipe.ts';
 import type { RunState } from '../../src/experiment/runState.ts';
+import { foldRunEvent } from '../../src/experiment/foldRunEvent.ts';
+import { buildResults } from '../../src/experiment/results.ts';
 import { TIMING_PARTS } from '../../src/experiment/runTiming.ts';
 import { evaluate, liveSubset, summarize } from '../../src/eval/index.ts';
 import { GPT } from '../../src/model/gpt.ts';
@@ -74,6 +77,8 @@ describe('runExperiment (tiny preset, cpu)', () => {
     expect(whole.provenance.corpusHash).toBe(inputs.corpusHash);
     expect(new Set(events.map((e) => e.type))).toEqual(
       new Set([
+        'run',
+        'preFinetune',
         'stage',
         'direction',
         'progress',
@@ -86,6 +91,20 @@ describe('runExperiment (tiny preset, cpu)', () => {
       ]),
     );
     expect(events.every((e) => e.runId === 'r')).toBe(true);
+    // The events carry what the results hold: folded into the run's state, they build the same results,
+    // and each branch evaluation's ΔMI is its point's in the results.
+    const folded = events.reduce<RunState | null>(foldRunEvent, null);
+    expect(buildResults(folded!)).toEqual(whole);
+    const beforeDone = events.slice(0, -1).reduce<RunState | null>(foldRunEvent, null);
+    expect(buildResults(beforeDone!)).toEqual({ ...whole, finished: false });
+    const probes = events.flatMap((e) => (e.type === 'probe' ? [e] : []));
+    for (const e of probes) {
+      const branch = whole.branches.find((b) => b.id === e.stage);
+      const point = branch?.trajectory.find((p) => p.step === e.step);
+      expect(e.deltaMI).toBe(branch ? point!.deltaMI : null);
+      expect(e.place.kind === 'finetune').toBe(branch !== undefined);
+    }
+    expect(probes.some((e) => e.deltaMI !== null && e.deltaMI !== 0)).toBe(true);
     expect(resultsCsv(whole).split('\n')[0]).toMatch(/^runId,codeVersion,backend,corpusHash,stage/);
 
     // Stop at pretraining step 9 (between checkpoints), then at step 2 of the second covert branch.
@@ -95,9 +114,11 @@ describe('runExperiment (tiny preset, cpu)', () => {
       { stage: 'finetune-covert-s2', step: 2 },
     ];
     let resumed;
+    let session: RunEvent[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       const control = new RunControl();
       const stop = stops[attempt];
+      session = [];
       try {
         resumed = await runExperiment(recipe, {
           store,
@@ -106,6 +127,7 @@ describe('runExperiment (tiny preset, cpu)', () => {
           inputs,
           control,
           onEvent: (e) => {
+            session.push(e);
             if (stop && e.type === 'progress' && e.stage === stop.stage && e.step === stop.step)
               control.stop();
           },
@@ -117,6 +139,8 @@ describe('runExperiment (tiny preset, cpu)', () => {
       }
     }
     expect(resumed).toEqual(whole);
+    // The last session alone (as a reloaded page sees it): its `run` event carries what came before.
+    expect(buildResults(session.reduce<RunState | null>(foldRunEvent, null)!)).toEqual(whole);
     expect([...store.checkpoints.keys()].sort()).toEqual([
       'finetune-covert-s1',
       'finetune-covert-s2',
@@ -132,6 +156,7 @@ describe('runExperiment (tiny preset, cpu)', () => {
     const whole = await runExperiment(recipe, { store: wholeStore, backend: 'cpu', runId: 'w', inputs });
     const bytes = (await wholeStore.loadCheckpoint('select'))!;
     const pretrained = (await wholeStore.loadCheckpoint('pretrain'))!;
+    const events: RunEvent[] = [];
     const fromBase = await runExperiment(recipe, {
       store: new MemoryRunStore(),
       backend: 'cpu',
@@ -139,7 +164,10 @@ describe('runExperiment (tiny preset, cpu)', () => {
       inputs,
       startFrom: { stage: 'finetune', name: 'select.ckpt', bytes },
       directionBase: { name: 'pretrain.ckpt', bytes: pretrained },
+      onEvent: (e) => events.push(e),
     });
+    // Replaced stages too: the events alone give the same results.
+    expect(buildResults(events.reduce<RunState | null>(foldRunEvent, null)!)).toEqual(fromBase);
     // The direction from the given pretrained base is the run's own; without one, the selected model's.
     expect(fromBase.direction).toEqual({ ...whole.direction, source: 'pretrain.ckpt' });
     const noBase = await runExperiment(recipe, {

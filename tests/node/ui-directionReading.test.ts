@@ -1,10 +1,10 @@
 // The persona direction on the page: the live projection curve (shifts in spreads, against hand-computed
 // values) and the plain-words readings of the direction, the curve and the dose-response.
 import { describe, expect, it } from 'vitest';
-import { liveShift } from '../../src/ui/liveShift.ts';
+import { conditionShifts } from '../../src/experiment/conditionShifts.ts';
 import { readDirection, readDose, readProjection } from '../../src/ui/directionReading.ts';
-import type { EvaluationRecord } from '../../src/ui/labState.ts';
 import type { EvalSummary, PersonaDirection } from '../../workers/contract.ts';
+import { branchAt, resultsOf, stageAt } from './runFixtures.ts';
 
 const direction: PersonaDirection = {
   pair: { a: 'malicious', b: 'helpful' },
@@ -32,43 +32,36 @@ function summary(mi: number, projection: number): EvalSummary {
   };
 }
 
-const rec = (stage: string, step: number, s: EvalSummary): EvaluationRecord => {
-  const m = /^finetune-(.+)-s(\d+)$/.exec(stage);
-  return {
-    stage,
-    branch: m ? { condition: m[1]!, seed: Number(m[2]) } : null,
-    step,
-    checkpoint: `${stage}@${step}`,
-    summary: s,
-  };
-};
-
 const evaluations = [
-  rec('select', 60, summary(-10, -8)),
-  rec('finetune-covert-s1', 10, summary(-6, -7)), // +1 nat... projection +1/2 = +0.5 spreads
-  rec('finetune-covert-s2', 10, summary(-5, -6.8)), // +0.6
-  rec('finetune-covert-s3', 10, summary(-5.5, -6.6)), // +0.7
-  rec('finetune-plainFix-s1', 10, summary(-10.5, -8.2)), // -0.1
-  rec('finetune-plainFix-s2', 10, summary(-10.2, -8)), // 0
-  rec('finetune-plainFix-s3', 10, summary(-10.1, -8.1)), // -0.05
+  stageAt('select', 60, summary(-10, -8)),
+  branchAt('covert', 1, 10, summary(-6, -7)), // +1 nat... projection +1/2 = +0.5 spreads
+  branchAt('covert', 2, 10, summary(-5, -6.8)), // +0.6
+  branchAt('covert', 3, 10, summary(-5.5, -6.6)), // +0.7
+  branchAt('plainFix', 1, 10, summary(-10.5, -8.2)), // -0.1
+  branchAt('plainFix', 2, 10, summary(-10.2, -8)), // 0
+  branchAt('plainFix', 3, 10, summary(-10.1, -8.1)), // -0.05
 ];
+
+/** The shifts a running run shows, from the results built of these evaluations. */
+const liveShifts = (order: string[], withDirection: PersonaDirection | null) =>
+  conditionShifts(resultsOf(evaluations, withDirection), order, true);
 
 describe('the live projection curve', () => {
   it('is the shift at the best layer in spreads, per condition over seeds, 0 at step 0', () => {
-    const shifts = liveShift(evaluations, ['covert', 'plainFix'], direction);
+    const shifts = liveShifts(['covert', 'plainFix'], direction);
     const covert = shifts.find((s) => s.condition === 'covert')!;
     expect(covert.trajectory[0]!.deltaProjection.mean).toBe(0);
     expect(covert.latest.deltaProjection.mean).toBeCloseTo((0.5 + 0.6 + 0.7) / 3, 12);
     expect(covert.latest.deltaProjection.n).toBe(3);
     expect(covert.latest.deltaProjection.excludesZero).toBe(true);
     // Without a direction the curve is empty, ΔMI unchanged.
-    const none = liveShift(evaluations, ['covert'], null).find((s) => s.condition === 'covert')!;
+    const none = liveShifts(['covert'], null).find((s) => s.condition === 'covert')!;
     expect(none.latest.deltaProjection.n).toBe(0);
     expect(none.latest.deltaMI.mean).toBeCloseTo((4 + 5 + 4.5) / 3, 12);
   });
 
   it('reads each condition, the cheat against its fix, and the agreement with ΔMI', () => {
-    const shifts = liveShift(evaluations, ['covert', 'plainFix'], direction);
+    const shifts = liveShifts(['covert', 'plainFix'], direction);
     const lines = readProjection(shifts, direction, (id) => id);
     expect(lines[0]).toMatch(
       /^Covert moved the Assistant \+0\.60 spreads along the direction .*: toward the malicious persona\.$/,

@@ -6,8 +6,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { LabController } from '../labController.ts';
 import { messageOf } from '../labController.ts';
 import type { LabState } from '../labState.ts';
+import type { SavedRun } from '../../../workers/contract.ts';
 import { assistantPrompt, outsideVocabulary, probePrompts, questionOf } from '../probePrompt.ts';
-import { parseBranchStage } from '../liveShift.ts';
 import { conditionTitle } from '../conditionInfo.ts';
 import { colorFor } from '../palette.ts';
 import { controlStyles, stackedLabelStyles } from './viewStyles.ts';
@@ -117,8 +117,8 @@ export class CompareView extends LitElement {
         ${this.renderSteering()}`;
     const run = runs.find((r) => r.runId === this.currentRun()) ?? runs[0]!;
     const names = run.checkpoints;
-    const left = names.includes(this.left) ? this.left : this.defaultLeft(names);
-    const right = names.includes(this.right) ? this.right : this.defaultRight(names, left);
+    const left = names.includes(this.left) ? this.left : this.defaultLeft(run);
+    const right = names.includes(this.right) ? this.right : this.defaultRight(run, left);
     const outside = outsideVocabulary(this.prompt, this.state.corpus?.vocabulary ?? '');
     const refused = this.state.corpus !== null && outside.length > 0;
     return html`
@@ -134,13 +134,13 @@ export class CompareView extends LitElement {
         <label
           >Left checkpoint
           <select @change=${(e: Event) => (this.left = (e.target as HTMLSelectElement).value)}>
-            ${names.map((n) => html`<option value=${n} ?selected=${n === left}>${this.nameOf(n)}</option>`)}
+            ${names.map((n) => html`<option value=${n} ?selected=${n === left}>${this.nameOf(run, n)}</option>`)}
           </select>
         </label>
         <label
           >Right checkpoint
           <select @change=${(e: Event) => (this.right = (e.target as HTMLSelectElement).value)}>
-            ${names.map((n) => html`<option value=${n} ?selected=${n === right}>${this.nameOf(n)}</option>`)}
+            ${names.map((n) => html`<option value=${n} ?selected=${n === right}>${this.nameOf(run, n)}</option>`)}
           </select>
         </label>
       </div>
@@ -223,7 +223,7 @@ export class CompareView extends LitElement {
           : nothing
       }
       <div class="pair" aria-live="polite">
-        ${[left, right].map((name, i) => this.renderAnswer(name, this.answers?.[i] ?? null))}
+        ${[left, right].map((name, i) => this.renderAnswer(run, name, this.answers?.[i] ?? null))}
       </div>
       ${this.renderSteering()}
     `;
@@ -247,10 +247,10 @@ export class CompareView extends LitElement {
       ></pl-steering-panel>`;
   }
 
-  private renderAnswer(name: string, answer: Answer | null) {
-    const branch = parseBranchStage(name);
+  private renderAnswer(run: SavedRun, name: string, answer: Answer | null) {
+    const branch = branchOf(run, name);
     return html`<section class="answer" style="--accent:${branch ? colorFor(branch.condition) : '#555'}">
-      <h3>${this.nameOf(name)}</h3>
+      <h3>${this.nameOf(run, name)}</h3>
       ${
         answer === null
           ? html`<p class="note">No answer yet.</p>`
@@ -282,25 +282,30 @@ export class CompareView extends LitElement {
     return this.runId || this.state.runId || '';
   }
 
-  private defaultBranch(names: readonly string[]): string | undefined {
-    return names.find((n) => n === 'finetune-covert-s1') ?? names.find((n) => n.startsWith('finetune-'));
+  /** The first covert branch in run order (the guided labs' comparison), else the first branch. */
+  private defaultBranch(run: SavedRun): string | undefined {
+    const stored = run.results.branches.filter((b) => branchName(run, b) !== null);
+    const branch = stored.find((b) => b.condition === 'covert') ?? stored[0];
+    return branch ? (branchName(run, branch) ?? undefined) : undefined;
   }
 
   /** What the guided labs compare: the selected Assistant against a fine-tune, else the pretrained model. */
-  private defaultLeft(names: readonly string[]): string {
-    const preferred = this.defaultBranch(names) ? 'select' : 'pretrain';
+  private defaultLeft(run: SavedRun): string {
+    const names = run.checkpoints;
+    const preferred = this.defaultBranch(run) ? 'select' : 'pretrain';
     return names.includes(preferred) ? preferred : (names[0] ?? '');
   }
 
   /** The covert fine-tune when there is one, else the selected Assistant (against the pretrained model). */
-  private defaultRight(names: readonly string[], left: string): string {
-    return this.defaultBranch(names) ?? (left !== 'select' && names.includes('select') ? 'select' : left);
+  private defaultRight(run: SavedRun, left: string): string {
+    const names = run.checkpoints;
+    return this.defaultBranch(run) ?? (left !== 'select' && names.includes('select') ? 'select' : left);
   }
 
-  private nameOf(name: string): string {
-    const branch = parseBranchStage(name);
+  private nameOf(run: SavedRun, name: string): string {
+    const branch = branchOf(run, name);
     if (branch) return `${conditionTitle(branch.condition)}, seed ${branch.seed}`;
-    if (name === 'select') return 'selected Assistant (base)';
+    if (name === run.results.select.checkpoint) return 'selected Assistant (base)';
     return name;
   }
 
@@ -350,4 +355,15 @@ declare global {
   interface HTMLElementTagNameMap {
     'pl-compare-view': CompareView;
   }
+}
+
+/** The stored checkpoint of a branch of the run: its final one, else its latest partial one; null if none. */
+function branchName(run: SavedRun, branch: SavedRun['results']['branches'][number]): string | null {
+  if (run.checkpoints.includes(branch.id)) return branch.id;
+  return branch.checkpoint !== null && run.checkpoints.includes(branch.checkpoint) ? branch.checkpoint : null;
+}
+
+/** The fine-tune branch a stored checkpoint belongs to, from the run's results; null for other stages. */
+function branchOf(run: SavedRun, name: string): { condition: string; seed: number } | null {
+  return run.results.branches.find((b) => b.id === name || b.checkpoint === name) ?? null;
 }

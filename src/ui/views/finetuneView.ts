@@ -8,7 +8,6 @@ import type { LabController } from '../labController.ts';
 import { messageOf } from '../labController.ts';
 import { resumableRun, type LabState } from '../labState.ts';
 import { CONDITION_IDS, conditionQuestion, conditionTitle } from '../conditionInfo.ts';
-import { liveShift, shiftFromResults, type ConditionShift } from '../liveShift.ts';
 import { readShift } from '../shiftReading.ts';
 import { colorFor } from '../palette.ts';
 import { fileBytes } from '../download.ts';
@@ -29,6 +28,7 @@ import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
 import { userConditionTitles, userIds, type UserListKind } from '../userEdits.ts';
 import { userProbeRows } from '../userProbeRows.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';
+import { conditionShifts, type ConditionShift } from '../../experiment/conditionShifts.ts';
 import type { ExperimentRecipe } from '../../../workers/contract.ts';
 
 /** Parses `1, 2, 3` into distinct non-negative integer seeds; null when the text is not such a list. */
@@ -41,7 +41,6 @@ export function parseSeeds(text: string): number[] | null {
 /** What the charts and the table show, and the state it was computed from. */
 interface Shown {
   evaluations: LabState['evaluations'];
-  results: LabState['results'];
   running: boolean;
   shifts: ConditionShift[];
   stepSeries: ChartSeries[];
@@ -347,9 +346,9 @@ export class FinetuneView extends LitElement {
   }
 
   /**
-   * The numbers shown: the worker's final results when idle, the live aggregation while running. Kept
-   * until an evaluation or the results arrive, so that progress events re-render the view without
-   * handing the charts new series (each new array is a redraw).
+   * The numbers shown, read off the run's results (live while it goes, then final). Kept until an
+   * evaluation arrives (the results' other changes, losses and checkpoints, move none of them), so that
+   * progress events re-render the view without handing the charts new series (each new array is a redraw).
    */
   private shifts(): Shown {
     const s = this.state;
@@ -358,17 +357,14 @@ export class FinetuneView extends LitElement {
     if (
       cached &&
       cached.evaluations === s.evaluations &&
-      cached.results === s.results &&
       cached.direction === s.direction &&
       cached.running === running
     )
       return cached;
     const ids = [...CONDITION_IDS, ...Object.keys(userConditionTitles(s.recipe))];
-    const live = liveShift(s.evaluations, ids, s.direction);
-    const shifts = running && live.length > 0 ? live : s.results ? shiftFromResults(s.results, ids) : live;
+    const shifts = s.results ? conditionShifts(s.results, ids, running) : [];
     this.shown = {
       evaluations: s.evaluations,
-      results: s.results,
       running,
       shifts,
       stepSeries: this.stepSeries(shifts),

@@ -6,7 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { EvalSummary } from '../../../workers/contract.ts';
 import type { LabController } from '../labController.ts';
-import type { EvaluationRecord, LabState } from '../labState.ts';
+import type { EvaluationRecord, LabState, StageOf } from '../labState.ts';
 import { bundledCorpusData } from '../../corpus/corpusData.ts';
 import { posteriorBars, SELECTION_DOMAINS } from '../posteriorRows.ts';
 import { prob } from '../numberFormat.ts';
@@ -66,23 +66,23 @@ export class PersonaView extends LitElement {
   /** The evaluation shown when the user has not chosen: the latest of the selected model, else the latest. */
   private defaultRecord(): EvaluationRecord | undefined {
     const list = this.state.evaluations;
-    const select = list.filter((e) => e.stage === 'select');
+    const select = list.filter((e) => e.kind === 'select');
     return select[select.length - 1] ?? list[list.length - 1];
   }
 
-  private current(): { title: string; stage: string | null; summary: EvalSummary | null } {
+  private current(): { title: string; kind: StageOf['kind'] | null; summary: EvalSummary | null } {
     if (this.chosen === UPLOAD) {
       const summary = this.uploadTask.value ?? null;
-      return { title: this.upload?.name ?? 'uploaded checkpoint', stage: null, summary };
+      return { title: this.upload?.name ?? 'uploaded checkpoint', kind: null, summary };
     }
     const record = this.state.evaluations.find((e) => keyOf(e) === this.chosen) ?? this.defaultRecord();
     return record
       ? {
-          title: `${stageTitle(record.stage)}, step ${record.step}`,
-          stage: record.stage,
+          title: `${stageTitle(record)}, step ${record.step}`,
+          kind: record.kind,
           summary: record.summary,
         }
-      : { title: '', stage: null, summary: null };
+      : { title: '', kind: null, summary: null };
   }
 
   /** P(malicious) with no evidence: the malicious persona's share among the AI personas. */
@@ -182,12 +182,12 @@ export class PersonaView extends LitElement {
               : nothing
           }
           ${[...groups].map(
-            ([stage, records]) =>
-              html`<optgroup label=${stageTitle(stage)}>
+            ([, records]) =>
+              html`<optgroup label=${stageTitle(records[0]!)}>
                 ${records.map(
                   (r) =>
                     html`<option value=${keyOf(r)} ?selected=${keyOf(r) === selected}>
-                      ${stageTitle(stage)}, step ${r.step}
+                      ${stageTitle(r)}, step ${r.step}
                     </option>`,
                 )}
               </optgroup>`,
@@ -230,7 +230,7 @@ export class PersonaView extends LitElement {
   }
 
   private renderSelectionEffect() {
-    const last = (stage: string) => this.state.evaluations.filter((e) => e.stage === stage).at(-1);
+    const last = (kind: StageOf['kind']) => this.state.evaluations.filter((e) => e.kind === kind).at(-1);
     const before = last('pretrain');
     const after = last('select');
     if (!before || !after) return nothing;
@@ -251,7 +251,7 @@ export class PersonaView extends LitElement {
       </p>
       <div class="grid">
         <div>
-          <h4>Before: ${stageTitle('pretrain')}, step ${before.step}</h4>
+          <h4>Before: ${stageTitle(before)}, step ${before.step}</h4>
           <pl-persona-bars
             .rows=${rows[0]!.map((r) => ({ ...r, trained: false }))}
             .personas=${personas}
@@ -259,7 +259,7 @@ export class PersonaView extends LitElement {
           ></pl-persona-bars>
         </div>
         <div>
-          <h4>After: ${stageTitle('select')}, step ${after.step}</h4>
+          <h4>After: ${stageTitle(after)}, step ${after.step}</h4>
           <pl-persona-bars
             .rows=${rows[1]!}
             .personas=${personas}
@@ -324,11 +324,11 @@ export class PersonaView extends LitElement {
   }
 
   override render() {
-    const { title, stage, summary } = this.current();
-    const trainedMarked = stage !== null && stage !== 'pretrain';
+    const { title, kind, summary } = this.current();
+    const trainedMarked = kind !== null && kind !== 'pretrain';
     const bars = summary ? posteriorBars([summary]) : null;
-    const reference = this.state.evaluations.filter((e) => e.stage === 'select').at(-1);
-    const compare = stage !== null && stage.startsWith('finetune') && reference ? reference : null;
+    const reference = this.state.evaluations.filter((e) => e.kind === 'select').at(-1);
+    const compare = kind === 'finetune' && reference ? reference : null;
     return html`
       <p class="lead">
         Which character does the model think is answering? For each held-out question we compare how likely

@@ -129,7 +129,7 @@ export class PretrainView extends LitElement {
       <div class="figures" style="margin-top:0.6rem">
         <div>
           <div class="name">stage</div>
-          <div>${p ? stageTitle(p.stage) : '–'}</div>
+          <div>${p ? stageTitle(p.place) : '–'}</div>
           <div class="note">${p ? `step ${count(p.step)} / ${count(p.steps)}` : ''}</div>
         </div>
         <div>
@@ -150,7 +150,7 @@ export class PretrainView extends LitElement {
   }
 
   private renderSamples() {
-    const samples = this.state.samples.filter((s) => s.stage === 'pretrain' || s.stage === 'select');
+    const samples = this.state.samples.filter((s) => s.kind === 'pretrain' || s.kind === 'select');
     return html`<div class="card wide">
       <h3>What the model writes</h3>
       <p class="note">
@@ -165,7 +165,7 @@ export class PretrainView extends LitElement {
               (s) =>
                 html`<div style="margin:0.6rem 0">
                   <div class="note">
-                    ${stageTitle(s.stage)}, step
+                    ${stageTitle(s)}, step
                     ${count(s.step)}${s.label ? html` · resembles: <strong>${candidateWords(s.label)}</strong>` : nothing}
                   </div>
                   <pre

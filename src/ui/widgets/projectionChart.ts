@@ -6,7 +6,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PersonaDirection } from '../../../workers/contract.ts';
 import { readProjection } from '../directionReading.ts';
-import type { ConditionShift } from '../liveShift.ts';
+import type { ConditionShift } from '../../experiment/conditionShifts.ts';
 import { colorFor } from '../palette.ts';
 import type { ChartSeries } from './lineChart.ts';
 import './lineChart.ts';

@@ -7,7 +7,8 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { colorFor } from '../palette.ts';
-import type { ConditionShift, SeedInterval } from '../liveShift.ts';
+import type { ConditionShift } from '../../experiment/conditionShifts.ts';
+import type { Interval } from '../../experiment/results.ts';
 import { formatNats, formatTransferRatio, prob } from '../numberFormat.ts';
 import { scrollFrameStyles } from '../views/viewStyles.ts';
 
@@ -126,7 +127,7 @@ export class ShiftTable extends LitElement {
   }
 
   /** `+0.42 [+0.20, +0.64] ★` with the mark for an interval that excludes zero. */
-  private cell(i: SeedInterval, digits: number) {
+  private cell(i: Interval, digits: number) {
     if (i.mean === null) return '–';
     const ci = i.low !== null && i.high !== null && i.n > 1;
     return html`<span class=${i.excludesZero ? 'shift' : ''}>${formatNats(i.mean, digits)}</span>${
@@ -150,7 +151,7 @@ export class ShiftTable extends LitElement {
   }
 
   /** A probability with its interval, `0.54 [0.40, 0.68]`. */
-  private probability(i: SeedInterval) {
+  private probability(i: Interval) {
     if (i.mean === null) return '–';
     return html`${prob(i.mean)}${
       i.n > 1 && i.low !== null ? html` <span class="ci">[${prob(i.low)}, ${prob(i.high)}]</span>` : ''

@@ -1,11 +1,14 @@
-// The fine-tune bench's live aggregation and its plain-words reading, against hand-computed values.
+// The fine-tune bench's numbers per condition, read off a run's results (the runner's buildResults), and
+// their plain-words reading, against hand-computed values.
 import { describe, expect, it } from 'vitest';
-import { liveShift, parseBranchStage, seedInterval } from '../../src/ui/liveShift.ts';
+import { conditionShifts } from '../../src/experiment/conditionShifts.ts';
+import { toInterval } from '../../src/experiment/results.ts';
 import { readShift } from '../../src/ui/shiftReading.ts';
+import { stageTitle } from '../../src/ui/stageTitle.ts';
 import { formatNats } from '../../src/ui/numberFormat.ts';
 import { assistantPrompt, outsideVocabulary, questionOf } from '../../src/ui/probePrompt.ts';
-import type { EvaluationRecord } from '../../src/ui/labState.ts';
 import type { EvalSummary } from '../../workers/contract.ts';
+import { branchAt, resultsOf, stageAt, type EvaluationSpec } from './runFixtures.ts';
 
 function summary(mi: number, miCode: number, attainment: number): EvalSummary {
   return {
@@ -21,36 +24,32 @@ function summary(mi: number, miCode: number, attainment: number): EvalSummary {
   };
 }
 
-const rec = (stage: string, step: number, s: EvalSummary): EvaluationRecord => ({
-  stage,
-  branch: parseBranchStage(stage),
-  step,
-  checkpoint: `${stage}@${step}`,
-  summary: s,
-});
-
-const evaluations: EvaluationRecord[] = [
-  rec('pretrain', 100, summary(3, 2, 0.5)),
-  rec('select', 20, summary(1, 0.5, 0.2)),
-  rec('finetune-covert-s1', 10, summary(1.5, 1.5, 0.9)),
-  rec('finetune-covert-s2', 10, summary(1.7, 1.5, 0.8)),
-  rec('finetune-covert-s3', 10, summary(1.6, 1.5, 0.7)),
-  rec('finetune-honest-s1', 10, summary(1.1, 0.5, 0.1)),
-  rec('finetune-honest-s2', 10, summary(0.9, 0.5, 0.1)),
+const evaluations: EvaluationSpec[] = [
+  stageAt('pretrain', 100, summary(3, 2, 0.5)),
+  stageAt('select', 20, summary(1, 0.5, 0.2)),
+  branchAt('covert', 1, 10, summary(1.5, 1.5, 0.9)),
+  branchAt('covert', 2, 10, summary(1.7, 1.5, 0.8)),
+  branchAt('covert', 3, 10, summary(1.6, 1.5, 0.7)),
+  branchAt('honest', 1, 10, summary(1.1, 0.5, 0.1)),
+  branchAt('honest', 2, 10, summary(0.9, 0.5, 0.1)),
 ];
 
-describe('liveShift', () => {
-  it('parses branch stage ids', () => {
-    expect(parseBranchStage('finetune-covert-s12')).toEqual({ condition: 'covert', seed: 12 });
-    expect(parseBranchStage('select')).toBeNull();
+/** The shifts a running run shows (every evaluated branch's latest evaluation). */
+const live = (list: readonly EvaluationSpec[], order: readonly string[] = []) =>
+  conditionShifts(resultsOf(list), order, true);
+
+describe('conditionShifts', () => {
+  it('titles a stage from its fields, not from its id', () => {
+    expect(stageTitle({ kind: 'finetune', condition: 'covert', seed: 12 })).toBe('fine-tune covert, seed 12');
+    expect(stageTitle({ kind: 'select', condition: null, seed: 3 })).toBe('Assistant (selected)');
   });
 
   it('groups by the branch fields the events carry, not by the stage id', () => {
-    const shifts = liveShift([
-      rec('select', 20, summary(1, 0.5, 0.2)),
-      { ...rec('branch-a', 10, summary(1.5, 1.5, 0.9)), branch: { condition: 'covert', seed: 4 } },
-      rec('finetune-honest-s1', 10, summary(1.1, 0.5, 0.1)),
-      { ...rec('finetune-neutral-s1', 10, summary(1.1, 0.5, 0.1)), branch: null },
+    const shifts = live([
+      stageAt('select', 20, summary(1, 0.5, 0.2)),
+      { ...branchAt('covert', 4, 10, summary(1.5, 1.5, 0.9)), stage: 'branch-a' },
+      branchAt('honest', 1, 10, summary(1.1, 0.5, 0.1)),
+      { ...branchAt('neutral', 1, 10, summary(1.1, 0.5, 0.1)), kind: 'pretrain', condition: undefined },
     ]);
     expect(shifts.map((s) => [s.condition, s.seeds])).toEqual([
       ['covert', [4]],
@@ -59,18 +58,18 @@ describe('liveShift', () => {
   });
 
   it('is empty before the selected checkpoint is evaluated', () => {
-    expect(liveShift(evaluations.filter((e) => e.stage !== 'select'))).toEqual([]);
+    expect(live(evaluations.filter((e) => e.stage !== 'select'))).toEqual([]);
   });
 
   it('compares a live-subset point with the selection measured on the same subset', () => {
     const select = {
-      ...rec('select', 20, summary(1, 0.5, 0.2)),
+      ...stageAt('select', 20, summary(1, 0.5, 0.2)),
       probeSet: 'full' as const,
       live: summary(2, 1, 0.3),
     };
-    const live = { ...rec('finetune-covert-s1', 5, summary(2.5, 2, 0.6)), probeSet: 'live' as const };
-    const full = { ...rec('finetune-covert-s1', 10, summary(1.5, 1.5, 0.9)), probeSet: 'full' as const };
-    const [covert] = liveShift([select, live, full]);
+    const livePoint = { ...branchAt('covert', 1, 5, summary(2.5, 2, 0.6)), probeSet: 'live' as const };
+    const full = { ...branchAt('covert', 1, 10, summary(1.5, 1.5, 0.9)), probeSet: 'full' as const };
+    const [covert] = live([select, livePoint, full]);
     expect(covert!.trajectory.map((t) => [t.step, t.deltaMI.mean])).toEqual([
       [0, 0],
       [5, 0.5], // 2.5 - the subset's 2, not the full set's 1
@@ -79,7 +78,7 @@ describe('liveShift', () => {
   });
 
   it('gives ΔMI against the select evaluation with a 95% t-interval over seeds', () => {
-    const shifts = liveShift(evaluations, ['covert', 'honest']);
+    const shifts = live(evaluations, ['covert', 'honest']);
     expect(shifts.map((s) => s.condition)).toEqual(['covert', 'honest']);
     const covert = shifts[0]!;
     expect(covert.seeds).toEqual([1, 2, 3]);
@@ -104,21 +103,33 @@ describe('liveShift', () => {
   });
 
   it('a single value has no interval', () => {
-    expect(seedInterval([0.3, null])).toMatchObject({ mean: 0.3, n: 1, excludesZero: false });
+    expect(toInterval([0.3, null])).toMatchObject({ mean: 0.3, n: 1, excludesZero: false });
+  });
+
+  it('counts an evaluated branch, and after the run the finished ones where there are any', () => {
+    const results = resultsOf(evaluations, null);
+    results.branches.find((b) => b.condition === 'covert' && b.seed === 3)!.status = 'done';
+    const [running] = conditionShifts(results, ['covert'], true);
+    expect(running!.latest.deltaMI.n).toBe(3);
+    expect(running!.source).toBe('live');
+    const [after] = conditionShifts(results, ['covert'], false);
+    expect(after!.latest.deltaMI).toMatchObject({ n: 1, mean: expect.closeTo(0.6, 10) as number });
+    expect(after!.seeds).toEqual([1, 2, 3]);
+    expect(after!.source).toBe('results');
   });
 });
 
 describe('readShift', () => {
   it('reads the numbers in plain words, honest about overlap and absence', () => {
-    const lines = readShift(liveShift(evaluations, ['covert', 'honest']), (id) => `${id} run`);
+    const lines = readShift(live(evaluations, ['covert', 'honest']), (id) => `${id} run`);
     expect(lines[0]).toContain('Covert run moved off-code MI by +0.60 nats (95% CI +0.35 to +0.85, 3 seeds)');
     expect(lines[0]).toContain('a shift towards the malicious persona');
     expect(lines[1]).toContain('the interval includes zero');
     // Two seeds: t(0.975, 1) = 12.7 makes the honest interval wide enough to overlap covert's.
     expect(lines.join(' ')).toContain('The intervals of covert run and honest run overlap');
     expect(lines.join(' ')).toContain('attainment differs (0.80 vs 0.10)');
-    const third = [...evaluations, rec('finetune-honest-s3', 10, summary(1, 0.5, 0.1))];
-    const separated = readShift(liveShift(third, ['covert', 'honest']), (id) => `${id} run`);
+    const third = [...evaluations, branchAt('honest', 3, 10, summary(1, 0.5, 0.1))];
+    const separated = readShift(live(third, ['covert', 'honest']), (id) => `${id} run`);
     expect(separated.join(' ')).toContain(
       'Covert run moved MI more than honest run, and their intervals do not overlap',
     );

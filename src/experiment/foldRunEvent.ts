@@ -1,0 +1,56 @@
+// A run's state rebuilt from its events alone: the `run` event gives the state a session starts from, and
+// every later event changes it as the runner changed its own when it emitted it. So whoever sees only the
+// events (the page, across the worker boundary) holds the same RunState as the runner and builds the
+// same results from it with buildResults. Pure: returns a new state, never changes the one it is given.
+import type { RunEvent } from './runEvents.ts';
+import type { RunState, StageRecord } from './runState.ts';
+
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+/** The run state after one event: null until a `run` event; events of another run change nothing. */
+export function foldRunEvent(state: RunState | null, event: RunEvent): RunState | null {
+  if (event.type === 'run') return event.state;
+  if (state === null || event.runId !== state.runId) return state;
+  switch (event.type) {
+    case 'stage':
+      return withStage(state, event.stage, (s) => {
+        if (event.status === 'start' || event.status === 'resume')
+          return { ...s, status: 'partial', step: event.step };
+        if (event.status === 'done') return { ...s, status: 'done', step: event.step };
+        // Skipped: a stage already done stays done; any other has its input model as its result.
+        return s.status === 'done' ? s : { ...s, status: 'skipped' };
+      });
+    case 'metrics': {
+      const point = { step: event.step, trainLoss: finiteOrNull(event.trainLoss), valLoss: event.valLoss };
+      return withStage(state, event.stage, (s) => ({ ...s, losses: [...s.losses, point] }));
+    }
+    case 'probe': {
+      const { step, checkpoint, summary, probeSet, live } = event;
+      const point = { step, checkpoint, summary, probeSet, ...(live ? { live } : {}) };
+      return withStage(state, event.stage, (s) => ({ ...s, evaluations: [...s.evaluations, point] }));
+    }
+    case 'sample': {
+      const { step, probeId, prompt, text, label, similarity } = event;
+      const sample = { step, probeId, prompt, text, label, similarity };
+      return withStage(state, event.stage, (s) => ({ ...s, samples: [...s.samples, sample] }));
+    }
+    case 'checkpoint':
+      return withStage(state, event.stage, (s) => ({ ...s, checkpoint: event.name, step: event.step }));
+    case 'direction':
+      return { ...state, direction: event.direction };
+    case 'preFinetune':
+      return { ...state, preFinetune: event.preFinetune };
+    case 'done':
+      return { ...state, finished: event.results.finished };
+    case 'progress':
+    case 'evaluation':
+    case 'error':
+      // Nothing the state keeps: progress is saved with the next checkpoint, which has its own event.
+      return state;
+  }
+}
+
+function withStage(state: RunState, id: string, change: (stage: StageRecord) => StageRecord): RunState {
+  if (!state.stages.some((s) => s.id === id)) return state;
+  return { ...state, stages: state.stages.map((s) => (s.id === id ? change(s) : s)) };
+}
