@@ -279,9 +279,9 @@ describe('<pl-gates>', () => {
     expect(view.shadowRoot!.querySelector('pl-gates')).toBeNull();
 
     const r = results(FACTORIAL, FIVE_SEEDS);
-    const empty = { losses: [], evaluations: [] };
+    const empty = { losses: [], evaluations: [], samples: [] };
     Object.assign(r, { runId: 'loaded', branches: [], select: { id: 'select', ...empty } });
-    Object.assign(r.pretrain, { id: 'pretrain', losses: [] });
+    Object.assign(r.pretrain, { id: 'pretrain', losses: [], samples: [] });
     lab.showResults(r);
     await view.updateComplete;
     const panel = view.shadowRoot!.querySelector('pl-gates')!;
