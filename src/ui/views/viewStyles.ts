@@ -87,6 +87,46 @@ export const scrollFrameStyles = css`
   }
 `;
 
+/**
+ * The results' tables of numbers (the shift and effects tables, the direction's layers, the user's probes):
+ * one look. The first column is the row's header; numbers align right in tabular figures; the caption
+ * explains the columns below the table; `.ci` greys an interval beside its mean.
+ */
+export const numbersTableStyles = css`
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    font-size: 0.85rem;
+    font-variant-numeric: tabular-nums;
+  }
+  caption {
+    text-align: left;
+    font-size: 0.8rem;
+    color: #555;
+    caption-side: bottom;
+    padding-top: 0.4rem;
+  }
+  th,
+  td {
+    padding: 0.35rem 0.5rem;
+    border-bottom: 1px solid #e4e4de;
+    text-align: right;
+    white-space: nowrap;
+  }
+  th:first-child,
+  td:first-child {
+    text-align: left;
+  }
+  thead th {
+    font-weight: 600;
+    color: #333;
+    border-bottom: 2px solid #c9c9c2;
+  }
+  .ci {
+    color: #666;
+  }
+`;
+
 export const viewStyles = css`
   ${controlStyles}
   :host {

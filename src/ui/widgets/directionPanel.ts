@@ -5,6 +5,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PersonaDirection } from '../../../workers/contract.ts';
 import { readDirection } from '../directionReading.ts';
+import { numbersTableStyles } from '../views/viewStyles.ts';
 
 const two = (v: number | null) => (v === null ? '–' : v.toFixed(2));
 
@@ -13,50 +14,32 @@ export class DirectionPanel extends LitElement {
   /** The direction to show (null: nothing measured yet). */
   @property({ attribute: false }) direction: PersonaDirection | null = null;
 
-  static override styles = css`
-    :host {
-      display: block;
-      overflow-x: auto;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 0.85rem;
-      font-variant-numeric: tabular-nums;
-    }
-    caption {
-      text-align: left;
-      font-size: 0.8rem;
-      color: #555;
-      caption-side: bottom;
-      padding-top: 0.4rem;
-    }
-    th,
-    td {
-      padding: 0.3rem 0.5rem;
-      border-bottom: 1px solid #e4e4de;
-      text-align: right;
-      white-space: nowrap;
-    }
-    th:first-child,
-    td.bar {
-      text-align: left;
-    }
-    .bar span {
-      display: inline-block;
-      height: 0.7rem;
-      background: #6b5fb5;
-      border-radius: 2px;
-      vertical-align: middle;
-    }
-    .best {
-      font-weight: 600;
-    }
-    .reading p {
-      margin: 0.4rem 0;
-      line-height: 1.45;
-    }
-  `;
+  static override styles = [
+    numbersTableStyles,
+    css`
+      :host {
+        display: block;
+        overflow-x: auto;
+      }
+      td.bar {
+        text-align: left;
+      }
+      .bar span {
+        display: inline-block;
+        height: 0.7rem;
+        background: #6b5fb5;
+        border-radius: 2px;
+        vertical-align: middle;
+      }
+      .best {
+        font-weight: 600;
+      }
+      .reading p {
+        margin: 0.4rem 0;
+        line-height: 1.45;
+      }
+    `,
+  ];
 
   override render() {
     const d = this.direction;

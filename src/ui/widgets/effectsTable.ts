@@ -7,6 +7,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FormEffect, Interval, PreFinetune } from '../../experiment/results.ts';
 import { formatNats } from '../numberFormat.ts';
+import { numbersTableStyles, scrollFrameStyles } from '../views/viewStyles.ts';
 
 const FORM_TITLE: Record<string, string> = {
   plain: 'plain task',
@@ -23,49 +24,15 @@ export class EffectsTable extends LitElement {
   /** What the selected Assistant made of each form and set before any fine-tune (results.preFinetune). */
   @property({ attribute: false }) preFinetune: PreFinetune | null = null;
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    /* Wider than a phone (more so with the user's probes): it scrolls in its own focusable frame. */
-    .scroll {
-      overflow-x: auto;
-    }
-    .scroll:focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 0.85rem;
-      font-variant-numeric: tabular-nums;
-    }
-    caption {
-      text-align: left;
-      font-size: 0.8rem;
-      color: #555;
-      caption-side: bottom;
-      padding-top: 0.4rem;
-    }
-    th,
-    td {
-      padding: 0.35rem 0.5rem;
-      border-bottom: 1px solid #e4e4de;
-      text-align: right;
-      white-space: nowrap;
-    }
-    th:first-child {
-      text-align: left;
-    }
-    thead th {
-      font-weight: 600;
-      border-bottom: 2px solid #c9c9c2;
-    }
-    .ci {
-      color: #666;
-    }
-  `;
+  static override styles = [
+    scrollFrameStyles,
+    numbersTableStyles,
+    css`
+      :host {
+        display: block;
+      }
+    `,
+  ];
 
   override render() {
     if (this.effects.length === 0) return nothing;

@@ -10,7 +10,7 @@ import { colorFor } from '../palette.ts';
 import type { ConditionShift } from '../../experiment/conditionShifts.ts';
 import type { Interval } from '../../experiment/results.ts';
 import { formatNats, formatTransferRatio, prob } from '../numberFormat.ts';
-import { scrollFrameStyles } from '../views/viewStyles.ts';
+import { numbersTableStyles, scrollFrameStyles } from '../views/viewStyles.ts';
 
 @customElement('pl-shift-table')
 export class ShiftTable extends LitElement {
@@ -22,59 +22,30 @@ export class ShiftTable extends LitElement {
    * per answer character); the column shows when the run measured it. */
   @property({ attribute: false }) surprise: Readonly<Record<string, number | null>> = {};
 
-  static override styles = css`
-    ${scrollFrameStyles}
-    :host {
-      display: block;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 0.85rem;
-      font-variant-numeric: tabular-nums;
-    }
-    caption {
-      text-align: left;
-      font-size: 0.8rem;
-      color: #555;
-      caption-side: bottom;
-      padding-top: 0.4rem;
-    }
-    th,
-    td {
-      padding: 0.35rem 0.5rem;
-      border-bottom: 1px solid #e4e4de;
-      text-align: right;
-      white-space: nowrap;
-    }
-    th:first-child,
-    td:first-child {
-      text-align: left;
-    }
-    thead th {
-      font-weight: 600;
-      color: #333;
-      border-bottom: 2px solid #c9c9c2;
-    }
-    .swatch {
-      display: inline-block;
-      width: 0.7rem;
-      height: 0.7rem;
-      border-radius: 50%;
-      margin-right: 0.4rem;
-      vertical-align: -0.05rem;
-    }
-    .ci {
-      color: #666;
-    }
-    .shift {
-      font-weight: 700;
-    }
-    .mark {
-      color: #000;
-      margin-left: 0.2rem;
-    }
-  `;
+  static override styles = [
+    scrollFrameStyles,
+    numbersTableStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .swatch {
+        display: inline-block;
+        width: 0.7rem;
+        height: 0.7rem;
+        border-radius: 50%;
+        margin-right: 0.4rem;
+        vertical-align: -0.05rem;
+      }
+      .shift {
+        font-weight: 700;
+      }
+      .mark {
+        color: #000;
+        margin-left: 0.2rem;
+      }
+    `,
+  ];
 
   override render() {
     const withSurprise = Object.keys(this.surprise).length > 0;

@@ -4,6 +4,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { UserProbeRow } from '../userProbeRows.ts';
 import { formatNats } from '../numberFormat.ts';
+import { numbersTableStyles, scrollFrameStyles } from '../views/viewStyles.ts';
 
 @customElement('pl-user-probes-table')
 export class UserProbesTable extends LitElement {
@@ -12,40 +13,15 @@ export class UserProbesTable extends LitElement {
   /** Display title of each condition. */
   @property({ attribute: false }) titleOf: (id: string) => string = (id) => id;
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .scroll {
-      overflow-x: auto;
-    }
-    .scroll:focus-visible {
-      outline: 3px solid #0072b2;
-      outline-offset: 2px;
-    }
-    table {
-      border-collapse: collapse;
-      font-size: 0.85rem;
-      font-variant-numeric: tabular-nums;
-    }
-    th,
-    td {
-      padding: 0.3rem 0.5rem;
-      border-bottom: 1px solid #e4e4de;
-      text-align: right;
-      white-space: nowrap;
-    }
-    th:first-child {
-      text-align: left;
-    }
-    caption {
-      text-align: left;
-      font-size: 0.8rem;
-      color: #555;
-      caption-side: bottom;
-      padding-top: 0.4rem;
-    }
-  `;
+  static override styles = [
+    scrollFrameStyles,
+    numbersTableStyles,
+    css`
+      :host {
+        display: block;
+      }
+    `,
+  ];
 
   override render() {
     if (this.rows.length === 0) return nothing;
