@@ -6,6 +6,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
 import { lines, parseFillers, parsePairs } from '../userEdits.ts';
+import { addedEntries } from './addedEntries.ts';
 import { editorStyles } from './editorStyles.ts';
 
 export interface UserEntryDetail {
@@ -69,29 +70,21 @@ export class ConditionEditor extends LitElement {
     }
   }
 
-  private removeEntry(id: string) {
-    const detail = { kind: 'conditions', id };
-    this.dispatchEvent(new CustomEvent('pl-user-remove', { detail, bubbles: true, composed: true }));
-  }
-
   override render() {
     const problem = this.parseError || this.error;
     return html`
-      ${
-        this.added.length > 0
-          ? html`<ul class="added" aria-label="Your conditions">
-              ${this.added.map(
-                (c) =>
-                  html`<li>
-                    ${c.title} (<code>${c.id}</code>, with its control <code>${c.id}Control</code>)
-                    <button ?disabled=${this.disabled} @click=${() => this.removeEntry(c.id)}>
-                      Remove ${c.id}
-                    </button>
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      ${addedEntries(
+        this,
+        {
+          kind: 'conditions',
+          label: 'Your conditions',
+          ids: this.added.map((c) => c.id),
+          disabled: this.disabled,
+        },
+        (id) =>
+          html`${this.added.find((c) => c.id === id)?.title} (<code>${id}</code>, with its control
+            <code>${id}Control</code>)`,
+      )}
       <form @submit=${this.onSubmit} aria-label="Your own condition">
         <div class="pair">
           <label>Id (letters and digits) <input type="text" name="id" .value=${EXAMPLE.id} /></label>

@@ -7,6 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { CorpusData } from '../../corpus/index.ts';
 import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
 import type { UserEntryDetail } from './conditionEditor.ts';
+import { addedEntries } from './addedEntries.ts';
 import { editorStyles } from './editorStyles.ts';
 
 @customElement('pl-persona-editor')
@@ -64,11 +65,6 @@ export class PersonaEditor extends LitElement {
     this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
   }
 
-  private removeEntry(id: string) {
-    const detail = { kind: 'personas', id };
-    this.dispatchEvent(new CustomEvent('pl-user-remove', { detail, bubbles: true, composed: true }));
-  }
-
   override render() {
     const data = this.data;
     if (!data) return nothing;
@@ -80,21 +76,7 @@ export class PersonaEditor extends LitElement {
       return `${id}: P(bad answer)`;
     };
     return html`
-      ${
-        this.added.length > 0
-          ? html`<ul class="added" aria-label="Your personas">
-              ${this.added.map(
-                (id) =>
-                  html`<li>
-                    <code>${id}</code>
-                    <button ?disabled=${this.disabled} @click=${() => this.removeEntry(id)}>
-                      Remove ${id}
-                    </button>
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      ${addedEntries(this, { kind: 'personas', label: 'Your personas', ids: this.added, disabled: this.disabled })}
       <form @submit=${this.onSubmit} aria-label="Your own persona">
         <div class="pair">
           <label>Id <input type="text" name="id" value="sycophant" /></label>

@@ -7,6 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
 import { lines, parseFillers } from '../userEdits.ts';
 import type { UserEntryDetail } from './conditionEditor.ts';
+import { addedEntries } from './addedEntries.ts';
 import { editorStyles } from './editorStyles.ts';
 
 const EXAMPLE = {
@@ -63,29 +64,10 @@ export class ProbeEditor extends LitElement {
     }
   }
 
-  private removeEntry(id: string) {
-    const detail = { kind: 'probes', id };
-    this.dispatchEvent(new CustomEvent('pl-user-remove', { detail, bubbles: true, composed: true }));
-  }
-
   override render() {
     const problem = this.parseError || this.error;
     return html`
-      ${
-        this.added.length > 0
-          ? html`<ul class="added" aria-label="Your probes">
-              ${this.added.map(
-                (id) =>
-                  html`<li>
-                    <code>${id}</code>
-                    <button ?disabled=${this.disabled} @click=${() => this.removeEntry(id)}>
-                      Remove ${id}
-                    </button>
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      ${addedEntries(this, { kind: 'probes', label: 'Your probes', ids: this.added, disabled: this.disabled })}
       <form @submit=${this.onSubmit} aria-label="Your own probes">
         <div class="pair">
           <label>Id of this probe set <input type="text" name="id" .value=${EXAMPLE.id} /></label>
