@@ -287,7 +287,15 @@ export class LabController extends EventTarget {
         api.startRun({ recipe: this.state.recipe, runId, start }, onEvent),
         engine.crashed.then((e) => Promise.reject(e)),
       ]);
-      this.set((s) => ({ ...withResults(s, results), status: 'idle', progress: null, activity: null }));
+      // The run is over: its results are the worker's, and events still on their way (they travel on
+      // their own port) change nothing.
+      this.set((s) => ({
+        ...withResults(s, results),
+        run: null,
+        status: 'idle',
+        progress: null,
+        activity: null,
+      }));
     } catch (error) {
       // A dead worker is `recover`'s to report (it has already started a new one).
       if (this.engine === engine) this.set({ status: 'idle', activity: null, error: messageOf(error) });

@@ -136,7 +136,8 @@ export function initialState(recipe: ExperimentRecipe): LabState {
 export function applyRunEvent(state: LabState, event: RunEvent, now: number): LabState {
   const run = foldRunEvent(state.run, event);
   const next = withActivity(state, event, now);
-  if (event.type === 'done') return withResults(next, event.results);
+  // The run is over: its results are the worker's from here on.
+  if (event.type === 'done') return { ...withResults(next, event.results), run: null };
   if (run === state.run || run === null) return next;
   return withResults({ ...next, run }, buildResults(run));
 }
