@@ -193,15 +193,12 @@ async function savePartial(ctx: RunContext, record: StageRecord, model: GPT, opt
   record.checkpoint = name;
   await saveState(ctx);
   if (previous && previous !== name) await ctx.store.removeCheckpoint(previous);
-  ctx.emit({
-    type: 'checkpoint',
-    runId: ctx.state.runId,
-    stage: record.id,
-    place: placeOf(ctx.state, record),
-    step,
-    name,
-    final: false,
-  });
+  emitCheckpoint(ctx, record, step, name, false);
+}
+
+function emitCheckpoint(ctx: RunContext, record: StageRecord, step: number, name: string, final: boolean) {
+  const place = placeOf(ctx.state, record);
+  ctx.emit({ type: 'checkpoint', runId: ctx.state.runId, stage: record.id, place, step, name, final });
 }
 
 /** The stage's final checkpoint (weights only: later stages start fresh optimizers). */
@@ -212,15 +209,7 @@ async function finishStage(ctx: RunContext, record: StageRecord, model: GPT, ste
   record.status = 'done';
   await saveState(ctx);
   if (previous && previous !== record.id) await ctx.store.removeCheckpoint(previous);
-  ctx.emit({
-    type: 'checkpoint',
-    runId: ctx.state.runId,
-    stage: record.id,
-    place: placeOf(ctx.state, record),
-    step,
-    name: record.id,
-    final: true,
-  });
+  emitCheckpoint(ctx, record, step, record.id, true);
   ctx.emit({
     type: 'stage',
     runId: ctx.state.runId,

@@ -17,16 +17,7 @@ import {
 import { probeWebGlRenderer } from './webglRenderer.ts';
 import { probeWebGpuAdapter } from './webgpuAdapter.ts';
 
-export {
-  BACKEND_NAMES,
-  isBackendName,
-  type BackendChoice,
-  type BackendFailure,
-  type BackendName,
-  type BackendReport,
-  type FailureKind,
-  type WasmReport,
-} from '../util/backendReport.ts';
+export * from '../util/backendReport.ts';
 
 export class BackendUnavailableError extends Error {
   constructor(readonly failures: BackendFailure[]) {

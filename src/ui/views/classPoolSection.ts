@@ -14,7 +14,7 @@ import { downloadFile } from '../download.ts';
 import { formatNats, prob } from '../numberFormat.ts';
 import { colorFor } from '../palette.ts';
 import type { ChartSeries } from '../widgets/lineChart.ts';
-import { controlStyles, scrollFrameStyles } from './viewStyles.ts';
+import { controlStyles, numbersTableStyles, scrollFrameStyles } from './viewStyles.ts';
 import '../widgets/lineChart.ts';
 
 /** A file larger than this is no card: refused unread. */
@@ -66,10 +66,8 @@ export class ClassPoolSection extends LitElement {
   static override styles = [
     controlStyles,
     scrollFrameStyles,
+    numbersTableStyles,
     css`
-      :host {
-        display: block;
-      }
       .drop {
         border: 2px dashed #b9b9b2;
         border-radius: 8px;
@@ -92,22 +90,6 @@ export class ClassPoolSection extends LitElement {
         gap: 0.6rem;
         align-items: center;
         margin: 0.4rem 0;
-      }
-      table {
-        border-collapse: collapse;
-        font-size: 0.85rem;
-        font-variant-numeric: tabular-nums;
-      }
-      th,
-      td {
-        padding: 0.3rem 0.5rem;
-        border-bottom: 1px solid #e4e4de;
-        text-align: right;
-        white-space: nowrap;
-      }
-      th:first-child,
-      td:first-child {
-        text-align: left;
       }
       ul.left-out {
         font-size: 0.85rem;

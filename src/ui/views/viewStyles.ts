@@ -88,11 +88,14 @@ export const scrollFrameStyles = css`
 `;
 
 /**
- * The results' tables of numbers (the shift and effects tables, the direction's layers, the user's probes):
- * one look. The first column is the row's header; numbers align right in tabular figures; the caption
+ * The results' tables of numbers (the shift and effects tables, the direction's layers, the user's probes,
+ * the class pool): one look, in a block host. The first column is the row's header; numbers align right in tabular figures; the caption
  * explains the columns below the table; `.ci` greys an interval beside its mean.
  */
 export const numbersTableStyles = css`
+  :host {
+    display: block;
+  }
   table {
     border-collapse: collapse;
     width: 100%;

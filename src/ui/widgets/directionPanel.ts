@@ -18,7 +18,6 @@ export class DirectionPanel extends LitElement {
     numbersTableStyles,
     css`
       :host {
-        display: block;
         overflow-x: auto;
       }
       td.bar {

@@ -3,7 +3,7 @@
 // paired by seed, with its 95% interval, on the main probes and on the second probe family; and beside it
 // what the selected Assistant expected before any fine-tune: P(cheat) in that form and the surprise (mean
 // loss) of both sets. Explaining away reads across a row: an expected cheat should move the persona less.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FormEffect, Interval, PreFinetune } from '../../experiment/results.ts';
 import { formatNats } from '../numberFormat.ts';
@@ -24,15 +24,7 @@ export class EffectsTable extends LitElement {
   /** What the selected Assistant made of each form and set before any fine-tune (results.preFinetune). */
   @property({ attribute: false }) preFinetune: PreFinetune | null = null;
 
-  static override styles = [
-    scrollFrameStyles,
-    numbersTableStyles,
-    css`
-      :host {
-        display: block;
-      }
-    `,
-  ];
+  static override styles = [scrollFrameStyles, numbersTableStyles];
 
   override render() {
     if (this.effects.length === 0) return nothing;

@@ -26,9 +26,6 @@ export class ShiftTable extends LitElement {
     scrollFrameStyles,
     numbersTableStyles,
     css`
-      :host {
-        display: block;
-      }
       .swatch {
         display: inline-block;
         width: 0.7rem;

@@ -1,6 +1,6 @@
 // <pl-user-probes-table>: the user's own probes in a run's results: per probe set, where the selected
 // Assistant's probability went among the personas' answers, and each condition's mean final ΔMI on it.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { UserProbeRow } from '../userProbeRows.ts';
 import { formatNats } from '../numberFormat.ts';
@@ -13,15 +13,7 @@ export class UserProbesTable extends LitElement {
   /** Display title of each condition. */
   @property({ attribute: false }) titleOf: (id: string) => string = (id) => id;
 
-  static override styles = [
-    scrollFrameStyles,
-    numbersTableStyles,
-    css`
-      :host {
-        display: block;
-      }
-    `,
-  ];
+  static override styles = [scrollFrameStyles, numbersTableStyles];
 
   override render() {
     if (this.rows.length === 0) return nothing;
