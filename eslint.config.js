@@ -43,9 +43,13 @@ export default tseslint.config(
     },
   },
   {
+    // The page: no tfjs, and no IndexedDB (the worker owns the run store; see localSettings.ts).
     files: ['src/ui/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@tensorflow/*', '*/model/*', '*/train/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@tensorflow/*', '*/model/*', '*/train/*', 'idb', '*/platform/idbRunStore.ts'] },
+      ],
     },
   },
 );
