@@ -43,6 +43,13 @@ export default tseslint.config(
     },
   },
   {
+    // The contract both sides import points at neither side's code.
+    files: ['workers/contract.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['*/platform/*', '*/ui/*'] }],
+    },
+  },
+  {
     // The page: no tfjs, and no IndexedDB (the worker owns the run store; see localSettings.ts).
     files: ['src/ui/**'],
     rules: {
