@@ -83,17 +83,18 @@ export interface LabState {
   status: RunStatus;
   progress: ProgressPoint | null;
   activity: RunActivity | null;
-  /** Per stage: training loss at each progress event; evaluation losses. */
+  /** Per stage: training loss at each progress event (finer than the results' loss log). */
   losses: Record<string, { step: number; loss: number }[]>;
-  evalLosses: Record<string, { step: number; trainLoss: number; valLoss: number | null }[]>;
-  /** The run's state as the worker holds it, folded from its events (null for a saved run's results). */
+  /** The run's state as the worker holds it, folded from its events while it goes (else null). */
   run: RunState | null;
   /** The run's results: built from `run` while it goes, then the worker's final (or a saved run's). The
-   * lists below are read off them. */
+   * four fields below are read off them. */
   results: RunResults | null;
+  /** Per stage: the loss estimates the run logged (training and validation). */
+  evalLosses: Record<string, { step: number; trainLoss: number; valLoss: number | null }[]>;
   samples: SampleView[];
   evaluations: EvaluationRecord[];
-  /** The run's persona direction (from its event, or its results); null before it is measured. */
+  /** The run's persona direction; null before it is measured. */
   direction: PersonaDirection | null;
   savedRuns: SavedRun[];
   corpus: CorpusPreview | null;
