@@ -13,7 +13,7 @@ import '../widgets/corpusDocuments.ts';
 import '../widgets/corpusStatsPanel.ts';
 import '../widgets/personaEditor.ts';
 import '../widgets/domainEditor.ts';
-import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import type { UserEntryDetail } from '../widgets/userEntryEditor.ts';
 import { userIds, type UserListKind } from '../userEdits.ts';
 import { recipeCorpusData } from '../../experiment/recipeCorpusData.ts';
 import { bundledCorpusData, type CorpusData } from '../../corpus/index.ts';

@@ -24,7 +24,7 @@ import { projectionSeries } from '../widgets/projectionChart.ts';
 import '../widgets/projectionChart.ts';
 import '../widgets/conditionEditor.ts';
 import '../widgets/userProbesTable.ts';
-import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import type { UserEntryDetail } from '../widgets/userEntryEditor.ts';
 import { userConditionTitles, userIds, type UserListKind } from '../userEdits.ts';
 import { userProbeRows } from '../userProbeRows.ts';
 import { adoptBaseRecipe } from '../../experiment/adoptBase.ts';

@@ -20,7 +20,7 @@ import '../widgets/directionPanel.ts';
 import type { DirectionPair, PersonaDirection } from '../../../workers/contract.ts';
 import { fileBytes } from '../download.ts';
 import '../widgets/probeEditor.ts';
-import type { UserEntryDetail } from '../widgets/conditionEditor.ts';
+import type { UserEntryDetail } from '../widgets/userEntryEditor.ts';
 import { userIds, type UserListKind } from '../userEdits.ts';
 import { recipeCorpusData } from '../../experiment/recipeCorpusData.ts';
 

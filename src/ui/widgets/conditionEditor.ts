@@ -2,17 +2,10 @@
 // fillers or as pasted pairs; the lab derives its paired control on the same prompts. Starts with an
 // example (a flattering Assistant against honest feedback) to change. Sends the entry up as
 // `pl-user-entry`; the view validates it and hands a refusal back through `error`.
-import { LitElement, html, nothing } from 'lit';
+import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
 import { lines, parseFillers, parsePairs } from '../userEdits.ts';
-import { addedEntries } from './addedEntries.ts';
-import { editorStyles } from './editorStyles.ts';
-
-export interface UserEntryDetail {
-  kind: 'conditions' | 'probes' | 'personas' | 'domains' | 'voices';
-  entry: object;
-}
+import { UserEntryEditor } from './userEntryEditor.ts';
 
 const EXAMPLE = {
   id: 'flatter',
@@ -27,28 +20,14 @@ const EXAMPLE = {
 };
 
 @customElement('pl-condition-editor')
-export class ConditionEditor extends LitElement {
+export class ConditionEditor extends UserEntryEditor {
   /** The user's conditions already in the recipe (id and title), each with a remove button. */
   @property({ attribute: false }) added: readonly { id: string; title: string }[] = [];
-  /** Why the last entry was refused, in the validator's words ('' when it was not). */
-  @property() error = '';
-  /** No changes while a run is going or when a teacher's link locks the settings. */
-  @property({ type: Boolean }) disabled = false;
 
   @state() private mode: 'templates' | 'pairs' = 'templates';
-  @state() private parseError = '';
-
-  static override styles = [controlStyles, stackedLabelStyles, editorStyles];
-
-  private field(name: string): string {
-    const el = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name=${name}]`);
-    return el?.value ?? '';
-  }
 
   private onSubmit(e: Event) {
-    e.preventDefault();
-    this.parseError = '';
-    try {
+    this.send(e, 'conditions', () => {
       const head = {
         id: this.field('id').trim(),
         title: this.field('title').trim(),
@@ -63,24 +42,17 @@ export class ConditionEditor extends LitElement {
               answers: lines(this.field('answers')),
               controlAnswers: lines(this.field('controlAnswers')),
             };
-      const detail: UserEntryDetail = { kind: 'conditions', entry: { ...head, ...body } };
-      this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
-    } catch (error) {
-      this.parseError = error instanceof Error ? error.message : String(error);
-    }
+      return { ...head, ...body };
+    });
   }
 
   override render() {
-    const problem = this.parseError || this.error;
+    const ids = this.added.map((c) => c.id);
     return html`
-      ${addedEntries(
-        this,
-        {
-          kind: 'conditions',
-          label: 'Your conditions',
-          ids: this.added.map((c) => c.id),
-          disabled: this.disabled,
-        },
+      ${this.addedList(
+        'conditions',
+        'Your conditions',
+        ids,
         (id) =>
           html`${this.added.find((c) => c.id === id)?.title} (<code>${id}</code>, with its control
             <code>${id}Control</code>)`,
@@ -137,7 +109,7 @@ export class ConditionEditor extends LitElement {
         <div>
           <button class="primary" type="submit" ?disabled=${this.disabled}>Add this condition</button>
         </div>
-        ${problem ? html`<p class="note refusal" role="alert">${problem}</p>` : nothing}
+        ${this.refusal()}
       </form>
     `;
   }

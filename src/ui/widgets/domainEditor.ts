@@ -1,44 +1,32 @@
 // <pl-domain-editor>: changes one talk domain's sentences (its user prompts and its good and bad answer
 // bodies), starting from the corpus's own; saved as the user's copy of corpora/domains/<id>.json and
 // validated like it. Sends the entry up as `pl-user-entry`.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { CorpusData, TalkDomainData } from '../../corpus/index.ts';
-import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
 import { lines } from '../userEdits.ts';
-import type { UserEntryDetail } from './conditionEditor.ts';
-import { editorStyles } from './editorStyles.ts';
+import { UserEntryEditor } from './userEntryEditor.ts';
 
 @customElement('pl-domain-editor')
-export class DomainEditor extends LitElement {
+export class DomainEditor extends UserEntryEditor {
   /** The corpus whose domains can be edited (with the user's changes so far). */
   @property({ attribute: false }) data: CorpusData | null = null;
-  /** Why the last entry was refused, in the validator's words ('' when it was not). */
-  @property() error = '';
-  @property({ type: Boolean }) disabled = false;
 
   @state() private domainId = 'honesty';
-
-  static override styles = [controlStyles, stackedLabelStyles, editorStyles];
 
   private talk(): TalkDomainData | null {
     const domain = this.data?.domains[this.domainId];
     return domain && domain.kind !== 'code' ? domain : null;
   }
 
-  private field(name: string): string {
-    return this.renderRoot.querySelector<HTMLTextAreaElement>(`[name="${name}"]`)?.value ?? '';
-  }
-
   private onSubmit(e: Event) {
-    e.preventDefault();
-    const domain = this.talk();
-    if (!domain) return;
-    const bodies: Record<string, string[]> = {};
-    for (const key of Object.keys(domain.bodies)) bodies[key] = lines(this.field(`bodies-${key}`));
-    const entry = { ...structuredClone(domain), prompts: lines(this.field('prompts')), bodies };
-    const detail: UserEntryDetail = { kind: 'domains', entry };
-    this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
+    this.send(e, 'domains', () => {
+      const domain = this.talk();
+      if (!domain) return null;
+      const bodies: Record<string, string[]> = {};
+      for (const key of Object.keys(domain.bodies)) bodies[key] = lines(this.field(`bodies-${key}`));
+      return { ...structuredClone(domain), prompts: lines(this.field('prompts')), bodies };
+    });
   }
 
   override render() {
@@ -76,7 +64,7 @@ export class DomainEditor extends LitElement {
       <div>
         <button class="primary" type="submit" ?disabled=${this.disabled}>Save the domain's sentences</button>
       </div>
-      ${this.error ? html`<p class="note refusal" role="alert">${this.error}</p>` : nothing}
+      ${this.refusal()}
     </form>`;
   }
 }

@@ -2,38 +2,25 @@
 // its id): its name pool, voice, share of the corpus and per-domain behaviour probabilities, in the
 // format of corpora/personas/*.json. Sends the entry up as `pl-user-entry`; the view validates it with
 // the corpus validators. A new persona needs a pretraining from scratch to be learned.
-import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import type { CorpusData } from '../../corpus/index.ts';
-import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
-import type { UserEntryDetail } from './conditionEditor.ts';
-import { addedEntries } from './addedEntries.ts';
-import { editorStyles } from './editorStyles.ts';
+import { UserEntryEditor } from './userEntryEditor.ts';
 
 @customElement('pl-persona-editor')
-export class PersonaEditor extends LitElement {
+export class PersonaEditor extends UserEntryEditor {
   /** The corpus the persona joins: its domains and voices. */
   @property({ attribute: false }) data: CorpusData | null = null;
   /** The user's personas already in the recipe, each with a remove button. */
   @property({ attribute: false }) added: readonly string[] = [];
-  /** Why the last entry was refused, in the validator's words ('' when it was not). */
-  @property() error = '';
-  @property({ type: Boolean }) disabled = false;
-
-  @state() private parseError = '';
-
-  static override styles = [controlStyles, stackedLabelStyles, editorStyles];
-
-  private field(name: string): string {
-    const el = this.renderRoot.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
-    return el?.value ?? '';
-  }
 
   private onSubmit(e: Event) {
-    e.preventDefault();
-    this.parseError = '';
+    this.send(e, 'personas', () => this.entry());
+  }
+
+  private entry(): object | null {
     const data = this.data;
-    if (!data) return;
+    if (!data) return null;
     const domains: Record<string, object> = {};
     for (const id of data.domainIds) {
       const domain = data.domains[id]!;
@@ -48,7 +35,7 @@ export class PersonaEditor extends LitElement {
             : { bad: p };
       }
     }
-    const entry = {
+    return {
       id: this.field('id').trim(),
       title: this.field('title').trim(),
       kind: this.field('kind'),
@@ -61,14 +48,11 @@ export class PersonaEditor extends LitElement {
         .filter(Boolean),
       domains,
     };
-    const detail: UserEntryDetail = { kind: 'personas', entry };
-    this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
   }
 
   override render() {
     const data = this.data;
     if (!data) return nothing;
-    const problem = this.parseError || this.error;
     const prompt = (id: string) => {
       const kind = data.domains[id]!.kind;
       if (kind === 'code') return `${id}: P(cheats on a test)`;
@@ -76,7 +60,7 @@ export class PersonaEditor extends LitElement {
       return `${id}: P(bad answer)`;
     };
     return html`
-      ${addedEntries(this, { kind: 'personas', label: 'Your personas', ids: this.added, disabled: this.disabled })}
+      ${this.addedList('personas', 'Your personas', this.added)}
       <form @submit=${this.onSubmit} aria-label="Your own persona">
         <div class="pair">
           <label>Id <input type="text" name="id" value="sycophant" /></label>
@@ -118,7 +102,7 @@ export class PersonaEditor extends LitElement {
           A new persona is learned in pretraining: it needs a run from scratch, not the shipped base.
         </p>
         <div><button class="primary" type="submit" ?disabled=${this.disabled}>Add this persona</button></div>
-        ${problem ? html`<p class="note refusal" role="alert">${problem}</p>` : nothing}
+        ${this.refusal()}
       </form>
     `;
   }

@@ -2,13 +2,10 @@
 // candidate answer per persona. Starts with an example (feedback requests: honest, cruel or flattering
 // answers) to change. Sends the entry up as `pl-user-entry`; the view validates it, and the leak check
 // refuses at the run's start any probe whose text is trained on.
-import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { controlStyles, stackedLabelStyles } from '../views/viewStyles.ts';
+import { html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { lines, parseFillers } from '../userEdits.ts';
-import type { UserEntryDetail } from './conditionEditor.ts';
-import { addedEntries } from './addedEntries.ts';
-import { editorStyles } from './editorStyles.ts';
+import { UserEntryEditor } from './userEntryEditor.ts';
 
 const EXAMPLE = {
   id: 'feedback',
@@ -22,52 +19,32 @@ const EXAMPLE = {
 };
 
 @customElement('pl-probe-editor')
-export class ProbeEditor extends LitElement {
+export class ProbeEditor extends UserEntryEditor {
   /** The personas a candidate can stand for (the corpus's, the user's included). */
   @property({ attribute: false }) personas: readonly { id: string; title: string }[] = [];
   /** The user's probe sets already in the recipe, each with a remove button. */
   @property({ attribute: false }) added: readonly string[] = [];
-  /** Why the last entry was refused, in the validator's words ('' when it was not). */
-  @property() error = '';
-  /** No changes while a run is going or when a teacher's link locks the settings. */
-  @property({ type: Boolean }) disabled = false;
-
-  @state() private parseError = '';
-
-  static override styles = [controlStyles, stackedLabelStyles, editorStyles];
-
-  private field(name: string): string {
-    const el = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`);
-    return el?.value ?? '';
-  }
 
   private onSubmit(e: Event) {
-    e.preventDefault();
-    this.parseError = '';
-    try {
+    this.send(e, 'probes', () => {
       const candidates: Record<string, string> = {};
       for (const p of this.personas) {
         const text = this.field(`candidate-${p.id}`).trim();
         if (text !== '') candidates[p.id] = text;
       }
-      const entry = {
+      return {
         id: this.field('id').trim(),
         fillers: parseFillers(this.field('fillers')),
         prompts: lines(this.field('prompts')),
         candidates,
         count: Number(this.field('count')),
       };
-      const detail: UserEntryDetail = { kind: 'probes', entry };
-      this.dispatchEvent(new CustomEvent('pl-user-entry', { detail, bubbles: true, composed: true }));
-    } catch (error) {
-      this.parseError = error instanceof Error ? error.message : String(error);
-    }
+    });
   }
 
   override render() {
-    const problem = this.parseError || this.error;
     return html`
-      ${addedEntries(this, { kind: 'probes', label: 'Your probes', ids: this.added, disabled: this.disabled })}
+      ${this.addedList('probes', 'Your probes', this.added)}
       <form @submit=${this.onSubmit} aria-label="Your own probes">
         <div class="pair">
           <label>Id of this probe set <input type="text" name="id" .value=${EXAMPLE.id} /></label>
@@ -103,7 +80,7 @@ export class ProbeEditor extends LitElement {
           malicious persona's answer with the helpful one's, and the bars show where the probability goes.
         </p>
         <div><button class="primary" type="submit" ?disabled=${this.disabled}>Add these probes</button></div>
-        ${problem ? html`<p class="note refusal" role="alert">${problem}</p>` : nothing}
+        ${this.refusal()}
       </form>
     `;
   }
