@@ -14,15 +14,9 @@ import type { ExperimentRecipe } from './recipe.ts';
 import { recipeCorpusData } from './recipeCorpusData.ts';
 import { RunControl } from './runControl.ts';
 import { liveSubset, measureDirection, type PersonaDirection } from '../eval/index.ts';
-import {
-  checkCompatible,
-  evaluateStage,
-  loadRunCheckpoint,
-  modelFrom,
-  saveState,
-  writeCheckpoint,
-  type RunContext,
-} from './runContext.ts';
+import { checkCompatible, loadRunCheckpoint, modelFrom, writeCheckpoint } from './runCheckpoints.ts';
+import { RunPace, saveState, type RunContext } from './runContext.ts';
+import { evaluateStage } from './stageEvaluation.ts';
 import type { RunEvent } from './runEvents.ts';
 import {
   branchId,
@@ -155,6 +149,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
       `resume it on the ${state.backend} backend`,
     );
   }
+  const steps = countSteps(state);
   const ctx: RunContext = {
     recipe,
     inputs,
@@ -163,7 +158,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     ops: options.ops,
     control: options.control ?? new RunControl(),
     emit,
-    pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },
+    pace: new RunPace(steps.done, steps.total),
     liveProbes: liveSubset(inputs.probes, recipe.eval.liveProbes, recipe.seeds.corpus),
     timing: state.timing ?? newRunTiming(),
     session: { startedAt: performance.now(), wallBefore: state.timing?.wall ?? 0 },
@@ -176,7 +171,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     if (!saved) await saveState(ctx);
     const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
     if (start) applyStartFrom(start, pretrain, select);
-    ctx.pace = { ...ctx.pace, ...countSteps(state) };
+    Object.assign(ctx.pace, countSteps(state)); // the replaced stages are no longer to do
 
     const mine = (record: StageRecord) => options.only === undefined || options.only.includes(record.id);
     if (mine(pretrain)) {

@@ -9,14 +9,9 @@ import type { TokenData } from '../train/batches.ts';
 import { dueEvery, Trainer, type DueHook, type TrainProgress } from '../train/trainer.ts';
 import type { TrainStageRecipe } from './recipe.ts';
 import { RunInterruptedError } from './runControl.ts';
-import {
-  evaluateStage,
-  loadRunCheckpoint,
-  sampleModel,
-  saveState,
-  writeCheckpoint,
-  type RunContext,
-} from './runContext.ts';
+import { loadRunCheckpoint, writeCheckpoint } from './runCheckpoints.ts';
+import { saveState, type RunContext } from './runContext.ts';
+import { evaluateStage, sampleModel } from './stageEvaluation.ts';
 import { evaluationCount, placeOf, setStatus, type StageRecord } from './runState.ts';
 import { timed } from './runTiming.ts';
 
@@ -131,12 +126,8 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
     ];
     let stepsBefore = trainer.step;
     const onProgress = (event: TrainProgress) => {
-      const advanced = event.step - stepsBefore;
+      ctx.pace.advance(event.step - stepsBefore);
       stepsBefore = event.step;
-      ctx.pace.done += advanced;
-      ctx.pace.stepsThisSession += advanced;
-      const elapsed = (performance.now() - ctx.pace.startedAt) / 1000;
-      const perStep = elapsed / Math.max(1, ctx.pace.stepsThisSession);
       ctx.emit({
         type: 'progress',
         runId,
@@ -148,7 +139,7 @@ export async function runTrainStage(ctx: RunContext, job: StageJob): Promise<voi
         lr: event.lr,
         done: ctx.pace.done,
         total: ctx.pace.total,
-        etaSeconds: perStep * (ctx.pace.total - ctx.pace.done),
+        etaSeconds: ctx.pace.etaSeconds,
       });
     };
     ctx.control.attach(trainer.control);
