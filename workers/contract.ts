@@ -1,11 +1,8 @@
 // THE contract between the page and the engine worker: the API the worker exposes through comlink and
 // the events it emits. Both sides import this module and nothing else of each other. Everything that
 // crosses is plain structured-clonable data (numbers, strings, arrays, typed arrays).
-import type { GPTConfig } from '../src/model/config.ts';
 import type { SampleOptions, SampleResult } from '../src/model/sampling.ts';
-import type { CandidateScore, ScoreRequest } from '../src/model/scoring.ts';
 import type { BackendChoice, BackendFailure, BackendName, BackendReport } from '../src/util/backendReport.ts';
-import type { AdamWConfig } from '../src/train/adamW.ts';
 import type { CorpusStats } from '../src/corpus/index.ts';
 import type { DirectionPair, EvalSummary, PersonaDirection } from '../src/eval/index.ts';
 import type { CheckpointDirection } from '../src/experiment/evaluateCheckpoint.ts';
@@ -14,111 +11,17 @@ import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
 import type { RunEvent, StagePlace } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
 import type { CardInput, ClassPool, PoolOutcome } from '../src/experiment/classPool.ts';
-import type { LrSchedule } from '../src/train/schedule.ts';
 
-export type {
-  BackendChoice,
-  BackendFailure,
-  BackendName,
-  BackendReport,
-  GPTConfig,
-  SampleOptions,
-  SampleResult,
-};
-export type { CandidateScore, ScoreRequest, AdamWConfig, LrSchedule };
-
-/** Training data: text (encoded with the loaded vocabulary) or token ids. */
-export type TrainData =
-  | { kind: 'text'; text: string; docStarts?: Int32Array }
-  | { kind: 'tokens'; tokens: Int32Array; docStarts?: Int32Array; lossMask?: Uint8Array };
-
-export interface TrainSpec {
-  /** Tags every event of this run; the engine makes one up when absent. */
-  runId?: string;
-  data: TrainData;
-  /** Held-out data for the `eval` events' valLoss. */
-  validation?: TrainData;
-  /** Total optimizer steps (the horizon; with `resume` it counts the steps already done). */
-  steps: number;
-  batchSize: number;
-  schedule: LrSchedule;
-  /** Seeds batch order and dropout. */
-  seed: number;
-  /** Steps between progress events (the only steps that read the loss back from the device). */
-  logInterval: number;
-  gradClip?: number;
-  adamW?: Partial<AdamWConfig>;
-  /** Steps between eval events; 0 or absent = only at the end. */
-  evalInterval?: number;
-  evalBatches?: number;
-  /** Continue the optimizer of the previous run or of the loaded checkpoint instead of a fresh one. */
-  resume?: boolean;
-  /** Emit a `sample` event at the first progress event at or after every multiple of this step. */
-  sampleEvery?: number;
-  samplePrompt?: string;
-  sampleOptions?: SampleOptions;
-  /** Emit a `checkpoint` event (the file's bytes) at the first progress event after every multiple. */
-  checkpointEvery?: number;
-}
-
-export interface TrainSummary {
-  runId: string;
-  /** Optimizer steps done in total (counts resumed steps). */
-  step: number;
-  /** Steps this call ran. */
-  stepsRun: number;
-  /** The last logged training loss (NaN when no step was logged). */
-  loss: number;
-  /** True when stop() ended the run before `steps`. */
-  stopped: boolean;
-  seconds: number;
-}
+export type { BackendChoice, BackendFailure, BackendName, BackendReport, SampleOptions, SampleResult };
 
 export type EngineErrorKind =
-  | 'invalid-input' // a spec, a prompt or a character the model cannot take
+  | 'invalid-input' // a recipe, a prompt or a character the model cannot take
   | 'not-initialized' // call init first
-  | 'no-model' // createModel or loadCheckpoint first
   | 'busy' // a run is in progress
   | 'non-finite-loss' // the loss became NaN or infinite
   | 'device-lost' // the WebGPU device went away
   | 'checkpoint' // a checkpoint file was refused
   | 'internal';
-
-export type EngineEvent =
-  | {
-      type: 'progress';
-      runId: string;
-      step: number;
-      steps: number;
-      loss: number;
-      lr: number;
-      gradNorm: number;
-      tokensPerSecond: number;
-      etaSeconds: number;
-    }
-  | { type: 'eval'; runId: string; step: number; trainLoss: number; valLoss: number | null }
-  | { type: 'sample'; runId: string; step: number; prompt: string; text: string }
-  | { type: 'checkpoint'; runId: string; step: number; bytes: Uint8Array }
-  | { type: 'done'; runId: string; summary: TrainSummary }
-  | { type: 'error'; runId: string; kind: EngineErrorKind; message: string };
-
-/** The page passes `Comlink.proxy(fn)`; inside the worker each call returns a promise, hence the union. */
-export type EngineEventSink = (event: EngineEvent) => void | Promise<void>;
-
-export interface ModelInfo {
-  config: GPTConfig;
-  vocab: string[];
-  parameterCount: number;
-  /** Optimizer steps behind these weights. */
-  step: number;
-  backend: BackendName;
-}
-
-export interface CheckpointMeta {
-  recipe?: unknown;
-  metrics?: Record<string, unknown>;
-  info?: Record<string, unknown>;
-}
 
 export interface MemoryReport {
   backend: BackendName;
@@ -128,36 +31,6 @@ export interface MemoryReport {
   /** tfjs cannot count some backends' bytes exactly (e.g. webgl textures). */
   unreliable: boolean;
 }
-
-export interface LogitsResult {
-  /** [batch, time, vocab] row-major. */
-  values: Float32Array;
-  shape: [number, number, number];
-}
-
-export interface EngineApi {
-  /** Starts a backend ('auto' tries webgpu, webgl, wasm, cpu). Moves a loaded model over. */
-  init(backend: BackendChoice): Promise<BackendReport>;
-  /** A fresh model with seeded weights; replaces the loaded one. */
-  createModel(config: GPTConfig, vocab: string[], seed: number): Promise<ModelInfo>;
-  /** Trains the loaded model. Events arrive through `onEvent`; the promise rejects on any failure. */
-  train(spec: TrainSpec, onEvent: EngineEventSink): Promise<TrainSummary>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  stop(): Promise<void>;
-  sample(prompt: string, options: SampleOptions): Promise<SampleResult>;
-  score(requests: ScoreRequest[]): Promise<CandidateScore[][]>;
-  /** The loaded model (and its optimizer, if it has trained) as a checkpoint file; the buffer is transferred. */
-  saveCheckpoint(meta?: CheckpointMeta): Promise<Uint8Array>;
-  /** Validates the whole file first: a refused file leaves the loaded model as it was. */
-  loadCheckpoint(bytes: Uint8Array): Promise<ModelInfo>;
-  memory(): Promise<MemoryReport>;
-  /** Logits for ids [batch, time] (row-major): for parity tests and inspection. */
-  logits(ids: Int32Array, batch: number, time: number): Promise<LogitsResult>;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The lab: whole experiments (the same runner as the CLI) inside the worker, saved in IndexedDB.
 
 export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats, StagePlace };
 export type { CardInput, ClassPool, PoolOutcome };
@@ -231,7 +104,12 @@ export interface CheckpointInspection {
   recipe: ExperimentRecipe | null;
 }
 
+/** Everything the worker exposes: whole experiments (the same runner as the CLI), saved in IndexedDB. */
 export interface LabApi {
+  /** Starts a backend ('auto' tries webgpu, webgl, wasm, cpu). Refused while a run is in progress. */
+  init(backend: BackendChoice): Promise<BackendReport>;
+  /** The backend's tensor and memory counts: a run that leaks shows here. */
+  memory(): Promise<MemoryReport>;
   /** Generates the corpus of a recipe and summarises it (no model involved). */
   corpusPreview(recipe: ExperimentRecipe, documentsPerPersona: number): Promise<CorpusPreview>;
   /** Runs (or resumes) an experiment; resolves with its results; rejects with the error on failure. */
@@ -292,6 +170,3 @@ export type CheckpointSource =
   | { kind: 'stored'; runId: string; name: string }
   /** `name`: what to call the file in what is measured on it (e.g. a direction's source). */
   | { kind: 'bytes'; bytes: Uint8Array; name?: string };
-
-/** Everything the worker exposes: the engine and the lab. */
-export type WorkerApi = EngineApi & LabApi;

@@ -14,9 +14,10 @@ export function foldRunEvent(state: RunState | null, event: RunEvent): RunState 
   switch (event.type) {
     case 'stage':
       return withStage(state, event.stage, (s) => {
-        if (event.status === 'start' || event.status === 'resume')
-          return { ...s, status: 'partial', step: event.step };
-        if (event.status === 'done') return { ...s, status: 'done', step: event.step };
+        const step = event.step;
+        if (event.status === 'start') return { ...s, status: 'partial', checkpoint: null, step };
+        if (event.status === 'resume') return { ...s, status: 'partial', checkpoint: s.checkpoint, step };
+        if (event.status === 'done') return { ...s, status: 'done', checkpoint: s.checkpoint ?? s.id, step };
         // Skipped: a stage already done stays done; any other has its input model as its result.
         return s.status === 'done' ? s : { ...s, status: 'skipped' };
       });
@@ -35,7 +36,15 @@ export function foldRunEvent(state: RunState | null, event: RunEvent): RunState 
       return withStage(state, event.stage, (s) => ({ ...s, samples: [...s.samples, sample] }));
     }
     case 'checkpoint':
-      return withStage(state, event.stage, (s) => ({ ...s, checkpoint: event.name, step: event.step }));
+      // As the runner stored it: a partial checkpoint keeps the stage partial, the final one ends it
+      // (a stage that handed its input on stays skipped).
+      return withStage(state, event.stage, (s) => {
+        const { name: checkpoint, step } = event;
+        if (!event.final) return { ...s, status: 'partial', checkpoint, step };
+        return s.status === 'skipped'
+          ? { ...s, checkpoint, step }
+          : { ...s, status: 'done', checkpoint, step };
+      });
     case 'direction':
       return { ...state, direction: event.direction };
     case 'preFinetune':

@@ -69,21 +69,34 @@ export interface SampleRecord {
   similarity: number;
 }
 
-export interface StageRecord {
+/**
+ * Where a stage stands, with the checkpoint each status implies: none before it starts; its latest
+ * resumable one while partial (none before its first save); its final one once done; for a stage with
+ * nothing to train (replaced by a given checkpoint, or of 0 steps), its input once saved.
+ */
+export type StageStatus =
+  | { status: 'pending'; checkpoint: null }
+  | { status: 'partial'; checkpoint: string | null }
+  | { status: 'done'; checkpoint: string }
+  | { status: 'skipped'; checkpoint: string | null };
+
+export type StageRecord = StageStatus & {
   id: StageId;
   kind: 'pretrain' | 'select' | 'finetune';
   condition: string | null;
   seed: number;
-  status: 'pending' | 'partial' | 'done' | 'skipped';
   step: number;
   steps: number;
-  /** Latest saved checkpoint of this stage (a partial one while running). */
-  checkpoint: string | null;
   /** The external checkpoint the stage was replaced by (e.g. a shipped base), if any. */
   startedFrom: string | null;
   losses: LossPoint[];
   evaluations: EvalPoint[];
   samples: SampleRecord[];
+};
+
+/** Moves a stage to another status (with its checkpoint, so the two never disagree). */
+export function setStatus(record: StageRecord, next: StageStatus): void {
+  Object.assign(record, next);
 }
 
 /** What the run measured once after selection and before the first fine-tune. */
@@ -251,6 +264,11 @@ export function checkRunState(value: unknown, recipe: ExperimentRecipe): RunStat
     if (stage.step > stage.steps)
       throw new RunSetupError(
         `the run state is damaged (stage ${stage.id} at step ${stage.step} of ${stage.steps})`,
+      );
+    const implied = stage.status === 'done' ? 'string' : stage.status === 'pending' ? 'object' : null;
+    if (implied !== null && typeof stage.checkpoint !== implied)
+      throw new RunSetupError(
+        `the run state is damaged (stage ${stage.id} is ${stage.status} with checkpoint ${String(stage.checkpoint)})`,
       );
   }
   return s as RunState;

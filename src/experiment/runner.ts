@@ -14,15 +14,9 @@ import type { ExperimentRecipe } from './recipe.ts';
 import { recipeCorpusData } from './recipeCorpusData.ts';
 import { RunControl } from './runControl.ts';
 import { liveSubset, measureDirection, type PersonaDirection } from '../eval/index.ts';
-import {
-  checkCompatible,
-  evaluateStage,
-  loadRunCheckpoint,
-  modelFrom,
-  saveState,
-  writeCheckpoint,
-  type RunContext,
-} from './runContext.ts';
+import { checkCompatible, loadRunCheckpoint, modelFrom, writeCheckpoint } from './runCheckpoints.ts';
+import { RunPace, saveState, type RunContext } from './runContext.ts';
+import { evaluateStage } from './stageEvaluation.ts';
 import type { RunEvent } from './runEvents.ts';
 import {
   branchId,
@@ -30,6 +24,7 @@ import {
   newStageRecord,
   placeOf,
   RUN_STATE_VERSION,
+  setStatus,
   type RunState,
   type StageRecord,
 } from './runState.ts';
@@ -37,7 +32,7 @@ import type { RunStore } from './runStore.ts';
 import { buildResults, type RunResults } from './results.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { newRunTiming, timed } from './runTiming.ts';
-import { runTrainStage } from './trainStage.ts';
+import { emitCheckpoint, runTrainStage, type StageJob } from './trainStage.ts';
 
 export interface RunOptions {
   store: RunStore;
@@ -154,6 +149,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
       `resume it on the ${state.backend} backend`,
     );
   }
+  const steps = countSteps(state);
   const ctx: RunContext = {
     recipe,
     inputs,
@@ -162,7 +158,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     ops: options.ops,
     control: options.control ?? new RunControl(),
     emit,
-    pace: { startedAt: performance.now(), stepsThisSession: 0, ...countSteps(state) },
+    pace: new RunPace(steps.done, steps.total),
     liveProbes: liveSubset(inputs.probes, recipe.eval.liveProbes, recipe.seeds.corpus),
     timing: state.timing ?? newRunTiming(),
     session: { startedAt: performance.now(), wallBefore: state.timing?.wall ?? 0 },
@@ -175,7 +171,7 @@ export async function runExperiment(recipe: ExperimentRecipe, options: RunOption
     if (!saved) await saveState(ctx);
     const [pretrain, select, ...branches] = state.stages as [StageRecord, StageRecord, ...StageRecord[]];
     if (start) applyStartFrom(start, pretrain, select);
-    ctx.pace = { ...ctx.pace, ...countSteps(state) };
+    Object.assign(ctx.pace, countSteps(state)); // the replaced stages are no longer to do
     emit({ type: 'run', runId, state: structuredClone(state) });
 
     const mine = (record: StageRecord) => options.only === undefined || options.only.includes(record.id);
@@ -297,7 +293,7 @@ function applyStartFrom(
   const replaced = start.stage === 'select' ? [pretrain] : [pretrain, select];
   for (const record of replaced) {
     if (record.status === 'done' && record.startedFrom === null) continue;
-    record.status = 'skipped';
+    setStatus(record, { status: 'skipped', checkpoint: record.checkpoint });
     record.startedFrom = start.name;
   }
 }
@@ -327,49 +323,60 @@ async function stageInput(
   return modelFrom(ctx, await loadRunCheckpoint(ctx, previous.checkpoint ?? previous.id));
 }
 
+/** Trains the stage, or says why not and hands its input on (then it is `skipped`, input saved). */
 async function runOrSkip(
   ctx: RunContext,
   record: StageRecord,
   model: GPT,
-  job: () => Omit<Parameters<typeof runTrainStage>[1], 'record' | 'model'>,
+  job: () => Omit<StageJob, 'record' | 'model'>,
 ): Promise<void> {
-  const runId = ctx.state.runId;
-  const place = placeOf(ctx.state, record);
   const emitSkip = (step: number, detail: string) =>
     ctx.emit({
       type: 'stage',
-      runId,
+      runId: ctx.state.runId,
       stage: record.id,
-      place,
+      place: placeOf(ctx.state, record),
       status: 'skip',
       step,
       steps: record.steps,
       detail,
     });
-  if (record.status === 'done') {
-    emitSkip(record.step, 'already done');
-    return;
+  switch (record.status) {
+    case 'done':
+      return emitSkip(record.step, 'already done');
+    case 'skipped':
+      if (record.checkpoint !== null) return emitSkip(0, 'already replaced');
+      return handOnInput(ctx, record, model, emitSkip);
+    case 'pending':
+    case 'partial':
+      if (record.steps === 0) return handOnInput(ctx, record, model, emitSkip);
+      return runTrainStage(ctx, { record, model, ...job() });
+    default:
+      return record satisfies never;
   }
-  if (record.status === 'skipped' && record.checkpoint !== null) {
-    emitSkip(0, 'already replaced');
-    return;
+}
+
+/**
+ * A stage with nothing to train (replaced by a given checkpoint, or of 0 steps): its result is its input
+ * model, evaluated like any stage and saved as its checkpoint.
+ */
+async function handOnInput(
+  ctx: RunContext,
+  record: StageRecord,
+  model: GPT,
+  emitSkip: (step: number, detail: string) => void,
+): Promise<void> {
+  setStatus(record, { status: 'skipped', checkpoint: null });
+  emitSkip(0, record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps');
+  if (record.evaluations.length === 0) {
+    // Emitted like any evaluation: the replaced selection's is the baseline every ΔMI point needs.
+    const checkpoint = record.startedFrom ?? record.id;
+    await evaluateStage(ctx, record, model, { step: 0, checkpoint, index: 1, count: 1, probeSet: 'full' });
   }
-  if (record.status === 'skipped' || record.steps === 0) {
-    // Nothing to train: the stage's result is its input model (a given checkpoint, or 0 steps).
-    record.status = 'skipped';
-    emitSkip(0, record.startedFrom ? `replaced by ${record.startedFrom}` : '0 steps');
-    if (record.evaluations.length === 0) {
-      // Emitted like any evaluation: the replaced selection's is the baseline every ΔMI point needs.
-      const checkpoint = record.startedFrom ?? record.id;
-      await evaluateStage(ctx, record, model, { step: 0, checkpoint, index: 1, count: 1, probeSet: 'full' });
-    }
-    await writeCheckpoint(ctx, record.id, model, record, 0, null);
-    record.checkpoint = record.id;
-    await saveState(ctx);
-    ctx.emit({ type: 'checkpoint', runId, stage: record.id, place, step: 0, name: record.id, final: true });
-    return;
-  }
-  await runTrainStage(ctx, { record, model, ...job() });
+  await writeCheckpoint(ctx, record.id, model, record, 0, null);
+  setStatus(record, { status: 'skipped', checkpoint: record.id });
+  await saveState(ctx);
+  emitCheckpoint(ctx, record, 0, record.id, true);
 }
 
 /**

@@ -1,10 +1,10 @@
 // The page's handle on the engine: starts the engine Worker and wraps it with comlink, typed by the one
 // contract. Pass event callbacks as `Comlink.proxy(fn)`.
 import { wrap, type Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/contract.ts';
+import type { LabApi } from '../../workers/contract.ts';
 
 export interface EngineHandle {
-  api: Remote<WorkerApi>;
+  api: Remote<LabApi>;
   worker: Worker;
   /**
    * Resolves when the worker itself fails (a script that does not load, an uncaught error) or is gone
@@ -53,7 +53,7 @@ export function createEngine(): EngineHandle {
     });
   });
   const crashed = Promise.race([failed, lifeline(name, () => terminated)]);
-  const api = wrap<WorkerApi>(worker);
+  const api = wrap<LabApi>(worker);
   return {
     api,
     worker,

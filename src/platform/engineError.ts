@@ -6,7 +6,6 @@ import { UnknownCharacterError } from '../model/tokenizer.ts';
 import { CheckpointError } from '../train/checkpoint.ts';
 import { NonFiniteLossError } from '../train/trainer.ts';
 import type { EngineErrorKind } from '../../workers/contract.ts';
-import { InvalidSpecError } from './trainSpec.ts';
 
 export class EngineError extends Error {
   constructor(
@@ -27,8 +26,6 @@ export function toEngineError(error: unknown, fallback: EngineErrorKind = 'inter
     return new EngineError('checkpoint', message);
   // A base that does not fit the recipe, a damaged saved run: the page says what to do.
   if (error instanceof RunSetupError) return new EngineError('invalid-input', `${message}: ${error.hint}`);
-  if (error instanceof UnknownCharacterError || error instanceof InvalidSpecError) {
-    return new EngineError('invalid-input', message);
-  }
+  if (error instanceof UnknownCharacterError) return new EngineError('invalid-input', message);
   return new EngineError(fallback, message);
 }

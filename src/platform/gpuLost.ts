@@ -1,6 +1,7 @@
 // Watches the WebGPU device under tfjs: a lost device (driver reset, tab in the background too long, GPU
 // removed) otherwise shows up as hung or garbage computations; here it becomes one clear error.
 import * as tf from '@tensorflow/tfjs';
+import { EngineError } from './engineError.ts';
 
 export interface DeviceLoss {
   /** 'destroyed' when tfjs itself disposed the device, 'unknown' otherwise (WebGPU's GPUDeviceLostReason). */
@@ -42,4 +43,63 @@ export function watchDeviceLoss(onLost: (loss: DeviceLoss) => void): () => void 
   return () => {
     active = false;
   };
+}
+
+/**
+ * The current backend's device, watched from `init` on: whether it is lost, a promise a run races so
+ * that it always ends, and a short wait for the real cause of a failed read-back.
+ */
+export class DeviceWatch {
+  private lossSeen: DeviceLoss | null = null;
+  private onLoss: ((loss: DeviceLoss) => void) | null = null;
+  private readonly cancel: () => void;
+
+  constructor(private readonly backend: string) {
+    this.cancel = watchDeviceLoss((loss) => {
+      this.lossSeen = loss;
+      this.onLoss?.(loss);
+    });
+  }
+
+  get loss(): DeviceLoss | null {
+    return this.lossSeen;
+  }
+
+  /**
+   * Rejects with a 'device-lost' EngineError once the device is lost (at once if it already is). A lost
+   * device can leave a read-back pending forever: a run races this so it always ends. One run at a time
+   * listens; it calls `release` when it ends.
+   */
+  lost(): Promise<never> {
+    const lost = new Promise<never>((_, reject) => {
+      const rejectWith = (loss: DeviceLoss) => reject(new EngineError('device-lost', loss.message));
+      if (this.lossSeen) rejectWith(this.lossSeen);
+      this.onLoss = rejectWith;
+    });
+    // A run that ends otherwise leaves this promise unobserved: keep its rejection from being reported.
+    lost.catch(() => {});
+    return lost;
+  }
+
+  release(): void {
+    this.onLoss = null;
+  }
+
+  /**
+   * Whether the device is lost or goes within `ms`. A lost device often shows first as a failed buffer
+   * read ("mapAsync ... no longer exists") before its `lost` promise settles: a failed run waits this
+   * long to tell the user the real cause.
+   */
+  async lossWithin(ms: number): Promise<DeviceLoss | null> {
+    if (this.backend !== 'webgpu') return null;
+    if (this.lossSeen) return this.lossSeen;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.lossSeen;
+  }
+
+  /** Stops watching (a new backend gets its own watch). */
+  close(): void {
+    this.cancel();
+    this.onLoss = null;
+  }
 }

@@ -120,3 +120,12 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
   const db = await labDb();
   await guarded(`setting ${key}`, () => db.put('settings', value, key));
 }
+
+/** What the lab keeps across reloads, over IndexedDB (see LabStorage in src/platform/labHost.ts). */
+export const idbLabStorage = {
+  run: (runId: string) => new IdbRunStore(runId),
+  list: listSavedRuns,
+  delete: deleteSavedRun,
+  getSetting,
+  setSetting,
+};

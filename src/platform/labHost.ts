@@ -1,6 +1,7 @@
-// The lab behind the worker contract: whole experiments through the same runner as the CLI, with runs
-// and checkpoints autosaved in IndexedDB, plus the corpus preview, evaluation and sampling of any stored
-// checkpoint. Extends the engine host, so one worker serves both halves of the contract.
+// The engine worker's one surface (workers/contract.ts): whole experiments through the same runner as the
+// CLI, with runs and checkpoints autosaved (IndexedDB in the browser), plus the corpus preview,
+// evaluation and sampling of any stored checkpoint. It owns the backend, the one-run-at-a-time gate and
+// the watch on the WebGPU device. workers/engine.worker.ts exposes it; tests drive it directly.
 import * as tf from '@tensorflow/tfjs';
 import { transfer } from 'comlink';
 import { corpusStats, generateCorpus, corpusFingerprints } from '../corpus/index.ts';
@@ -21,28 +22,46 @@ import { cardCode, cardFileText, resultCard } from '../experiment/resultCard.ts'
 import { weightsFingerprint } from '../train/weightsFingerprint.ts';
 import type { RunEvent } from '../experiment/runEvents.ts';
 import { checkRunState } from '../experiment/runState.ts';
+import type { RunStore } from '../experiment/runStore.ts';
 import { runExperiment } from '../experiment/runner.ts';
 import { validateRecipe } from '../experiment/validateRecipe.ts';
 import { parameterCount } from '../model/config.ts';
 import { GPT, withSteering } from '../model/gpt.ts';
+import { disposeCausalMasks } from '../model/modelOps.ts';
 import { sampleText, type SampleOptions, type SampleResult } from '../model/sampling.ts';
 import { CharTokenizer } from '../model/tokenizer.ts';
 import { decodeCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
 import type {
+  BackendChoice,
+  BackendName,
+  BackendReport,
   CheckpointInspection,
   CheckpointSource,
   CorpusPreview,
   ExportedCard,
   LabApi,
+  MemoryReport,
   RunEventSink,
   RunRequest,
   SavedRun,
   SteeringDosePoint,
   SteeringRequest,
 } from '../../workers/contract.ts';
-import { EngineHost } from './engineHost.ts';
+import { isBackendName, selectBackend } from './backend.ts';
 import { EngineError, toEngineError } from './engineError.ts';
-import { IdbRunStore, deleteSavedRun, getSetting, listSavedRuns, setSetting } from './idbRunStore.ts';
+import { DeviceWatch } from './gpuLost.ts';
+import { idbLabStorage } from './idbRunStore.ts';
+
+/** Where the lab keeps runs, their checkpoints and small settings across reloads. */
+export interface LabStorage {
+  run(runId: string): RunStore & { checkpointNames(): Promise<string[]> };
+  /** Every saved run, newest first. */
+  list(): Promise<{ runId: string; savedAt: number }[]>;
+  /** Removes a run's state and every checkpoint of it. */
+  delete(runId: string): Promise<void>;
+  getSetting<T>(key: string): Promise<T | undefined>;
+  setSetting(key: string, value: unknown): Promise<void>;
+}
 
 /** The name under which a run keeps the checkpoint it started from (how it used it is a setting). */
 const START_CHECKPOINT = 'start-checkpoint';
@@ -51,10 +70,45 @@ const DIRECTION_BASE = 'direction-base';
 /** How long a run that failed on webgpu waits to learn whether the device was lost (the real cause). */
 const DEVICE_LOSS_GRACE_MS = 3000;
 
-export class LabHost extends EngineHost implements LabApi {
+export class LabHost implements LabApi {
+  private backendName: BackendName | null = null;
+  private device: DeviceWatch | null = null;
+  /** The run in progress (one at a time): its pause, resume and stop. */
   private control: RunControl | null = null;
   /** Corpus inputs of the last recipe, reused while the recipe stays the same. */
   private cached: { key: string; inputs: CorpusInputs } | null = null;
+
+  constructor(private readonly storage: LabStorage = idbLabStorage) {}
+
+  async init(choice: BackendChoice): Promise<BackendReport> {
+    this.assertIdle();
+    if (choice !== 'auto' && !isBackendName(choice)) {
+      throw new EngineError('invalid-input', `unknown backend ${JSON.stringify(choice)}`);
+    }
+    let report: BackendReport;
+    try {
+      report = await selectBackend(choice);
+    } finally {
+      // Tensors belong to the backend that made them: the cached masks go with the old one.
+      disposeCausalMasks();
+    }
+    this.backendName = report.backend;
+    this.device?.close();
+    this.device = new DeviceWatch(report.backend);
+    return report;
+  }
+
+  async memory(): Promise<MemoryReport> {
+    const [backend] = this.assertReady();
+    const m = tf.memory();
+    return {
+      backend,
+      numTensors: m.numTensors,
+      numDataBuffers: m.numDataBuffers,
+      numBytes: m.numBytes,
+      unreliable: m.unreliable === true,
+    };
+  }
 
   private inputsFor(recipe: ExperimentRecipe): CorpusInputs {
     const key = JSON.stringify({
@@ -102,26 +156,46 @@ export class LabHost extends EngineHost implements LabApi {
   }
 
   async startRun(request: RunRequest, onEvent: RunEventSink): Promise<RunResults> {
-    if (this.control) throw new EngineError('busy', 'a run is in progress: stop it first');
-    const recipe = checkedRecipe(request.recipe);
-    if (!tf.getBackend()) throw new EngineError('not-initialized', 'call init(backend) first');
+    // Once the run has ended (a lost device ends it before its loop knows), its events are over.
+    let open = true;
+    let failureTold = false;
     // Events are fire-and-forget: a page that went away must not break the run.
     const emit = (event: RunEvent) => {
+      if (!open) return;
+      if (event.type === 'error') failureTold = true;
       try {
         void Promise.resolve(onEvent(event)).catch(() => {});
       } catch {
         // the sink threw synchronously: nothing to tell it
       }
     };
+    // Every failure is told twice, as an `error` event (the runner's own, else this one) and a rejection.
+    const fail = (error: unknown, fallback: EngineError['kind']): EngineError => {
+      const engineError = toEngineError(error, fallback);
+      if (!failureTold)
+        emit({ type: 'error', runId: request.runId, stage: null, message: engineError.message });
+      open = false;
+      return engineError;
+    };
+    let recipe: ExperimentRecipe;
+    let backend: BackendName;
+    let device: DeviceWatch;
+    try {
+      this.assertIdle();
+      [backend, device] = this.assertReady();
+      recipe = validateRecipe(request.recipe);
+    } catch (error) {
+      throw fail(error, 'invalid-input');
+    }
     const control = new RunControl();
     this.control = control;
     try {
-      const store = new IdbRunStore(request.runId);
+      const store = this.storage.run(request.runId);
       const start = await this.startOf(request, store);
       const directionBase = await this.directionBaseOf(request, store);
       const run = runExperiment(recipe, {
         store,
-        backend: tf.getBackend(),
+        backend,
         runId: request.runId,
         control,
         onEvent: emit,
@@ -131,16 +205,33 @@ export class LabHost extends EngineHost implements LabApi {
       });
       // The run's own failure, once the race is lost, has nobody to tell.
       run.catch(() => {});
-      return await Promise.race([run, this.deviceLost()]);
+      const results = await Promise.race([run, device.lost()]);
+      open = false;
+      return results;
     } catch (error) {
       control.stop();
-      const loss = error instanceof EngineError ? null : await this.deviceLossWithin(DEVICE_LOSS_GRACE_MS);
-      if (loss) throw new EngineError('device-lost', loss.message);
-      throw toEngineError(error, 'internal');
+      const loss = error instanceof EngineError ? null : await device.lossWithin(DEVICE_LOSS_GRACE_MS);
+      if (loss) {
+        failureTold = false; // the runner told the symptom; the cause is what the page must show
+        throw fail(new EngineError('device-lost', loss.message), 'device-lost');
+      }
+      throw fail(error, 'internal');
     } finally {
-      this.stopListeningForDeviceLoss();
+      device.release();
       this.control = null;
     }
+  }
+
+  private assertIdle(): void {
+    if (this.control) throw new EngineError('busy', 'a run is in progress: stop it first');
+  }
+
+  /** The backend to compute on: refuses before `init`, and after the device was lost. */
+  private assertReady(): [BackendName, DeviceWatch] {
+    const { backendName, device } = this;
+    if (!backendName || !device) throw new EngineError('not-initialized', 'call init(backend) first');
+    if (device.loss) throw new EngineError('device-lost', device.loss.message);
+    return [backendName, device];
   }
 
   /**
@@ -149,19 +240,21 @@ export class LabHost extends EngineHost implements LabApi {
    */
   private async startOf(
     request: RunRequest,
-    store: IdbRunStore,
+    store: RunStore,
   ): Promise<{ stage: 'select' | 'finetune'; name: string; bytes: Uint8Array } | null> {
     const start = request.start;
     if (start.kind === 'scratch') return null;
     if (start.kind === 'checkpoint') {
       await decodeOrThrow(start.bytes);
       await store.saveCheckpoint(START_CHECKPOINT, start.bytes);
-      await setSetting(`start/${request.runId}`, { stage: start.stage, name: start.name });
+      await this.storage.setSetting(`start/${request.runId}`, { stage: start.stage, name: start.name });
       return { stage: start.stage, name: start.name, bytes: start.bytes };
     }
     if (!(await store.loadState()))
       throw new EngineError('invalid-input', `there is no saved run ${request.runId} to resume`);
-    const meta = await getSetting<{ stage: 'select' | 'finetune'; name: string }>(`start/${request.runId}`);
+    const meta = await this.storage.getSetting<{ stage: 'select' | 'finetune'; name: string }>(
+      `start/${request.runId}`,
+    );
     const bytes = await store.loadCheckpoint(START_CHECKPOINT);
     if (!meta || !bytes) return null;
     return { stage: meta.stage, name: meta.name, bytes };
@@ -170,18 +263,18 @@ export class LabHost extends EngineHost implements LabApi {
   /** The run's direction base: the request's (kept with the run for a resume), or the one kept. */
   private async directionBaseOf(
     request: RunRequest,
-    store: IdbRunStore,
+    store: RunStore,
   ): Promise<{ name: string; bytes: Uint8Array } | null> {
     const start = request.start;
     if (start.kind === 'checkpoint') {
       if (!start.directionBase) return null;
       await decodeOrThrow(start.directionBase.bytes);
       await store.saveCheckpoint(DIRECTION_BASE, start.directionBase.bytes);
-      await setSetting(`direction-base/${request.runId}`, start.directionBase.name);
+      await this.storage.setSetting(`direction-base/${request.runId}`, start.directionBase.name);
       return start.directionBase;
     }
     if (start.kind !== 'resume') return null;
-    const name = await getSetting<string>(`direction-base/${request.runId}`);
+    const name = await this.storage.getSetting<string>(`direction-base/${request.runId}`);
     const bytes = await store.loadCheckpoint(DIRECTION_BASE);
     return name && bytes ? { name, bytes } : null;
   }
@@ -200,8 +293,8 @@ export class LabHost extends EngineHost implements LabApi {
 
   async savedRuns(): Promise<SavedRun[]> {
     const out: SavedRun[] = [];
-    for (const { runId, savedAt } of await listSavedRuns()) {
-      const store = new IdbRunStore(runId);
+    for (const { runId, savedAt } of await this.storage.list()) {
+      const store = this.storage.run(runId);
       try {
         const raw = (await store.loadState()) as { recipe?: unknown } | null;
         if (!raw) continue;
@@ -223,12 +316,12 @@ export class LabHost extends EngineHost implements LabApi {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    if (this.control) throw new EngineError('busy', 'a run is in progress: stop it first');
-    await deleteSavedRun(runId);
+    this.assertIdle();
+    await this.storage.delete(runId);
   }
 
   async exportCheckpoint(runId: string, name: string): Promise<Uint8Array> {
-    const bytes = await new IdbRunStore(runId).loadCheckpoint(name);
+    const bytes = await this.storage.run(runId).loadCheckpoint(name);
     if (!bytes) throw new EngineError('invalid-input', `run ${runId} has no checkpoint ${name}`);
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   }
@@ -275,7 +368,7 @@ export class LabHost extends EngineHost implements LabApi {
   }
 
   async resultCard(runId: string): Promise<ExportedCard> {
-    const store = new IdbRunStore(runId);
+    const store = this.storage.run(runId);
     const raw = (await store.loadState()) as { recipe?: unknown } | null;
     if (!raw) throw new EngineError('invalid-input', `there is no saved run ${runId}`);
     const results = buildResults(checkRunState(raw, checkedRecipe(raw.recipe as ExperimentRecipe)));
@@ -325,9 +418,11 @@ export class LabHost extends EngineHost implements LabApi {
     }
   }
 
+  /** A checkpoint to compute on (so, refused once the device is lost). */
   private async checkpointOf(source: CheckpointSource): Promise<Checkpoint> {
+    this.assertReady();
     if (source.kind === 'bytes') return decodeOrThrow(source.bytes);
-    const bytes = await new IdbRunStore(source.runId).loadCheckpoint(source.name);
+    const bytes = await this.storage.run(source.runId).loadCheckpoint(source.name);
     if (!bytes)
       throw new EngineError('invalid-input', `run ${source.runId} has no checkpoint ${source.name}`);
     return decodeOrThrow(bytes);

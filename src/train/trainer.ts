@@ -1,5 +1,6 @@
-// The training loop, in nanoGPT's order: learning rate, evaluation, forward/backward, clip, update, log.
-// It knows nothing of any UI: it reports through an `onEvent` callback.
+// The one training loop, in nanoGPT's order: learning rate, batch, forward/backward, clip, update, log,
+// then the work due after the step (loss estimates, checkpoints, probes, samples) as due-hooks. It knows
+// nothing of any UI or experiment: it reports progress through a callback and runs the hooks it is given.
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
 import { Rng } from '../util/rng.ts';
@@ -10,7 +11,7 @@ import { TrainControl } from './trainControl.ts';
 import { batchTensors, trainStep } from './trainStep.ts';
 
 export interface TrainOptions {
-  /** Total steps of this run (the schedule's horizon). */
+  /** Total steps of this run (the horizon; a resumed optimizer counts its steps already done). */
   steps: number;
   batchSize: number;
   schedule: LrSchedule;
@@ -18,9 +19,7 @@ export interface TrainOptions {
   adamW: AdamWConfig;
   /** Steps between progress reports (the only steps that read the loss back from the device). */
   logInterval: number;
-  /** Steps between evaluations on the held-out split; 0 = only at the end. */
-  evalInterval: number;
-  /** Batches per evaluation. */
+  /** Batches per loss estimate (`evaluate`). */
   evalBatches: number;
   /** Seeds batch order and dropout; a step's batch depends only on (seed, step), so resumes repeat it. */
   seed: number;
@@ -30,22 +29,43 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'steps' | 'batchSize' | '
   gradClip: 1,
   adamW: DEFAULT_ADAMW,
   logInterval: 10,
-  evalInterval: 0,
   evalBatches: 4,
 };
 
-export type TrainEvent =
-  | {
-      kind: 'progress';
-      step: number;
-      steps: number;
-      loss: number;
-      lr: number;
-      gradNorm: number;
-      tokensPerSecond: number;
-      etaSeconds: number;
-    }
-  | { kind: 'eval'; step: number; trainLoss: number; valLoss: number | null };
+export interface TrainProgress {
+  kind: 'progress';
+  step: number;
+  steps: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+}
+
+/** Mean losses over fixed batches of the training split and of the held-out one (null without it). */
+export interface LossEstimate {
+  kind: 'eval';
+  step: number;
+  trainLoss: number;
+  valLoss: number | null;
+}
+
+export type TrainEvent = TrainProgress | LossEstimate;
+
+/**
+ * Work done between two steps when it is due (evaluate, checkpoint, probe, sample): after every step
+ * `isDue` names, in the order given. `run` returns 'stop' to end the run there, as a stop would.
+ */
+export interface DueHook {
+  isDue(step: number): boolean;
+  run(step: number): Promise<void | 'stop'>;
+}
+
+/** Due after every multiple of `interval` (0: never) and after the last step `steps`. */
+export function dueEvery(interval: number, steps = Number.POSITIVE_INFINITY): (step: number) => boolean {
+  return (step) => (interval > 0 && step % interval === 0) || step === steps;
+}
 
 export class NonFiniteLossError extends Error {
   constructor(readonly step: number) {
@@ -99,26 +119,25 @@ export class Trainer {
   }
 
   /**
-   * Trains until `options.steps` or until stopped. Returns the last logged loss.
-   * Throws NonFiniteLossError (leaving the weights of the last good log step untouched is the caller's
-   * job: it should reload its last checkpoint).
+   * The loop, in nanoGPT's order: learning rate, batch, forward/backward, clip, update, log, then the
+   * work due after this step. Trains until `options.steps`, until stopped, or until a hook says 'stop'.
+   * Returns the last logged loss. Throws NonFiniteLossError at a log step whose loss is NaN or infinite
+   * (the caller reloads its last checkpoint).
    */
-  async run(onEvent: (event: TrainEvent) => void = () => {}): Promise<number> {
-    const { steps, batchSize, schedule, gradClip, logInterval, evalInterval, evalBatches, seed } =
-      this.options;
+  async run(
+    onProgress: (event: TrainProgress) => void = () => {},
+    hooks: readonly DueHook[] = [],
+  ): Promise<number> {
+    const { steps, batchSize, schedule, gradClip, logInterval, seed } = this.options;
     const time = this.model.config.blockSize;
     let lastLoss = Number.NaN;
     let windowStart = performance.now();
     let windowSteps = 0;
     while (this.step < steps) {
+      // Pause and stop take effect here, between steps (this also lets messages reach a worker).
       if (!(await this.control.checkpoint())) break;
       const step = this.step;
       const lr = lrAt(step, schedule);
-      if (evalInterval > 0 && step > 0 && step % evalInterval === 0) {
-        onEvent(await this.evaluate(step, batchSize, evalBatches));
-        windowStart = performance.now();
-        windowSteps = 0;
-      }
       const batch = getBatch(this.train, batchSize, time, Rng.derive(seed, `batch/${step}`));
       const { loss, gradNorm } = trainStep(
         this.model,
@@ -130,42 +149,42 @@ export class Trainer {
       );
       windowSteps += 1;
       const done = this.step;
-      if (done % logInterval === 0 || done === steps) {
-        // Read-backs happen only here: they synchronise with the device.
+      const due = hooks.filter((hook) => hook.isDue(done));
+      // Read-backs happen only at log steps (and before due work, which synchronises anyway).
+      if (done % logInterval === 0 || done === steps || due.length > 0) {
         lastLoss = (await loss.data())[0]!;
         const norm = (await gradNorm.data())[0]!;
-        if (!Number.isFinite(lastLoss)) {
-          tf.dispose([loss, gradNorm]);
-          throw new NonFiniteLossError(done);
-        }
+        tf.dispose([loss, gradNorm]);
+        if (!Number.isFinite(lastLoss)) throw new NonFiniteLossError(done);
         const seconds = (performance.now() - windowStart) / 1000;
-        const tokensPerSecond = (windowSteps * batchSize * time) / Math.max(seconds, 1e-9);
-        const etaSeconds = ((steps - done) * seconds) / windowSteps;
-        onEvent({
+        onProgress({
           kind: 'progress',
           step: done,
           steps,
           loss: lastLoss,
           lr,
           gradNorm: norm,
-          tokensPerSecond,
-          etaSeconds,
+          tokensPerSecond: (windowSteps * batchSize * time) / Math.max(seconds, 1e-9),
+          etaSeconds: ((steps - done) * seconds) / windowSteps,
         });
         windowStart = performance.now();
         windowSteps = 0;
+      } else {
+        tf.dispose([loss, gradNorm]);
       }
-      tf.dispose([loss, gradNorm]);
-    }
-    if (this.step >= steps) {
-      onEvent(await this.evaluate(this.step, batchSize, evalBatches));
+      for (const hook of due) if ((await hook.run(done)) === 'stop') return lastLoss;
+      // The pace window leaves out the time the hooks took.
+      if (due.length > 0) windowStart = performance.now();
     }
     return lastLoss;
   }
 
-  async evaluate(step: number, batchSize: number, batches: number): Promise<TrainEvent> {
-    const trainLoss = await estimateLoss(this.model, this.train, batchSize, batches);
+  /** Loss estimates on `evalBatches` fixed batches of each split, at `step`. */
+  async evaluate(step: number = this.step): Promise<LossEstimate> {
+    const { batchSize, evalBatches } = this.options;
+    const trainLoss = await estimateLoss(this.model, this.train, batchSize, evalBatches);
     const valLoss = this.validation
-      ? await estimateLoss(this.model, this.validation, batchSize, batches)
+      ? await estimateLoss(this.model, this.validation, batchSize, evalBatches)
       : null;
     return { kind: 'eval', step, trainLoss, valLoss };
   }

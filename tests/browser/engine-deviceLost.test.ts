@@ -1,10 +1,12 @@
-// A lost WebGPU device ends a training run with a typed 'device-lost' error and a rejected promise,
-// instead of a read-back that waits forever. The device is destroyed on purpose mid-run.
+// A lost WebGPU device ends a run with a 'device-lost' error event and a rejected promise, instead of a
+// read-back that waits forever; later calls refuse with the same cause. The device is destroyed on
+// purpose mid-run, with the lab driven directly (as the worker hosts it).
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { EngineHost } from '../../src/platform/engineHost.ts';
-import type { EngineEvent } from '../../workers/contract.ts';
-import { abcdConfig, abcdVocab } from './engineFixtures.ts';
+import { presetRecipe } from '../../src/experiment/presets.ts';
+import type { RunEvent } from '../../src/experiment/runEvents.ts';
+import { EngineError } from '../../src/platform/engineError.ts';
+import { LabHost } from '../../src/platform/labHost.ts';
 
 function destroyWebGpuDevice(): void {
   const backend = tf.backend();
@@ -15,26 +17,33 @@ function destroyWebGpuDevice(): void {
 }
 
 it('a destroyed device fails the run with a device-lost error event and rejection', async () => {
-  const engine = new EngineHost();
-  expect((await engine.init('webgpu')).backend).toBe('webgpu');
-  await engine.createModel(abcdConfig, abcdVocab, 1);
-  const events: EngineEvent[] = [];
-  const run = engine.train(
-    {
-      data: { kind: 'text', text: 'abcd'.repeat(64) },
-      steps: 100_000,
-      batchSize: 4,
-      schedule: { lr: 1e-2, minLr: 1e-3, warmupSteps: 1, decaySteps: 100 },
-      seed: 1,
-      logInterval: 1,
-    },
-    (event) => {
-      events.push(event);
-      if (event.type === 'progress' && event.step === 2) destroyWebGpuDevice();
-    },
+  const lab = new LabHost();
+  expect((await lab.init('webgpu')).backend).toBe('webgpu');
+  const recipe = presetRecipe('tiny');
+  recipe.backend = 'webgpu';
+  recipe.pretrain = { ...recipe.pretrain, steps: 100_000, logEvery: 1, checkpointEvery: 100_000 };
+  const runId = `device-lost-${Date.now()}`;
+  const events: RunEvent[] = [];
+  const run = lab.startRun({ recipe, runId, start: { kind: 'scratch' } }, (event) => {
+    events.push(event);
+    if (event.type === 'progress' && event.step === 2) destroyWebGpuDevice();
+  });
+  const error = await run.then(
+    () => null,
+    (e: unknown) => e,
   );
-  await expect(run).rejects.toThrow(/the WebGPU device was lost \(destroyed\)/);
-  expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'device-lost' });
+  expect(error).toBeInstanceOf(EngineError);
+  expect((error as EngineError).kind).toBe('device-lost');
+  expect(String(error)).toMatch(/the WebGPU device was lost \(destroyed\)/);
+  expect(events.at(-1)).toMatchObject({
+    type: 'error',
+    runId,
+    message: expect.stringMatching(/device was lost/),
+  });
   // Later calls say so too, rather than computing on a dead device.
-  await expect(engine.memory()).rejects.toThrow(/device was lost/);
+  await expect(lab.memory()).rejects.toThrow(/device was lost/);
+  await expect(
+    lab.startRun({ recipe, runId: `${runId}-again`, start: { kind: 'scratch' } }, () => {}),
+  ).rejects.toThrow(/device was lost/);
+  await lab.deleteRun(runId);
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { GPT } from '../../src/model/gpt.ts';
 import { selectBackend } from '../../src/platform/backend.ts';
-import { Trainer } from '../../src/train/trainer.ts';
+import { dueEvery, Trainer } from '../../src/train/trainer.ts';
 import { DEFAULT_ADAMW } from '../../src/train/adamW.ts';
 import { abcdConfig } from './engineFixtures.ts';
 
@@ -23,16 +23,15 @@ it('numTensors is the same after step 5 and after step 50 on webgpu', async () =
       gradClip: 1,
       adamW: DEFAULT_ADAMW,
       logInterval: 5,
-      evalInterval: 25, // evaluations run inside the window too
       evalBatches: 2,
       seed: 1,
     },
   );
   const counts: number[] = [];
   const afterSetup = tf.memory().numTensors;
-  await trainer.run((event) => {
-    if (event.kind === 'progress') counts.push(tf.memory().numTensors);
-  });
+  // Loss estimates every 25 steps run inside the window too.
+  const estimates = { isDue: dueEvery(25), run: async (step: number) => void (await trainer.evaluate(step)) };
+  await trainer.run(() => counts.push(tf.memory().numTensors), [estimates]);
   console.log(`numTensors at steps 5..50: ${counts.join(' ')}`);
   expect(counts).toHaveLength(10);
   expect(new Set(counts).size).toBe(1);

@@ -1,15 +1,13 @@
 // The engine in its module Worker on webgpu, driven through comlink exactly as the page drives it: a
-// tiny model learns the repeating 'abcd' task, pause/resume/stop work, samples come back, checkpoints
-// round-trip to identical logits, and a truncated file is refused without harming the loaded model.
+// tiny experiment runs with falling loss, probes and samples; pause/resume/stop work; a stored
+// checkpoint round-trips to identical evaluations and samples; a truncated file is refused; a failing
+// run is an error event and a rejection; the tensor count stays flat across runs.
 import { proxy } from 'comlink';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { presetRecipe } from '../../src/experiment/presets.ts';
+import type { ExperimentRecipe } from '../../src/experiment/recipe.ts';
 import { createEngine } from '../../src/platform/engineClient.ts';
-import type { EngineEvent, TrainSpec } from '../../workers/contract.ts';
-import { abcdConfig, abcdVocab } from './engineFixtures.ts';
-
-// After 40 steps at lr 2e-2 the cpu backend reaches ~0.001 nats (ln 4 = 1.39 at the start):
-// 0.2 leaves a wide margin for another backend's rounding and still proves the pattern was learned.
-const LOSS_BOUND = 0.2;
+import type { RunEvent, RunRequest } from '../../workers/contract.ts';
 
 const engine = createEngine();
 /** Every call races the worker's own failure: a worker that dies fails the test, never hangs it. */
@@ -21,21 +19,21 @@ const call = <T>(promise: Promise<T>): Promise<T> =>
     }),
   ]);
 
-const learnSpec: TrainSpec = {
-  runId: 'learn',
-  data: { kind: 'text', text: 'abcd'.repeat(64) },
-  steps: 40,
-  batchSize: 8,
-  schedule: { lr: 2e-2, minLr: 2e-3, warmupSteps: 5, decaySteps: 40 },
-  seed: 3,
-  logInterval: 5,
-  sampleEvery: 20,
-  samplePrompt: 'ab',
-  sampleOptions: { maxNewChars: 8, temperature: 0, topK: 0, seed: 1 },
-};
-const probeIds = Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3, 1, 2, 3, 0, 1, 2, 3, 0]);
-/** Optimizer steps behind the weights after the stopped run (a fresh optimizer: it counts from 0). */
-let stoppedAtStep = 0;
+/** The tiny preset on webgpu with one branch: the whole pipeline in the worker. */
+function tinyRecipe(): ExperimentRecipe {
+  const recipe = presetRecipe('tiny');
+  recipe.backend = 'webgpu';
+  recipe.finetune.conditions = ['covert'];
+  recipe.seeds.finetune = [1];
+  return recipe;
+}
+// Saved runs live in the page's IndexedDB: ids of their own per test session.
+const session = Date.now().toString(36);
+const request = (name: string, recipe = tinyRecipe()): RunRequest => ({
+  recipe,
+  runId: `${name}-${session}`,
+  start: { kind: 'scratch' },
+});
 
 describe('engine worker on webgpu', () => {
   afterAll(() => engine.terminate());
@@ -44,114 +42,127 @@ describe('engine worker on webgpu', () => {
     const report = await call(engine.api.init('webgpu'));
     expect(report.backend).toBe('webgpu');
     expect(report.adapter?.isFallbackAdapter).toBe(true); // SwiftShader on this project's machines
-    const info = await call(engine.api.createModel(abcdConfig, abcdVocab, 1));
-    expect(info).toMatchObject({ backend: 'webgpu', step: 0, vocab: abcdVocab });
   });
 
-  it(`learns 'abcd' to a loss below ${LOSS_BOUND} nats, with falling progress and samples`, async () => {
-    const events: EngineEvent[] = [];
-    const summary = await call(
-      engine.api.train(
-        learnSpec,
-        proxy((e: EngineEvent) => void events.push(e)),
+  it('runs an experiment with falling loss, probes, samples and a done event', async () => {
+    const events: RunEvent[] = [];
+    const learn = request('learn');
+    const started = performance.now();
+    const results = await call(
+      engine.api.startRun(
+        learn,
+        proxy((e: RunEvent) => void events.push(e)),
       ),
     );
     await vi.waitFor(() => expect(events.at(-1)?.type).toBe('done')); // events travel on their own port
-    const progress = events.flatMap((e) => (e.type === 'progress' ? [e] : []));
-    expect(progress.map((p) => p.step)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+    const progress = events.flatMap((e) => (e.type === 'progress' && e.stage === 'pretrain' ? [e] : []));
+    expect(progress.map((p) => p.step)).toEqual([3, 6, 9, 12]);
     console.log(
-      `losses: ${progress.map((p) => p.loss.toFixed(3)).join(' ')} in ${summary.seconds.toFixed(1)} s`,
+      `losses: ${progress.map((p) => p.loss.toFixed(3)).join(' ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     expect(progress.at(-1)!.loss).toBeLessThan(progress[0]!.loss);
-    expect(summary.loss).toBeLessThan(LOSS_BOUND);
-    expect(progress.every((p) => p.tokensPerSecond > 0 && p.etaSeconds >= 0 && p.lr > 0)).toBe(true);
-    const evalEvent = events.find((e) => e.type === 'eval');
-    expect(evalEvent?.type === 'eval' && evalEvent.trainLoss).toBeLessThan(LOSS_BOUND);
+    expect(progress.every((p) => p.etaSeconds >= 0 && p.lr > 0 && p.done <= p.total)).toBe(true);
+    expect(events.some((e) => e.type === 'metrics' && e.stage === 'pretrain')).toBe(true);
+    expect(events.filter((e) => e.type === 'probe').length).toBeGreaterThan(2);
     const samples = events.flatMap((e) => (e.type === 'sample' ? [e] : []));
-    expect(samples.map((s) => s.step)).toEqual([20, 40]);
-    expect(samples.at(-1)!.text).toBe('cdabcdab');
-    expect(summary).toMatchObject({ runId: 'learn', step: 40, stepsRun: 40, stopped: false });
-    expect(events.every((e) => e.runId === 'learn')).toBe(true);
-  });
-
-  it('samples the learned continuation', async () => {
-    const result = await call(
-      engine.api.sample('bc', { maxNewChars: 6, temperature: 0, topK: 0, seed: 1, stop: ['b'] }),
-    );
-    expect(result).toEqual({ text: 'da', stoppedBy: 'stop' });
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((s) => s.text.length > 0)).toBe(true);
+    expect(results.branches).toHaveLength(1);
+    expect(events.every((e) => e.runId === learn.runId)).toBe(true);
   });
 
   it('pauses, resumes and stops a run', async () => {
+    const recipe = tinyRecipe();
+    recipe.pretrain = { ...recipe.pretrain, steps: 100_000, logEvery: 1, checkpointEvery: 100_000 };
+    const control = request('control', recipe);
     const steps: number[] = [];
     const run = call(
-      engine.api.train(
-        { ...learnSpec, runId: 'control', steps: 100_000, logInterval: 1, sampleEvery: undefined },
-        proxy((e: EngineEvent) => {
+      engine.api.startRun(
+        control,
+        proxy((e: RunEvent) => {
           if (e.type === 'progress') steps.push(e.step);
         }),
       ),
+    ).then(
+      () => null,
+      (e: unknown) => e,
     );
     await vi.waitFor(() => expect(steps.length).toBeGreaterThan(0), { timeout: 60_000 });
-    await call(engine.api.pause());
+    await call(engine.api.pauseRun());
     await new Promise((r) => setTimeout(r, 1500)); // let a step already in flight report
     const held = steps.length;
     await new Promise((r) => setTimeout(r, 1500));
     expect(steps.length).toBe(held); // nothing moves while paused
     expect((await call(engine.api.memory())).backend).toBe('webgpu'); // the worker still answers
-    await call(engine.api.resume());
+    await call(engine.api.resumeRun());
     await vi.waitFor(() => expect(steps.length).toBeGreaterThan(held + 2), { timeout: 60_000 });
-    await call(engine.api.stop());
-    const summary = await run;
-    expect(summary.stopped).toBe(true);
-    expect(summary.stepsRun).toBeLessThan(100_000);
-    stoppedAtStep = summary.step;
+    await call(engine.api.stopRun());
+    expect(String(await run)).toMatch(/stopped during pretrain at step \d+/);
+    const saved = (await call(engine.api.savedRuns())).find((r) => r.runId === control.runId);
+    expect(saved?.checkpoints.some((name) => name.startsWith('pretrain@'))).toBe(true);
+    await call(engine.api.deleteRun(control.runId));
   });
 
-  it('a checkpoint round-trips to identical logits; a truncated one is refused and changes nothing', async () => {
-    const before = await call(engine.api.logits(probeIds, 1, 16));
-    const bytes = await call(engine.api.saveCheckpoint({ info: { test: 'engine-worker' } }));
+  it('a stored checkpoint round-trips to identical evaluations and samples; a truncated one is refused', async () => {
+    const recipe = tinyRecipe();
+    const runId = request('learn').runId;
+    const stored = { kind: 'stored', runId, name: 'select' } as const;
+    const bytes = await call(engine.api.exportCheckpoint(runId, 'select'));
     expect(bytes.byteLength).toBeGreaterThan(1000);
+    const inspected = await call(engine.api.inspectCheckpoint(bytes));
+    expect(inspected).toMatchObject({ stage: 'select', recipe });
+    const fromBytes = await call(engine.api.evaluateCheckpoint(recipe, { kind: 'bytes', bytes }));
+    expect(fromBytes).toEqual(await call(engine.api.evaluateCheckpoint(recipe, stored)));
+    const options = { maxNewChars: 8, temperature: 0, topK: 0, seed: 1 };
+    const sample = await call(engine.api.sampleCheckpoint(stored, 'the ', options));
+    expect(await call(engine.api.sampleCheckpoint({ kind: 'bytes', bytes }, 'the ', options))).toEqual(
+      sample,
+    );
 
-    await call(engine.api.createModel(abcdConfig, abcdVocab, 2)); // other weights
-    expect((await call(engine.api.logits(probeIds, 1, 16))).values).not.toEqual(before.values);
-    const info = await call(engine.api.loadCheckpoint(bytes));
-    expect(info.step).toBe(stoppedAtStep);
-    expect((await call(engine.api.logits(probeIds, 1, 16))).values).toEqual(before.values);
-
-    await expect(call(engine.api.loadCheckpoint(bytes.slice(0, bytes.length - 100)))).rejects.toThrow(
+    await expect(call(engine.api.inspectCheckpoint(bytes.slice(0, bytes.length - 100)))).rejects.toThrow(
       /checkpoint refused: the file is truncated/,
     );
-    await expect(call(engine.api.loadCheckpoint(bytes.slice(0, 6)))).rejects.toThrow(/too short/);
-    expect((await call(engine.api.logits(probeIds, 1, 16))).values).toEqual(before.values);
-    const sample = await call(engine.api.sample('ab', { maxNewChars: 4, temperature: 0, topK: 0, seed: 1 }));
-    expect(sample.text).toBe('cdab');
+    await expect(call(engine.api.inspectCheckpoint(bytes.slice(0, 6)))).rejects.toThrow(/too short/);
+    await call(engine.api.deleteRun(runId));
   });
 
-  it('a failing run is a typed error event and a rejected promise, never a hang', async () => {
-    const events: EngineEvent[] = [];
+  it('a failing run is an error event and a rejected promise, never a hang', async () => {
+    const recipe = tinyRecipe();
+    recipe.pretrain.batchSize = 0;
+    const bad = request('bad', recipe);
+    const events: RunEvent[] = [];
     await expect(
       call(
-        engine.api.train(
-          { ...learnSpec, runId: 'bad', data: { kind: 'text', text: 'abcx' } },
-          proxy((e: EngineEvent) => void events.push(e)),
+        engine.api.startRun(
+          bad,
+          proxy((e: RunEvent) => void events.push(e)),
         ),
       ),
-    ).rejects.toThrow(/outside the model's vocabulary: "x"/);
+    ).rejects.toThrow(/pretrain\.batchSize/);
     await vi.waitFor(() =>
       expect(events).toEqual([
-        expect.objectContaining({ type: 'error', runId: 'bad', kind: 'invalid-input' }),
+        expect.objectContaining({
+          type: 'error',
+          runId: bad.runId,
+          message: expect.stringMatching(/batchSize/),
+        }),
       ]),
     );
   });
 
   it('keeps the tensor count flat across runs in the worker', async () => {
-    const run = (runId: string) =>
-      call(
-        engine.api.train(
-          { ...learnSpec, runId, steps: 5, sampleEvery: undefined },
+    const recipe = tinyRecipe();
+    recipe.finetune.steps = 0;
+    const run = async (name: string) => {
+      const { runId } = request(name);
+      await call(
+        engine.api.startRun(
+          request(name, recipe),
           proxy(() => {}),
         ),
       );
+      await call(engine.api.deleteRun(runId));
+    };
     await run('warm');
     const before = await call(engine.api.memory());
     await run('again');

@@ -57,6 +57,13 @@ describe('checkRunState', () => {
     expect(refusal((s) => ((s.stages[0] as unknown as Record<string, unknown>).extra = 1))).toMatch(
       /stages\[0\]\.extra: is not a results field/,
     );
+    // A status says what checkpoint the stage has: a done stage its final one, a pending one none.
+    expect(refusal((s) => (s.stages[0]!.status = 'done'))).toMatch(
+      /stage pretrain is done with checkpoint null/,
+    );
+    expect(refusal((s) => (s.stages[0]!.checkpoint = 'pretrain@6'))).toMatch(
+      /stage pretrain is pending with checkpoint pretrain@6/,
+    );
     // 1e999 in the file parses to Infinity.
     const text = JSON.stringify(state()).replace(
       '"losses":[]',
