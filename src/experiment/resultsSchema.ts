@@ -377,8 +377,8 @@ export const RESULTS_SCHEMA = v.pipe(
       corpusHash: about(string(), 'fingerprint of every generated text'),
       recipe: about(anyObject(), 'the full recipe; it must pass the recipe validator'),
     }),
-    pretrain: STAGE,
-    select: STAGE,
+    pretrain: about(STAGE, 'pretraining on the persona corpus'),
+    select: about(STAGE, 'the Assistant selection stage'),
     baseline: about(
       looseFieldsOrNull(EVAL_POINT_ENTRIES),
       "the selected checkpoint's evaluation: every ΔMI is measured against it",
