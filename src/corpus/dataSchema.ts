@@ -3,10 +3,24 @@
 // must be an integer in [1,12]`, `is not a known field (known: ...)`), and `parseData`, which throws
 // the first problem as a CorpusDataError naming the file and the field path.
 import * as v from 'valibot';
-import { CorpusDataError, RESERVED_KEYS, joinPath } from './dataReader.ts';
+import { CorpusDataError, RESERVED_KEYS, joinPath, templateSlots } from './dataReader.ts';
 
 /** What each field schema must be, for the "is missing: it must be ..." of its object. */
 const WHAT = new WeakMap<object, string>();
+/** A field's own words when it is missing, where they are not "is missing: it must be ...". */
+const MISSING = new WeakMap<object, string>();
+
+/** What a schema (or the first schema of its pipe) must be. */
+function whatOf(schema: object): string | undefined {
+  const pipe = (schema as { pipe?: object[] }).pipe;
+  return WHAT.get(schema) ?? (pipe && pipe[0] !== schema ? whatOf(pipe[0]!) : undefined);
+}
+
+/** `schema`, whose absence reads `message` (as its wrong value does). */
+export function whenMissing<T extends object>(schema: T, message: string): T {
+  MISSING.set(schema, message);
+  return schema;
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -38,15 +52,78 @@ export const dataNumber = (min: number, max: number) => bounded('number', min, m
 export const dataInteger = (min: number, max: number) => bounded('integer', min, max);
 export const probability = () => dataNumber(0, 1);
 
-/** A plain object: prototype names and keys outside `known` are refused, then `entries` are checked in
- * order (`v.optional` ones may be absent). A missing field says what it must be, or only "is missing"
- * with `bareMissing`. */
+/** A non-empty string. */
+export const dataString = () => {
+  const message = mustBe('a non-empty string');
+  return named(v.pipe(v.string(message), v.minLength(1, message)), 'a non-empty string');
+};
+
+/** Content text: only characters of the content alphabet (plus `{slot}` braces). */
+export function dataText(alphabet: string, allowEmpty = false) {
+  const what = allowEmpty ? 'a string' : 'a non-empty string';
+  const message = mustBe(what);
+  const foreign = (text: string) => [...text].find((c) => c !== '{' && c !== '}' && !alphabet.includes(c));
+  return named(
+    v.pipe(
+      v.string(message),
+      v.minLength(allowEmpty ? 0 : 1, message),
+      v.check(
+        (text) => foreign(text) === undefined,
+        (issue) =>
+          `has the character ${JSON.stringify(foreign(issue.input as string))}, which is not in format.contentAlphabet`,
+      ),
+    ),
+    what,
+  );
+}
+
+/** A non-empty list of content texts (each may be empty with `allowEmptyItems`). */
+export function dataTextList(alphabet: string, allowEmptyItems = false) {
+  const message = mustBe('a non-empty list of strings');
+  return named(
+    v.pipe(
+      v.array(v.unknown(), message),
+      v.minLength(1, message),
+      v.array(dataText(alphabet, allowEmptyItems)),
+    ),
+    'a non-empty list of strings',
+  );
+}
+
+/** One of `options`. */
+export function dataOneOf<const T extends readonly string[]>(options: T) {
+  const what = `one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
+  return named(v.picklist(options, mustBe(what)), what);
+}
+
+/** Templates whose `{slots}` are all in `allowed` (checked after the whole list is read as text). */
+export function withSlots<T extends v.GenericSchema<unknown, string[]>>(list: T, allowed: readonly string[]) {
+  return v.pipe(
+    list,
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      for (const [i, template] of dataset.value.entries()) {
+        const slot = templateSlots(template).find((s) => !allowed.includes(s));
+        if (slot === undefined) continue;
+        addIssue({
+          message: `uses the unknown slot {${slot}} (allowed here: ${allowed.map((s) => `{${s}}`).join(' ')})`,
+          path: [{ type: 'array', origin: 'value', input: dataset.value, key: i, value: template }],
+        });
+        return;
+      }
+    }),
+  );
+}
+
+/** A plain object: prototype names and keys outside `known` (any key when it is null) are refused, then
+ * `entries` are checked in order (`v.optional` ones may be absent; fields of `known` without an entry are
+ * left to another stage). A missing field says what it must be, or only "is missing" with `bareMissing`. */
 export function dataObject<T extends v.ObjectEntries>(
   entries: T,
   {
     known = Object.keys(entries),
     bareMissing = false,
-  }: { known?: readonly string[]; bareMissing?: boolean } = {},
+  }: { known?: readonly string[] | null; bareMissing?: boolean } = {},
 ) {
   return named(
     v.pipe(
@@ -56,21 +133,24 @@ export function dataObject<T extends v.ObjectEntries>(
         const input = dataset.value;
         const keys = Object.keys(input);
         const reserved = keys.find((key) => RESERVED_KEYS.has(key));
-        const unknown = keys.find((key) => !known.includes(key));
+        const unknown = known === null ? undefined : keys.find((key) => !known.includes(key));
         const key = reserved ?? unknown;
         if (key === undefined) return;
         addIssue({
           message:
             key === reserved
               ? 'is a reserved name, not a field'
-              : `is not a known field (known: ${known.join(', ')})`,
+              : `is not a known field (known: ${known!.join(', ')})`,
           path: [{ type: 'object', origin: 'key', input, key, value: input[key] }],
         });
       }),
-      v.strictObject(entries, (issue) => {
+      // Keys outside `known` are refused above; `known` may name fields another stage checks.
+      v.looseObject(entries, (issue) => {
         const key = (issue.path?.at(-1) as { key?: unknown } | undefined)?.key;
-        const what =
-          typeof key === 'string' && Object.hasOwn(entries, key) ? WHAT.get(entries[key]!) : undefined;
+        const entry = typeof key === 'string' && Object.hasOwn(entries, key) ? entries[key]! : undefined;
+        const own = entry && MISSING.get(entry);
+        if (own !== undefined) return own;
+        const what = entry && whatOf(entry);
         return bareMissing || what === undefined ? 'is missing' : `is missing: it must be ${what}`;
       }),
     ),
