@@ -3,7 +3,7 @@
 // must be an integer in [1,12]`, `is not a known field (known: ...)`), and `parseData`, which throws
 // the first problem as a CorpusDataError naming the file and the field path.
 import * as v from 'valibot';
-import { CorpusDataError, RESERVED_KEYS, joinPath, templateSlots } from './dataReader.ts';
+import { CorpusDataError, RESERVED_KEYS, joinPath, templateSlots } from './corpusDataError.ts';
 
 /** What each field schema must be, for the "is missing: it must be ..." of its object. */
 const WHAT = new WeakMap<object, string>();
@@ -96,6 +96,25 @@ export function dataOneOf<const T extends readonly string[]>(options: T) {
   return named(v.picklist(options, mustBe(what)), what);
 }
 
+/** Why `template` may not be used where only `allowed` slots are, or null when it may. */
+export function slotProblem(template: string, allowed: readonly string[]): string | null {
+  const slot = templateSlots(template).find((s) => !allowed.includes(s));
+  return slot === undefined
+    ? null
+    : `uses the unknown slot {${slot}} (allowed here: ${allowed.map((s) => `{${s}}`).join(' ')})`;
+}
+
+/** Content text whose slots are all in `allowed`. */
+export function dataTemplate(alphabet: string, allowed: readonly string[]) {
+  return v.pipe(
+    dataText(alphabet),
+    v.check(
+      (text) => slotProblem(text, allowed) === null,
+      (issue) => slotProblem(issue.input as string, allowed)!,
+    ),
+  );
+}
+
 /** Templates whose `{slots}` are all in `allowed` (checked after the whole list is read as text). */
 export function withSlots<T extends v.GenericSchema<unknown, string[]>>(list: T, allowed: readonly string[]) {
   return v.pipe(
@@ -103,10 +122,10 @@ export function withSlots<T extends v.GenericSchema<unknown, string[]>>(list: T,
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
       for (const [i, template] of dataset.value.entries()) {
-        const slot = templateSlots(template).find((s) => !allowed.includes(s));
-        if (slot === undefined) continue;
+        const problem = slotProblem(template, allowed);
+        if (problem === null) continue;
         addIssue({
-          message: `uses the unknown slot {${slot}} (allowed here: ${allowed.map((s) => `{${s}}`).join(' ')})`,
+          message: problem,
           path: [{ type: 'array', origin: 'value', input: dataset.value, key: i, value: template }],
         });
         return;

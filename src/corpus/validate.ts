@@ -3,7 +3,7 @@
 // throws a CorpusDataError naming the file and the field. Cross-file checks (references between files,
 // held-out names) live in validateCorpus.ts.
 import * as v from 'valibot';
-import { CorpusDataError, RESERVED_KEYS } from './dataReader.ts';
+import { CorpusDataError, RESERVED_KEYS } from './corpusDataError.ts';
 import {
   dataInteger,
   dataNumber,

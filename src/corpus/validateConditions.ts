@@ -2,7 +2,6 @@
 // dataSchema.ts. Each condition's generation logic lives in finetuneSets.ts; these files hold its
 // phrasings and knobs.
 import * as v from 'valibot';
-import { templateSlots } from './dataReader.ts';
 import {
   dataNumber,
   dataObject,
@@ -11,6 +10,7 @@ import {
   dataTextList,
   parseData,
   probability,
+  slotProblem,
   whenMissing,
   withSlots,
 } from './dataSchema.ts';
@@ -40,14 +40,6 @@ const field = (input: Record<string, unknown>, key: string, rest: v.IssuePathIte
   { type: 'object', origin: 'value', input, key, value: input[key] },
   ...rest,
 ];
-
-/** The first slot of `template` outside `allowed`, worded as the readers word it. */
-function slotProblem(template: string, allowed: readonly string[]): string | null {
-  const slot = templateSlots(template).find((s) => !allowed.includes(s));
-  return slot === undefined
-    ? null
-    : `uses the unknown slot {${slot}} (allowed here: ${allowed.map((s) => `{${s}}`).join(' ')})`;
-}
 
 function neutralChores(alphabet: string) {
   const message = 'must be a non-empty list';

@@ -1,7 +1,7 @@
 // Validates a whole set of corpus data files: each file by its kind, then the references between them
 // (voices, domains, unique ids and names, held-out probe functions). Returns the typed CorpusData.
 import * as v from 'valibot';
-import { CorpusDataError, joinPath } from './dataReader.ts';
+import { CorpusDataError, joinPath } from './corpusDataError.ts';
 import { dataObject, parseData } from './dataSchema.ts';
 import type {
   CodeProbeData,
