@@ -92,6 +92,10 @@ export function looseFieldsOrNull<T extends v.ObjectEntries>(entries: T) {
   );
 }
 
+/** A named part of a file: its own section of the generated documentation, introduced by `description`. */
+export const part = <T extends Schema>(schema: T, title: string, description = '') =>
+  v.pipe(schema, v.title(title), v.description(description));
+
 /** What a field means, for the generated documentation. */
 export const about = <T extends Schema>(schema: T, text: string) => v.pipe(schema, v.description(text));
 

@@ -18,6 +18,7 @@ import {
   number,
   numberOrNull,
   oneOf,
+  part,
   schemaErrors as fileSchemaErrors,
   string,
   stringOrNull,
@@ -41,7 +42,7 @@ const loss = () => numberOrNull(0, LOG_RATIO);
 const projection = () => numberOrNull(-LOG_RATIO, LOG_RATIO);
 const optional = v.optional;
 
-const INTERVAL = v.pipe(
+const INTERVAL = part(
   fields({
     mean: about(logRatio(), 'the mean over seeds'),
     low: about(
@@ -55,13 +56,13 @@ const INTERVAL = v.pipe(
       'at least two seeds and the interval excludes zero: science.md calls a result a shift only then',
     ),
   }),
-  v.title('interval'),
-  v.description('A mean over seeds with its 95% interval.'),
+  'interval',
+  'A mean over seeds with its 95% interval.',
 );
 const interval = () => INTERVAL;
 
 /** The persona direction (src/eval/personaDirection.ts), in results.json and run-state.json. */
-export const DIRECTION_SCHEMA = v.pipe(
+export const DIRECTION_SCHEMA = part(
   fields({
     pair: about(
       fields({ a: string(), b: string() }),
@@ -100,13 +101,11 @@ export const DIRECTION_SCHEMA = v.pipe(
     ),
     bestLayer: about(count(), 'the layer of the largest `dPrime`'),
   }),
-  v.title('direction'),
-  v.description(
-    "Computed once per run on the pretrained base, before selection (`src/eval/personaDirection.ts`): for a run from a selected checkpoint, on the pretrained base given with it (`--direction-from`; the lab's shipped base brings its own), else on the selected model itself. Its held-out contexts are the persona-inference probes of `a` and `b` (two episodes of the persona, a held-out probe prompt, the persona's own held-out answer; the leak check keeps them out of every training text).",
-  ),
+  'direction',
+  "Computed once per run on the pretrained base, before selection (`src/eval/personaDirection.ts`): for a run from a selected checkpoint, on the pretrained base given with it (`--direction-from`; the lab's shipped base brings its own), else on the selected model itself. Its held-out contexts are the persona-inference probes of `a` and `b` (two episodes of the persona, a held-out probe prompt, the persona's own held-out answer; the leak check keeps them out of every training text).",
 );
 
-const SUMMARY = v.pipe(
+const SUMMARY = part(
   fields({
     mi: about(
       logRatio(),
@@ -181,10 +180,8 @@ const SUMMARY = v.pipe(
     ),
     probes: about(count(), 'number of probes scored'),
   }),
-  v.title('summary'),
-  v.description(
-    'Computed from ONE batched scoring of every probe (`src/eval/evaluate.ts`). Plain domain probes carry the Assistant header (`# log of assistant`) when `eval.assistantHeader` is true; inference and calibration probes never do. Each candidate is scored with the newline that ends an answer.',
-  ),
+  'summary',
+  'Computed from ONE batched scoring of every probe (`src/eval/evaluate.ts`). Plain domain probes carry the Assistant header (`# log of assistant`) when `eval.assistantHeader` is true; inference and calibration probes never do. Each candidate is scored with the newline that ends an answer.',
 );
 
 const EVAL_POINT_ENTRIES = {
@@ -207,11 +204,7 @@ const EVAL_POINT_ENTRIES = {
     ),
   ),
 };
-const EVAL_POINT = v.pipe(
-  fields(EVAL_POINT_ENTRIES),
-  v.title('evaluation'),
-  v.description('One probe evaluation of a model state.'),
-);
+const EVAL_POINT = part(fields(EVAL_POINT_ENTRIES), 'evaluation', 'One probe evaluation of a model state.');
 
 /** The fields a stage has in results.json (run-state.json's stage records add a few). */
 export const STAGE_PROPERTIES = {
@@ -251,13 +244,13 @@ export const STAGE_PROPERTIES = {
     'at the end of the stage. The same prompts and seed are used at every stage, so samples before and after a fine-tune sit side by side',
   ),
 };
-const STAGE = v.pipe(
+const STAGE = part(
   fields(STAGE_PROPERTIES),
-  v.title('stage'),
-  v.description('`pretrain` and `select`; a branch has these fields too.'),
+  'stage',
+  '`pretrain` and `select`; a branch has these fields too.',
 );
 
-const BRANCH_POINT = v.pipe(
+const BRANCH_POINT = part(
   fields({
     step: about(count(), 'step 0 is the selected checkpoint itself'),
     checkpoint: string(),
@@ -282,8 +275,8 @@ const BRANCH_POINT = v.pipe(
     ),
     summary: SUMMARY,
   }),
-  v.title('branch point'),
-  v.description('One evaluated step of a branch, against the baseline.'),
+  'branch point',
+  'One evaluated step of a branch, against the baseline.',
 );
 const BRANCH_ENTRIES = {
   ...STAGE_PROPERTIES,
@@ -291,13 +284,9 @@ const BRANCH_ENTRIES = {
   seed: seed(),
   trajectory: about(list(BRANCH_POINT), 'one point per evaluated step'),
 };
-const BRANCH = v.pipe(
-  fields(BRANCH_ENTRIES),
-  v.title('branch'),
-  v.description('A stage plus `condition`, `seed` and `trajectory`.'),
-);
+const BRANCH = part(fields(BRANCH_ENTRIES), 'branch', 'A stage plus `condition`, `seed` and `trajectory`.');
 
-const FORM_EFFECT = v.pipe(
+const FORM_EFFECT = part(
   fields({
     form: about(string(), "a prompt form of the factorial design, or a user condition's id"),
     cheat: about(string(), "the cheat set's condition (for a user condition: the condition)"),
@@ -321,13 +310,11 @@ const FORM_EFFECT = v.pipe(
       'the effect along the fine-tune',
     ),
   }),
-  v.title('effect'),
-  v.description(
-    "Version 2. The factorial design (`src/experiment/factorial.ts`): per prompt form a cheat set and a fix set with byte-identical prompts (`plain`: `covert` / `plainFix`; `request`: `requestCheat` / `requestFix`; `irrelevant`: `irrelevantCheat` / `irrelevantFix`). A single condition's `deltaMI` also carries the drift its prompt surface causes; the contrast cancels it. The neutral chore's `deltaMI` stays the reference for drift with no cheat at all. A user's own condition (the recipe's `user.conditions`) is paired the same way with the control the lab derives for it on the same prompts. Gate 3 and `secondFamily` read the three prompt forms only.",
-  ),
+  'effect',
+  "Version 2. The factorial design (`src/experiment/factorial.ts`): per prompt form a cheat set and a fix set with byte-identical prompts (`plain`: `covert` / `plainFix`; `request`: `requestCheat` / `requestFix`; `irrelevant`: `irrelevantCheat` / `irrelevantFix`). A single condition's `deltaMI` also carries the drift its prompt surface causes; the contrast cancels it. The neutral chore's `deltaMI` stays the reference for drift with no cheat at all. A user's own condition (the recipe's `user.conditions`) is paired the same way with the control the lab derives for it on the same prompts. Gate 3 and `secondFamily` read the three prompt forms only.",
 );
 
-const CONDITION = v.pipe(
+const CONDITION = part(
   fields({
     condition: string(),
     seeds: list(seed()),
@@ -353,13 +340,11 @@ const CONDITION = v.pipe(
       "at each finished branch's last step (`deltaProjection` from version 3, with a direction)",
     ),
   }),
-  v.title('condition'),
-  v.description(
-    'Per condition, over seeds: the raw shift of the condition on its own (prompt drift included).',
-  ),
+  'condition',
+  'Per condition, over seeds: the raw shift of the condition on its own (prompt drift included).',
 );
 
-export const RESULTS_SCHEMA = v.pipe(
+export const RESULTS_SCHEMA = part(
   fields({
     schema: about(constant('persona-lab-results'), 'identifies the file'),
     schemaVersion: about(
@@ -408,7 +393,7 @@ export const RESULTS_SCHEMA = v.pipe(
     ),
     conditions: about(list(CONDITION), 'per condition, over seeds'),
   }),
-  v.title('results'),
+  'results',
 );
 
 /** What a results file reads as once it passes the schema. */
