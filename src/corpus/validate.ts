@@ -553,12 +553,8 @@ export function validateSecondProbe(
   const known = ['domain', 'about', 'prompts', 'sentences'];
   const { domain: domainId } = parseData(dataObject({ domain: dataString() }, { known }), raw, file);
   if (domains[domainId]?.kind !== 'behaviour') throw new CorpusDataError(file, 'domain', BEHAVIOURAL);
-  const { sentences: shape } = parseData(
-    dataObject({ sentences: dataObject({}, { known: ['good', 'bad'] }) }, { known }),
-    raw,
-    file,
-  );
-  void shape;
+  // The sentences' fields are named before the prompts are read.
+  parseData(dataObject({ sentences: dataObject({}, { known: ['good', 'bad'] }) }, { known }), raw, file);
   const p = parseData(
     dataObject(
       {

@@ -186,7 +186,7 @@ export function validateRecipe(value: unknown, dataGiven?: CorpusData): Experime
     firstProblem(top, RECIPE_SHAPE) ??
     firstProblem(top, recipeSchema(conditionChoices(data)));
   if (problem) throw problem;
-  if (!isRecord(top)) throw new RecipeError('', 'must be an object');
+  if (!isRecord(top)) throw new RecipeError('', 'must be an object'); // refused above; this narrows `top`
   let corpus;
   try {
     corpus = validateCorpusRecipe(withUserShares(top.corpus, data), data, 'corpus');
