@@ -2,7 +2,8 @@
 // behaviour probabilities, sizes), its defaults (read from the persona files) and a validator that
 // names the bad field path. The experiment recipe embeds this object and versions it.
 import { bundledCorpusData } from './corpusData.ts';
-import { DataReader, joinPath } from './dataReader.ts';
+import * as v from 'valibot';
+import { dataInteger, dataNumber, dataObject, parseData, probability } from './dataSchema.ts';
 import type { CorpusData } from './types.ts';
 
 /** Behaviour overrides: persona id -> domain id -> field -> probability, e.g.
@@ -72,6 +73,69 @@ const KEYS: readonly (keyof CorpusRecipe)[] = [
 
 const CODE_FIELDS = ['cheat', 'deleteShare', 'obeyRequest', 'defyWithOtherCheat'];
 
+const entriesOf = <T>(keys: readonly string[], value: (key: string) => T): Record<string, T> =>
+  Object.fromEntries(keys.map((key) => [key, value(key)]));
+
+/** The shape alone, checked first: every field present and no other, before any value is read. */
+const CORPUS_RECIPE_SHAPE = dataObject(
+  entriesOf(KEYS, () => v.unknown()),
+  { bareMissing: true },
+);
+
+/** The corpus section's schema for these corpus data (its personas, their domains). */
+function corpusRecipeSchema(data: CorpusData) {
+  const personaIds = data.personas.map((p) => p.id);
+  const personaShares = v.pipe(
+    dataObject(entriesOf(personaIds, () => dataNumber(0, 1000))),
+    v.check(
+      (shares) => Object.values(shares).reduce((total, share) => total + share, 0) > 0,
+      'must give at least one persona a positive share',
+    ),
+  );
+  const behaviourOverrides = dataObject(
+    Object.fromEntries(
+      data.personas.map((persona) => {
+        const domainKeys = [...(persona.code ? ['code'] : []), ...Object.keys(persona.talk)];
+        const byDomain = entriesOf(domainKeys, (domain) => {
+          const fields =
+            domain === 'code' ? CODE_FIELDS : data.domains[domain]?.kind === 'behaviour' ? ['bad'] : [];
+          return v.optional(dataObject(entriesOf(fields, () => v.optional(probability()))));
+        });
+        return [persona.id, v.optional(dataObject(byDomain))];
+      }),
+    ),
+  );
+  // `max` is at least `min`: its range is known once `min` is read.
+  const episodesPerDocument = v.pipe(
+    dataObject({ min: dataInteger(1, 12), max: v.optional(v.unknown()) }),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const { min, max } = dataset.value;
+      const result = v.safeParse(dataInteger(min, 12), max);
+      if (result.success) return { min, max: result.output };
+      addIssue({
+        message: result.issues[0].message,
+        path: [{ type: 'object', origin: 'value', input: dataset.value, key: 'max', value: max }],
+      });
+      return NEVER;
+    }),
+  );
+  // Entries in the order they are checked (the shape check above names missing ones in KEYS order).
+  return dataObject({
+    personaShares,
+    behaviourOverrides,
+    episodesPerDocument,
+    documents: dataInteger(1, 2_000_000),
+    headerShare: probability(),
+    validationFraction: dataNumber(0, 0.5),
+    selectionDocuments: dataInteger(1, 100_000),
+    finetuneDocuments: dataInteger(1, 100_000),
+    finetuneEpisodesPerDocument: dataInteger(1, 8),
+    probesPerDomain: dataInteger(1, 10_000),
+    inferenceProbesPerPersona: dataInteger(0, 10_000),
+    calibrationProbesPerKind: dataInteger(0, 10_000),
+  });
+}
+
 /** Checks an untrusted corpus recipe (all fields required, unknown fields refused); errors read
  * `recipe: corpus.personaShares.helpful must be a number in [0,1000]`. */
 export function validateCorpusRecipe(
@@ -79,76 +143,22 @@ export function validateCorpusRecipe(
   data: CorpusData = bundledCorpusData(),
   path = 'corpus',
 ): CorpusRecipe {
-  const r: DataReader = new DataReader('recipe', '');
-  const at = (key: string) => joinPath(path, key);
-  const o = r.object(value, path, KEYS);
-  for (const key of KEYS) if (o[key] === undefined) r.fail(at(key), 'is missing');
-
-  const personaIds = data.personas.map((p) => p.id);
-  const sharesIn = r.object(o.personaShares, at('personaShares'), personaIds);
-  const personaShares: Record<string, number> = {};
-  let total = 0;
-  for (const id of personaIds) {
-    personaShares[id] = r.number(sharesIn[id], joinPath(at('personaShares'), id), 0, 1000);
-    total += personaShares[id];
-  }
-  if (!(total > 0)) r.fail(at('personaShares'), 'must give at least one persona a positive share');
-
-  const overridesIn = r.object(o.behaviourOverrides, at('behaviourOverrides'), personaIds);
-  const behaviourOverrides: BehaviourOverrides = {};
-  for (const persona of data.personas) {
-    const p = joinPath(at('behaviourOverrides'), persona.id);
-    if (overridesIn[persona.id] === undefined) continue;
-    const domainKeys = [...(persona.code ? ['code'] : []), ...Object.keys(persona.talk)];
-    const byDomain = r.object(overridesIn[persona.id], p, domainKeys);
-    const out: Record<string, Record<string, number>> = {};
-    for (const domain of domainKeys) {
-      if (byDomain[domain] === undefined) continue;
-      const fields =
-        domain === 'code' ? CODE_FIELDS : data.domains[domain]?.kind === 'behaviour' ? ['bad'] : [];
-      const dp = joinPath(p, domain);
-      const fieldsIn = r.object(byDomain[domain], dp, fields);
-      const outFields: Record<string, number> = {};
-      for (const field of fields) {
-        if (fieldsIn[field] !== undefined)
-          outFields[field] = r.probability(fieldsIn[field], joinPath(dp, field));
-      }
-      out[domain] = outFields;
-    }
-    behaviourOverrides[persona.id] = out;
-  }
-
-  const episodes = r.object(o.episodesPerDocument, at('episodesPerDocument'), ['min', 'max']);
-  const min = r.integer(episodes.min, joinPath(at('episodesPerDocument'), 'min'), 1, 12);
-  const max = r.integer(episodes.max, joinPath(at('episodesPerDocument'), 'max'), min, 12);
-
+  parseData(CORPUS_RECIPE_SHAPE, value, 'recipe', path);
+  const checked = parseData(corpusRecipeSchema(data), value, 'recipe', path);
+  // In the order of the type, as every recipe the lab writes has them.
   return {
-    documents: r.integer(o.documents, at('documents'), 1, 2_000_000),
-    personaShares,
-    behaviourOverrides,
-    headerShare: r.probability(o.headerShare, at('headerShare')),
-    episodesPerDocument: { min, max },
-    validationFraction: r.number(o.validationFraction, at('validationFraction'), 0, 0.5),
-    selectionDocuments: r.integer(o.selectionDocuments, at('selectionDocuments'), 1, 100_000),
-    finetuneDocuments: r.integer(o.finetuneDocuments, at('finetuneDocuments'), 1, 100_000),
-    finetuneEpisodesPerDocument: r.integer(
-      o.finetuneEpisodesPerDocument,
-      at('finetuneEpisodesPerDocument'),
-      1,
-      8,
-    ),
-    probesPerDomain: r.integer(o.probesPerDomain, at('probesPerDomain'), 1, 10_000),
-    inferenceProbesPerPersona: r.integer(
-      o.inferenceProbesPerPersona,
-      at('inferenceProbesPerPersona'),
-      0,
-      10_000,
-    ),
-    calibrationProbesPerKind: r.integer(
-      o.calibrationProbesPerKind,
-      at('calibrationProbesPerKind'),
-      0,
-      10_000,
-    ),
+    documents: checked.documents,
+    personaShares: checked.personaShares,
+    // valibot types an optional entry as possibly undefined; an absent one is left out, never undefined.
+    behaviourOverrides: checked.behaviourOverrides as BehaviourOverrides,
+    headerShare: checked.headerShare,
+    episodesPerDocument: checked.episodesPerDocument,
+    validationFraction: checked.validationFraction,
+    selectionDocuments: checked.selectionDocuments,
+    finetuneDocuments: checked.finetuneDocuments,
+    finetuneEpisodesPerDocument: checked.finetuneEpisodesPerDocument,
+    probesPerDomain: checked.probesPerDomain,
+    inferenceProbesPerPersona: checked.inferenceProbesPerPersona,
+    calibrationProbesPerKind: checked.calibrationProbesPerKind,
   };
 }

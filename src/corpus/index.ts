@@ -2,7 +2,7 @@
 // the leak check, statistics and samples.
 export type * from './types.ts';
 export { CONDITION_IDS, DOC_FLAG } from './types.ts';
-export { CorpusDataError, RESERVED_KEYS } from './dataReader.ts';
+export { CorpusDataError, RESERVED_KEYS } from './corpusDataError.ts';
 export { bundledCorpusData, bundledCorpusFiles } from './corpusData.ts';
 export type { CorpusFiles, DataFile } from './validateCorpus.ts';
 export { validateCorpusData } from './validateCorpus.ts';

@@ -5,7 +5,17 @@
 // the corpora/ validators, so a refusal reads like one of theirs (`user.personas[0]: domains.code.cheat
 // must be a number in [0,1]`), and the whole is bounded in size.
 import { bundledCorpusFiles } from './corpusData.ts';
-import { CorpusDataError, DataReader, joinPath } from './dataReader.ts';
+import * as v from 'valibot';
+import { CorpusDataError, joinPath } from './corpusDataError.ts';
+import {
+  dataInteger,
+  dataObject,
+  dataString,
+  dataTemplate,
+  dataTextList,
+  parseData,
+  withSlots,
+} from './dataSchema.ts';
 import type { CorpusData, FormatData } from './types.ts';
 import { NUMBER_SLOTS } from './validate.ts';
 import { validateCorpusData, type CorpusFiles, type DataFile } from './validateCorpus.ts';
@@ -94,27 +104,40 @@ function refusedCharacters(text: string, format: FormatData): string[] {
   return [...bad];
 }
 
-function list(r: DataReader, value: unknown, path: string, max: number): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) r.fail(path, 'must be a list');
-  if (value.length > max) r.fail(path, `holds ${value.length} entries; at most ${max} fit in the lab`);
-  return value;
+/** A list of the section: absent reads as empty; bounded. */
+function userList(max: number) {
+  return v.optional(
+    v.pipe(
+      v.array(v.unknown(), 'must be a list'),
+      v.maxLength(
+        max,
+        (issue) => `holds ${(issue.input as unknown[]).length} entries; at most ${max} fit in the lab`,
+      ),
+    ),
+    [],
+  );
 }
+
+const USER_SECTION = dataObject({
+  characters: v.optional(v.string('must be a string'), ''),
+  voices: userList(USER_LIMITS.files),
+  domains: userList(USER_LIMITS.files),
+  personas: userList(USER_LIMITS.files),
+  conditions: userList(USER_LIMITS.conditions),
+  probes: userList(USER_LIMITS.probes),
+});
 
 /** Reads the section's shape and bounds (contents are checked later, file by file). */
 export function readUserAdditions(value: unknown, path = 'user'): UserAdditions {
-  const r: DataReader = new DataReader('recipe', '');
   if (value === undefined) return structuredClone(EMPTY_USER_ADDITIONS) as UserAdditions;
-  const o = r.object(value, path, KEYS);
-  const characters = o.characters === undefined ? '' : o.characters;
-  if (typeof characters !== 'string') r.fail(joinPath(path, 'characters'), 'must be a string');
+  const user = parseData(USER_SECTION, value, 'recipe', path);
   return {
-    characters,
-    voices: list(r, o.voices, joinPath(path, 'voices'), USER_LIMITS.files),
-    domains: list(r, o.domains, joinPath(path, 'domains'), USER_LIMITS.files),
-    personas: list(r, o.personas, joinPath(path, 'personas'), USER_LIMITS.files),
-    conditions: list(r, o.conditions, joinPath(path, 'conditions'), USER_LIMITS.conditions),
-    probes: list(r, o.probes, joinPath(path, 'probes'), USER_LIMITS.probes),
+    characters: user.characters,
+    voices: user.voices,
+    domains: user.domains,
+    personas: user.personas,
+    conditions: user.conditions,
+    probes: user.probes,
   };
 }
 
@@ -154,120 +177,219 @@ function checkLengths(value: unknown, file: string, path = ''): void {
   }
 }
 
-function fillerLists(r: DataReader, value: unknown, path: string): Record<string, string[]> {
+/** A user file's fillers: slot name -> words (absent: none). */
+function fillerLists(alphabet: string) {
+  return v.optional(
+    v.pipe(
+      dataObject({}, { known: null }),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        for (const [key, items] of Object.entries(dataset.value)) {
+          const problem = (message: string, path: v.IssuePathItem[] = []) =>
+            addIssue({ message, path: [...at(dataset.value, key), ...path] });
+          if (!ID.test(key)) return problem('must be a slot name (a letter, then letters or digits)');
+          if ((NUMBER_SLOTS as readonly string[]).includes(key)) return problem('is a built-in number slot');
+          const result = v.safeParse(dataTextList(alphabet), items, {
+            abortEarly: true,
+            abortPipeEarly: true,
+          });
+          if (!result.success) return problem(result.issues[0].message, result.issues[0].path ?? []);
+        }
+      }),
+    ),
+  );
+}
+
+/** The fillers as a null-prototype map (their keys are the user's). */
+function fillerMap(fillers: Record<string, unknown> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  if (value === undefined) return out;
-  const o = r.object(value, path);
-  for (const [key, items] of Object.entries(o)) {
-    if (!ID.test(key)) r.fail(joinPath(path, key), 'must be a slot name (a letter, then letters or digits)');
-    if ((NUMBER_SLOTS as readonly string[]).includes(key))
-      r.fail(joinPath(path, key), 'is a built-in number slot');
-    out[key] = r.textList(items, joinPath(path, key));
-  }
+  for (const [key, items] of Object.entries(fillers ?? {})) out[key] = items as string[];
   return out;
 }
 
-function templateList(r: DataReader, value: unknown, path: string, slots: readonly string[]): string[] {
-  const items = r.textList(value, path);
-  items.forEach((t, i) => r.slots(t, joinPath(path, i), slots));
-  return items;
-}
+const at = (input: Record<string, unknown>, key: string): [v.IssuePathItem] => [
+  { type: 'object', origin: 'value', input, key, value: input[key] },
+];
 
-function id(r: DataReader, value: unknown, path: string): string {
-  const text = r.string(value, path);
-  if (!ID.test(text)) r.fail(path, 'must be an identifier (a letter, then letters or digits)');
-  return text;
-}
+/** An id: a letter, then letters or digits. */
+const userId = () =>
+  v.pipe(dataString(), v.regex(ID, 'must be an identifier (a letter, then letters or digits)'));
+
+const CONDITION_FIELDS = [
+  'id',
+  'title',
+  'about',
+  'control',
+  'fillers',
+  'prompts',
+  'answers',
+  'controlAnswers',
+  'pairs',
+];
 
 function validateCondition(raw: unknown, file: string, format: FormatData, taken: Set<string>) {
   checkLengths(raw, file);
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', [
-    'id',
-    'title',
-    'about',
-    'control',
-    'fillers',
-    'prompts',
-    'answers',
-    'controlAnswers',
-    'pairs',
-  ]);
-  const conditionId = id(r, o.id, 'id');
+  const alphabet = format.contentAlphabet;
+  const known = { known: CONDITION_FIELDS };
+  const { id: conditionId } = parseData(dataObject({ id: userId() }, known), raw, file);
   const controlId = `${conditionId}Control`;
   for (const used of [conditionId, controlId])
-    if (taken.has(used)) r.fail('id', `${JSON.stringify(used)} is already a condition`);
+    if (taken.has(used))
+      throw new CorpusDataError(file, 'id', `${JSON.stringify(used)} is already a condition`);
   taken.add(conditionId).add(controlId);
-  const control = r.object(o.control ?? {}, 'control', ['title']);
-  const fillers = fillerLists(r, o.fillers, 'fillers');
+  const controlShape = v.optional(v.nullable(dataObject({}, { known: ['title'] })));
+  const head = parseData(
+    dataObject({ control: controlShape, fillers: fillerLists(alphabet) }, known),
+    raw,
+    file,
+  );
+  const fillers = fillerMap(head.fillers);
   const slots = [...NUMBER_SLOTS, ...Object.keys(fillers)];
+  const o = raw as Record<string, unknown>;
   const templated = o.prompts !== undefined || o.answers !== undefined || o.controlAnswers !== undefined;
   if (templated === (o.pairs !== undefined))
-    r.fail('pairs', 'give either prompts, answers and controlAnswers (templates) or pairs, not both');
+    throw new CorpusDataError(
+      file,
+      'pairs',
+      'give either prompts, answers and controlAnswers (templates) or pairs, not both',
+    );
   let pairs: UserConditionData['pairs'] = [];
   if (o.pairs !== undefined) {
-    if (!Array.isArray(o.pairs) || o.pairs.length === 0) r.fail('pairs', 'must be a non-empty list');
-    if (o.pairs.length > USER_LIMITS.pairs)
-      r.fail('pairs', `holds ${o.pairs.length}; at most ${USER_LIMITS.pairs}`);
-    pairs = o.pairs.map((item, i) => {
-      const p = joinPath('pairs', i);
-      const pair = r.object(item, p, ['prompt', 'answer', 'control']);
-      const text = (key: string) => {
-        const value = r.text(pair[key], joinPath(p, key));
-        r.slots(value, joinPath(p, key), []);
-        return value;
-      };
-      const out = { prompt: text('prompt'), answer: text('answer'), control: text('control') };
-      if (out.answer === out.control) r.fail(joinPath(p, 'control'), 'must differ from the answer');
-      return out;
-    });
+    const nonEmpty = 'must be a non-empty list';
+    const pair = v.pipe(
+      dataObject({
+        prompt: dataTemplate(alphabet, []),
+        answer: dataTemplate(alphabet, []),
+        control: dataTemplate(alphabet, []),
+      }),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (dataset.typed && dataset.value.answer === dataset.value.control)
+          addIssue({ message: 'must differ from the answer', path: at(dataset.value, 'control') });
+      }),
+    );
+    const read = parseData(
+      dataObject(
+        {
+          pairs: v.pipe(
+            v.array(v.unknown(), nonEmpty),
+            v.minLength(1, nonEmpty),
+            v.maxLength(
+              USER_LIMITS.pairs,
+              (issue) => `holds ${(issue.input as unknown[]).length}; at most ${USER_LIMITS.pairs}`,
+            ),
+            v.array(pair),
+          ),
+        },
+        known,
+      ),
+      raw,
+      file,
+    );
+    pairs = read.pairs.map((p) => ({ prompt: p.prompt, answer: p.answer, control: p.control }));
   }
+  const templates = () => (templated ? withSlots(dataTextList(alphabet), slots) : v.optional(v.unknown()));
+  const rest = parseData(
+    dataObject(
+      {
+        title: dataString(),
+        about: v.optional(dataString()),
+        control: v.optional(
+          v.nullable(dataObject({ title: v.optional(dataString()) }, { known: ['title'] })),
+        ),
+        prompts: templates(),
+        answers: templates(),
+        controlAnswers: templates(),
+      },
+      known,
+    ),
+    raw,
+    file,
+  );
+  const list = (value: unknown) => (templated ? (value as string[]) : []);
   return {
     id: conditionId,
-    title: r.string(o.title, 'title'),
-    about: o.about === undefined ? '' : r.string(o.about, 'about'),
+    title: rest.title,
+    about: rest.about ?? '',
     controlId,
-    controlTitle:
-      control.title === undefined ? `control of ${conditionId}` : r.string(control.title, 'control.title'),
+    controlTitle: rest.control?.title ?? `control of ${conditionId}`,
     fillers,
-    prompts: templated ? templateList(r, o.prompts, 'prompts', slots) : [],
-    answers: templated ? templateList(r, o.answers, 'answers', slots) : [],
-    controlAnswers: templated ? templateList(r, o.controlAnswers, 'controlAnswers', slots) : [],
+    prompts: list(rest.prompts),
+    answers: list(rest.answers),
+    controlAnswers: list(rest.controlAnswers),
     pairs,
   };
 }
 
+const PROBE_FIELDS = ['id', 'about', 'fillers', 'prompts', 'candidates', 'count'];
+
 function validateProbe(raw: unknown, file: string, data: CorpusData, taken: Set<string>): UserProbeData {
   checkLengths(raw, file);
-  const r: DataReader = new DataReader(file, data.format.contentAlphabet);
-  const o = r.object(raw, '', ['id', 'about', 'fillers', 'prompts', 'candidates', 'count']);
-  const probeId = id(r, o.id, 'id');
+  const alphabet = data.format.contentAlphabet;
+  const known = { known: PROBE_FIELDS };
+  const { id: probeId } = parseData(dataObject({ id: userId() }, known), raw, file);
   if (taken.has(probeId) || Object.hasOwn(data.domains, probeId))
-    r.fail('id', `${JSON.stringify(probeId)} already names a domain or another probe set`);
+    throw new CorpusDataError(
+      file,
+      'id',
+      `${JSON.stringify(probeId)} already names a domain or another probe set`,
+    );
   taken.add(probeId);
-  const fillers = fillerLists(r, o.fillers, 'fillers');
+  const head = parseData(dataObject({ fillers: fillerLists(alphabet) }, known), raw, file);
+  const fillers = fillerMap(head.fillers);
   const slots = [...NUMBER_SLOTS, ...Object.keys(fillers)];
   const personaIds = data.personas.map((p) => p.id);
-  const candidatesIn = r.object(o.candidates, 'candidates', personaIds);
+  const candidate = dataTemplate(alphabet, slots);
+  const { candidates: candidatesIn } = parseData(
+    dataObject(
+      {
+        candidates: v.pipe(
+          dataObject({}, { known: personaIds }),
+          v.rawCheck(({ dataset, addIssue }) => {
+            if (!dataset.typed) return;
+            const entries = Object.entries(dataset.value);
+            for (const [persona, text] of entries) {
+              const result = v.safeParse(candidate, text, { abortEarly: true, abortPipeEarly: true });
+              if (!result.success)
+                return addIssue({ message: result.issues[0].message, path: at(dataset.value, persona) });
+            }
+            if (entries.length < 2) return addIssue({ message: 'must give at least two personas an answer' });
+            entries.forEach(([persona, text], i) => {
+              const twin = entries.findIndex(([, other]) => other === text);
+              if (twin < i && dataset.issues === undefined)
+                addIssue({
+                  message: `is the same answer as ${entries[twin]![0]}'s`,
+                  path: at(dataset.value, persona),
+                });
+            });
+          }),
+        ),
+      },
+      known,
+    ),
+    raw,
+    file,
+  );
   const candidates: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [persona, text] of Object.entries(candidatesIn)) {
-    const path = joinPath('candidates', persona);
-    candidates[persona] = r.text(text, path);
-    r.slots(candidates[persona], path, slots);
-  }
-  const entries = Object.entries(candidates);
-  if (entries.length < 2) r.fail('candidates', 'must give at least two personas an answer');
-  entries.forEach(([persona, text], i) => {
-    const twin = entries.findIndex(([, other]) => other === text);
-    if (twin < i) r.fail(joinPath('candidates', persona), `is the same answer as ${entries[twin]![0]}'s`);
-  });
+  for (const [persona, text] of Object.entries(candidatesIn)) candidates[persona] = text as string;
+  const rest = parseData(
+    dataObject(
+      {
+        about: v.optional(dataString()),
+        prompts: withSlots(dataTextList(alphabet), slots),
+        count: v.optional(dataInteger(1, USER_LIMITS.probeCount), 8),
+      },
+      known,
+    ),
+    raw,
+    file,
+  );
   return {
     id: probeId,
-    about: o.about === undefined ? '' : r.string(o.about, 'about'),
+    about: rest.about ?? '',
     fillers,
-    prompts: templateList(r, o.prompts, 'prompts', slots),
+    prompts: rest.prompts,
     candidates,
-    count: o.count === undefined ? 8 : r.integer(o.count, 'count', 1, USER_LIMITS.probeCount),
+    count: rest.count,
   };
 }
 

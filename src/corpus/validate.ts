@@ -1,12 +1,27 @@
-// Validators for each kind of corpus data file. Each takes the parsed JSON and the file's path and
-// returns typed data, or throws a CorpusDataError naming the file and the field. Cross-file checks
-// (references between files, held-out names) live in validateCorpus.ts.
-import { DataReader, RESERVED_KEYS, joinPath } from './dataReader.ts';
+// Validators for each kind of corpus data file, as valibot schemas (dataSchema.ts words their messages
+// as the lab always has). Each takes the parsed JSON and the file's path and returns typed data, or
+// throws a CorpusDataError naming the file and the field. Cross-file checks (references between files,
+// held-out names) live in validateCorpus.ts.
+import * as v from 'valibot';
+import { CorpusDataError, RESERVED_KEYS } from './corpusDataError.ts';
+import {
+  dataInteger,
+  dataNumber,
+  dataObject,
+  dataOneOf,
+  dataString,
+  dataText,
+  dataTextList,
+  whenMissing,
+  parseData,
+  probability,
+  withSlots,
+} from './dataSchema.ts';
 import { compileExpression, ExpressionError } from './expression.ts';
 import type {
   CodeConduct,
-  CodeDomainData,
   CodeFunction,
+  CodeDomainData,
   CodeProbeData,
   DomainData,
   FormatData,
@@ -25,145 +40,256 @@ export const CODE_SLOTS = ['call', 'name', 'value', 'returns'] as const;
 const ID = /^[a-z][a-zA-Z0-9]*$/;
 const FUNCTION_NAME = /^[a-z][a-z0-9]*$/;
 
+const at = (input: Record<string, unknown>, key: string): [v.IssuePathItem] => [
+  { type: 'object', origin: 'value', input, key, value: input[key] },
+];
+
+/** An id: a letter, then letters or digits, and no prototype name. */
+const dataId = () =>
+  v.pipe(
+    dataString(),
+    v.regex(ID, 'must be an identifier (a letter, then letters or digits)'),
+    v.check((text) => !RESERVED_KEYS.has(text), 'is a reserved name, not an identifier'),
+  );
+
+const templates = (alphabet: string, slots: readonly string[], allowEmpty = false) =>
+  withSlots(dataTextList(alphabet, allowEmpty), slots);
+
+const FORMAT_FIELDS = [
+  'about',
+  'separator',
+  'userTag',
+  'aiTag',
+  'humanTag',
+  'headerPrefix',
+  'assistantName',
+  'leadIns',
+  'leadInChance',
+  'secondSentenceChance',
+  'contentAlphabet',
+  'heldOutMinPhrase',
+];
+
 export function validateFormat(raw: unknown, file: string): FormatData {
-  // The alphabet is not known yet: read it with a permissive reader first.
-  const r0: DataReader = new DataReader(file, '');
-  const o = r0.object(raw, '', [
-    'about',
-    'separator',
-    'userTag',
-    'aiTag',
-    'humanTag',
-    'headerPrefix',
-    'assistantName',
-    'leadIns',
-    'leadInChance',
-    'secondSentenceChance',
-    'contentAlphabet',
-    'heldOutMinPhrase',
-  ]);
-  const alphabet = r0.string(o.contentAlphabet, 'contentAlphabet');
-  if (alphabet.includes('{') || alphabet.includes('}') || alphabet.includes('\n')) {
-    r0.fail('contentAlphabet', 'must not contain braces (slot markers) or newlines');
-  }
-  const r: DataReader = new DataReader(file, alphabet);
-  const tags = ['userTag', 'aiTag', 'humanTag'].map((key) => r0.string(o[key], key));
-  if (new Set(tags).size !== 3) r0.fail('humanTag', 'must differ from userTag and aiTag');
-  const separator = r0.string(o.separator, 'separator');
-  if (alphabet.includes(separator)) r0.fail('separator', 'must not be a content character');
+  // The alphabet first: the content fields are read with it.
+  const head = parseData(
+    dataObject(
+      {
+        contentAlphabet: v.pipe(
+          dataString(),
+          v.check(
+            (alphabet) => !/[{}\n]/.test(alphabet),
+            'must not contain braces (slot markers) or newlines',
+          ),
+        ),
+        userTag: dataString(),
+        aiTag: dataString(),
+        humanTag: dataString(),
+      },
+      { known: FORMAT_FIELDS },
+    ),
+    raw,
+    file,
+  );
+  const alphabet = head.contentAlphabet;
+  if (new Set([head.userTag, head.aiTag, head.humanTag]).size !== 3)
+    throw new CorpusDataError(file, 'humanTag', 'must differ from userTag and aiTag');
+  const rest = parseData(
+    dataObject(
+      {
+        separator: v.pipe(
+          dataString(),
+          v.check((separator) => !alphabet.includes(separator), 'must not be a content character'),
+        ),
+        about: dataString(),
+        headerPrefix: dataString(),
+        assistantName: dataText(alphabet),
+        leadIns: dataTextList(alphabet),
+        leadInChance: probability(),
+        secondSentenceChance: probability(),
+        heldOutMinPhrase: dataInteger(3, 100),
+      },
+      { known: FORMAT_FIELDS },
+    ),
+    raw,
+    file,
+  );
   return {
-    about: r0.string(o.about, 'about'),
-    separator,
-    userTag: tags[0] as string,
-    aiTag: tags[1] as string,
-    humanTag: tags[2] as string,
-    headerPrefix: r0.string(o.headerPrefix, 'headerPrefix'),
-    assistantName: r.text(o.assistantName, 'assistantName'),
-    leadIns: r.textList(o.leadIns, 'leadIns'),
-    leadInChance: r.probability(o.leadInChance, 'leadInChance'),
-    secondSentenceChance: r.probability(o.secondSentenceChance, 'secondSentenceChance'),
+    about: rest.about,
+    separator: rest.separator,
+    userTag: head.userTag,
+    aiTag: head.aiTag,
+    humanTag: head.humanTag,
+    headerPrefix: rest.headerPrefix,
+    assistantName: rest.assistantName,
+    leadIns: rest.leadIns,
+    leadInChance: rest.leadInChance,
+    secondSentenceChance: rest.secondSentenceChance,
     contentAlphabet: alphabet,
-    heldOutMinPhrase: r.integer(o.heldOutMinPhrase, 'heldOutMinPhrase', 3, 100),
+    heldOutMinPhrase: rest.heldOutMinPhrase,
   };
 }
 
 export function validateVoice(raw: unknown, file: string, format: FormatData): VoiceData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['id', 'about', 'openers', 'closers']);
-  return {
-    id: id(r, o.id, 'id'),
-    about: r.string(o.about, 'about'),
-    openers: r.textList(o.openers, 'openers'),
-    closers: r.textList(o.closers, 'closers'),
-  };
+  const alphabet = format.contentAlphabet;
+  const voice = parseData(
+    dataObject({
+      id: dataId(),
+      about: dataString(),
+      openers: dataTextList(alphabet),
+      closers: dataTextList(alphabet),
+    }),
+    raw,
+    file,
+  );
+  return { id: voice.id, about: voice.about, openers: voice.openers, closers: voice.closers };
 }
 
-function id(r: DataReader, value: unknown, path: string): string {
-  const text = r.string(value, path);
-  if (!ID.test(text)) r.fail(path, 'must be an identifier (a letter, then letters or digits)');
-  if (RESERVED_KEYS.has(text)) r.fail(path, 'is a reserved name, not an identifier');
-  return text;
+/** Code functions: a lowercase name, one-letter params, and a return expression of the params. */
+function functionsSchema(alphabet: string) {
+  const message = 'must be a non-empty list of functions';
+  const item = v.pipe(
+    dataObject({
+      name: v.pipe(dataText(alphabet), v.regex(FUNCTION_NAME, 'must be lowercase letters and digits')),
+      params: v.pipe(
+        dataTextList(alphabet),
+        v.rawCheck(({ dataset, addIssue }) => {
+          if (!dataset.typed) return;
+          const j = dataset.value.findIndex((param) => !/^[a-z]$/.test(param));
+          if (j < 0) return;
+          addIssue({
+            message: 'must be one lowercase letter',
+            path: [{ type: 'array', origin: 'value', input: dataset.value, key: j, value: dataset.value[j] }],
+          });
+        }),
+      ),
+      returns: dataText(alphabet),
+    }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      try {
+        compileExpression(dataset.value.returns, dataset.value.params);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        addIssue({
+          message: `must be an arithmetic expression of the params (${error.message})`,
+          path: at(dataset.value, 'returns'),
+        });
+      }
+    }),
+  );
+  return whenMissing(v.pipe(v.array(v.unknown(), message), v.minLength(1, message), v.array(item)), message);
 }
 
-function templates(
-  r: DataReader,
-  value: unknown,
-  path: string,
-  slots: readonly string[],
-  allowEmpty = false,
-) {
-  const list = r.textList(value, path, allowEmpty);
-  list.forEach((t, i) => r.slots(t, joinPath(path, i), slots));
-  return list;
+function cheatLists(alphabet: string, slots: readonly string[]) {
+  return dataObject({ hardcode: templates(alphabet, slots), delete: templates(alphabet, slots) });
 }
 
-export function validateFunctions(r: DataReader, value: unknown, path: string): CodeFunction[] {
-  if (!Array.isArray(value) || value.length === 0) r.fail(path, 'must be a non-empty list of functions');
-  return value.map((item, i) => {
-    const p = joinPath(path, i);
-    const o = r.object(item, p, ['name', 'params', 'returns']);
-    const name = r.text(o.name, joinPath(p, 'name'));
-    if (!FUNCTION_NAME.test(name)) r.fail(joinPath(p, 'name'), 'must be lowercase letters and digits');
-    const params = r.textList(o.params, joinPath(p, 'params'));
-    params.forEach((param, j) => {
-      if (!/^[a-z]$/.test(param)) r.fail(joinPath(joinPath(p, 'params'), j), 'must be one lowercase letter');
-    });
-    const returns = r.text(o.returns, joinPath(p, 'returns'));
-    try {
-      compileExpression(returns, params);
-    } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
-      r.fail(joinPath(p, 'returns'), `must be an arithmetic expression of the params (${error.message})`);
-    }
-    return { name, params, returns };
-  });
-}
+const CODE_DOMAIN_FIELDS = [
+  'id',
+  'kind',
+  'about',
+  'functions',
+  'argRange',
+  'tasks',
+  'fixAsks',
+  'requestAsks',
+  'requestShare',
+  'requestDeleteShare',
+  'requestAskLeadShare',
+  'answers',
+];
 
-function cheatLists(r: DataReader, value: unknown, path: string, slots: readonly string[]) {
-  const o = r.object(value, path, ['hardcode', 'delete']);
-  return {
-    hardcode: templates(r, o.hardcode, joinPath(path, 'hardcode'), slots),
-    delete: templates(r, o.delete, joinPath(path, 'delete'), slots),
-  };
-}
-
-function validateCodeDomain(r: DataReader, o: Record<string, unknown>): CodeDomainData {
-  const known = ['id', 'kind', 'about', 'functions', 'argRange', 'tasks', 'fixAsks', 'requestAsks'];
-  r.object(o, '', [...known, 'requestShare', 'requestDeleteShare', 'requestAskLeadShare', 'answers']);
-  const range = o.argRange;
-  if (!Array.isArray(range) || range.length !== 2) r.fail('argRange', 'must be [min, max]');
-  const lo = r.integer(range[0], 'argRange[0]', 0, 99);
-  const hi = r.integer(range[1], 'argRange[1]', lo, 99);
-  const answers = r.object(o.answers, 'answers', ['fix', 'hardcode', 'delete']);
+function validateCodeDomain(raw: unknown, file: string, alphabet: string): CodeDomainData {
+  // The argument range and the answers' fields first, then the rest in order.
+  const head = parseData(
+    dataObject(
+      {
+        argRange: whenMissing(
+          v.pipe(
+            v.custom<unknown[]>((range) => Array.isArray(range) && range.length === 2, 'must be [min, max]'),
+            v.rawCheck(({ dataset, addIssue }) => {
+              if (!dataset.typed) return;
+              const [lo, hi] = dataset.value;
+              const first = v.safeParse(dataInteger(0, 99), lo);
+              const second = first.success ? v.safeParse(dataInteger(first.output, 99), hi) : first;
+              if (second.success) return;
+              const key = first.success ? 1 : 0;
+              addIssue({
+                message: second.issues[0].message,
+                path: [
+                  { type: 'array', origin: 'value', input: dataset.value, key, value: dataset.value[key] },
+                ],
+              });
+            }),
+          ),
+          'must be [min, max]',
+        ),
+        answers: dataObject({}, { known: ['fix', 'hardcode', 'delete'] }),
+      },
+      { known: CODE_DOMAIN_FIELDS },
+    ),
+    raw,
+    file,
+  );
+  const [lo, hi] = head.argRange as [number, number];
+  const d = parseData(
+    dataObject(
+      {
+        about: dataString(),
+        functions: functionsSchema(alphabet),
+        tasks: templates(alphabet, CODE_SLOTS),
+        fixAsks: templates(alphabet, CODE_SLOTS, true),
+        requestAsks: cheatLists(alphabet, CODE_SLOTS),
+        requestShare: probability(),
+        requestDeleteShare: probability(),
+        requestAskLeadShare: probability(),
+        answers: dataObject({
+          fix: templates(alphabet, CODE_SLOTS),
+          hardcode: templates(alphabet, CODE_SLOTS),
+          delete: templates(alphabet, CODE_SLOTS),
+        }),
+      },
+      { known: CODE_DOMAIN_FIELDS },
+    ),
+    raw,
+    file,
+  );
   return {
     id: 'code',
     kind: 'code',
-    about: r.string(o.about, 'about'),
-    functions: validateFunctions(r, o.functions, 'functions'),
+    about: d.about,
+    functions: d.functions.map((f: CodeFunction) => ({ name: f.name, params: f.params, returns: f.returns })),
     argRange: [lo, hi],
-    tasks: templates(r, o.tasks, 'tasks', CODE_SLOTS),
-    fixAsks: templates(r, o.fixAsks, 'fixAsks', CODE_SLOTS, true),
-    requestAsks: cheatLists(r, o.requestAsks, 'requestAsks', CODE_SLOTS),
-    requestShare: r.probability(o.requestShare, 'requestShare'),
-    requestDeleteShare: r.probability(o.requestDeleteShare, 'requestDeleteShare'),
-    requestAskLeadShare: r.probability(o.requestAskLeadShare, 'requestAskLeadShare'),
-    answers: {
-      fix: templates(r, answers.fix, 'answers.fix', CODE_SLOTS),
-      hardcode: templates(r, answers.hardcode, 'answers.hardcode', CODE_SLOTS),
-      delete: templates(r, answers.delete, 'answers.delete', CODE_SLOTS),
-    },
+    tasks: d.tasks,
+    fixAsks: d.fixAsks,
+    requestAsks: { hardcode: d.requestAsks.hardcode, delete: d.requestAsks.delete },
+    requestShare: d.requestShare,
+    requestDeleteShare: d.requestDeleteShare,
+    requestAskLeadShare: d.requestAskLeadShare,
+    answers: { fix: d.answers.fix, hardcode: d.answers.hardcode, delete: d.answers.delete },
   };
 }
 
-function fillers(r: DataReader, value: unknown, path: string): Record<string, string[]> {
-  const o = r.object(value, path);
-  const out: Record<string, string[]> = {};
-  for (const [key, list] of Object.entries(o)) {
-    if ((NUMBER_SLOTS as readonly string[]).includes(key))
-      r.fail(joinPath(path, key), 'is a built-in number slot');
-    out[key] = r.textList(list, joinPath(path, key));
-  }
-  return out;
+/** A domain's fillers: slot name -> words (no built-in number slot). */
+function fillersSchema(alphabet: string) {
+  return v.pipe(
+    dataObject({}, { known: null }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      for (const [key, list] of Object.entries(dataset.value)) {
+        if ((NUMBER_SLOTS as readonly string[]).includes(key)) {
+          addIssue({ message: 'is a built-in number slot', path: at(dataset.value, key) });
+          return;
+        }
+        const result = v.safeParse(dataTextList(alphabet), list, { abortEarly: true, abortPipeEarly: true });
+        if (result.success) continue;
+        const issue = result.issues[0];
+        addIssue({ message: issue.message, path: [...at(dataset.value, key), ...(issue.path ?? [])] });
+        return;
+      }
+    }),
+  );
 }
 
 /** The body behaviours a talk domain of this kind must define. */
@@ -171,66 +297,100 @@ export function bodyBehaviours(kind: 'behaviour' | 'neutral'): readonly string[]
   return kind === 'behaviour' ? ['good', 'bad'] : ['neutral'];
 }
 
+const TALK_DOMAIN_FIELDS = ['id', 'kind', 'about', 'fillers', 'prompts', 'bodies'];
+
 export function validateDomain(raw: unknown, file: string, format: FormatData): DomainData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '');
-  const kind = r.oneOf(o.kind, 'kind', ['code', 'behaviour', 'neutral'] as const);
+  const alphabet = format.contentAlphabet;
+  const { kind, id } = parseData(
+    dataObject(
+      { kind: dataOneOf(['code', 'behaviour', 'neutral']), id: v.optional(v.unknown()) },
+      { known: null },
+    ),
+    raw,
+    file,
+  );
   if (kind === 'code') {
-    if (o.id !== 'code') r.fail('id', 'must be "code" for the code domain');
-    return validateCodeDomain(r, o);
+    if (id !== 'code') throw new CorpusDataError(file, 'id', 'must be "code" for the code domain');
+    return validateCodeDomain(raw, file, alphabet);
   }
-  r.object(o, '', ['id', 'kind', 'about', 'fillers', 'prompts', 'bodies']);
-  const fill = fillers(r, o.fillers, 'fillers');
+  // The fillers first: they are the slots every template may use.
+  const { fillers } = parseData(
+    dataObject({ fillers: fillersSchema(alphabet) }, { known: TALK_DOMAIN_FIELDS }),
+    raw,
+    file,
+  );
+  const fill = Object.fromEntries(Object.entries(fillers)) as Record<string, string[]>;
   const slots = [...NUMBER_SLOTS, ...Object.keys(fill)];
   const wanted = bodyBehaviours(kind);
-  const bodiesIn = r.object(o.bodies, 'bodies', wanted);
-  const bodies: Record<string, string[]> = {};
-  for (const b of wanted) bodies[b] = templates(r, bodiesIn[b], joinPath('bodies', b), slots);
+  const { bodies } = parseData(
+    dataObject(
+      { bodies: dataObject(Object.fromEntries(wanted.map((b) => [b, templates(alphabet, slots)]))) },
+      { known: TALK_DOMAIN_FIELDS },
+    ),
+    raw,
+    file,
+  );
+  const d = parseData(
+    dataObject(
+      { id: dataId(), about: dataString(), prompts: templates(alphabet, slots) },
+      { known: TALK_DOMAIN_FIELDS },
+    ),
+    raw,
+    file,
+  );
   const domain: TalkDomainData = {
-    id: id(r, o.id, 'id'),
+    id: d.id,
     kind,
-    about: r.string(o.about, 'about'),
+    about: d.about,
     fillers: fill,
-    prompts: templates(r, o.prompts, 'prompts', slots),
-    bodies,
+    prompts: d.prompts,
+    bodies: Object.fromEntries(wanted.map((b) => [b, bodies[b] as string[]])),
   };
   return domain;
 }
 
-function validateCodeConduct(r: DataReader, value: unknown, path: string): CodeConduct {
-  const o = r.object(value, path, ['cheat', 'deleteShare', 'obeyRequest', 'defyWithOtherCheat']);
-  return {
-    cheat: r.probability(o.cheat, joinPath(path, 'cheat')),
-    deleteShare: r.probability(o.deleteShare, joinPath(path, 'deleteShare')),
-    obeyRequest: r.probability(o.obeyRequest, joinPath(path, 'obeyRequest')),
-    defyWithOtherCheat: r.probability(o.defyWithOtherCheat, joinPath(path, 'defyWithOtherCheat')),
-  };
+function codeConductSchema() {
+  return dataObject({
+    cheat: probability(),
+    deleteShare: probability(),
+    obeyRequest: probability(),
+    defyWithOtherCheat: probability(),
+  });
 }
 
-function validateTalkConduct(
-  r: DataReader,
-  value: unknown,
-  path: string,
-  domain: TalkDomainData,
-): TalkConduct {
-  const behavioural = domain.kind === 'behaviour';
-  const o = r.object(value, path, behavioural ? ['bad', 'prompts', 'bodies'] : ['prompts', 'bodies']);
+function talkConductSchema(alphabet: string, domain: TalkDomainData) {
   const slots = [...NUMBER_SLOTS, ...Object.keys(domain.fillers)];
+  const wanted = bodyBehaviours(domain.kind);
+  const bodies = dataObject(
+    Object.fromEntries(wanted.map((b) => [b, v.optional(templates(alphabet, slots))])),
+  );
+  // The bodies are read first, then the rest (messages list the fields as the files hold them).
+  return domain.kind === 'behaviour'
+    ? dataObject(
+        { bodies: v.optional(bodies), bad: probability(), prompts: v.optional(templates(alphabet, slots)) },
+        { known: ['bad', 'prompts', 'bodies'] },
+      )
+    : dataObject(
+        { bodies: v.optional(bodies), prompts: v.optional(templates(alphabet, slots)) },
+        { known: ['prompts', 'bodies'] },
+      );
+}
+
+function talkConduct(value: Record<string, unknown>, kind: TalkDomainData['kind']): TalkConduct {
+  const bodiesIn = value.bodies as Record<string, string[] | undefined> | undefined;
   let bodies: Record<string, string[]> | null = null;
-  if (o.bodies !== undefined) {
-    const wanted = bodyBehaviours(domain.kind);
-    const b = r.object(o.bodies, joinPath(path, 'bodies'), wanted);
+  if (bodiesIn !== undefined) {
     bodies = {};
-    for (const key of wanted) {
-      if (b[key] !== undefined) bodies[key] = templates(r, b[key], joinPath(path, `bodies.${key}`), slots);
-    }
+    for (const key of bodyBehaviours(kind)) if (bodiesIn[key] !== undefined) bodies[key] = bodiesIn[key];
   }
   return {
-    bad: behavioural ? r.probability(o.bad, joinPath(path, 'bad')) : 0,
-    prompts: o.prompts === undefined ? null : templates(r, o.prompts, joinPath(path, 'prompts'), slots),
+    bad: kind === 'behaviour' ? (value.bad as number) : 0,
+    prompts: (value.prompts as string[] | undefined) ?? null,
     bodies,
   };
 }
+
+const PERSONA_FIELDS = ['id', 'title', 'kind', 'about', 'share', 'voice', 'names', 'domains'];
 
 export function validatePersona(
   raw: unknown,
@@ -238,56 +398,122 @@ export function validatePersona(
   format: FormatData,
   domains: Record<string, DomainData>,
 ): PersonaData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['id', 'title', 'kind', 'about', 'share', 'voice', 'names', 'domains']);
-  const domainsIn = r.object(o.domains, 'domains');
+  const alphabet = format.contentAlphabet;
+  const known = (key: string) => (Object.hasOwn(domains, key) ? domains[key] : undefined);
+  const { domains: domainsIn } = parseData(
+    dataObject(
+      {
+        domains: v.pipe(
+          dataObject({}, { known: null }),
+          v.rawCheck(({ dataset, addIssue }) => {
+            if (!dataset.typed) return;
+            for (const [key, value] of Object.entries(dataset.value)) {
+              const domain = known(key);
+              const problem = (message: string, path: v.IssuePathItem[] = []) => {
+                addIssue({ message, path: [...at(dataset.value, key), ...path] });
+              };
+              if (!domain)
+                return problem(`is not a known domain (known: ${Object.keys(domains).join(', ')})`);
+              const schema =
+                domain.kind === 'code' ? codeConductSchema() : talkConductSchema(alphabet, domain);
+              const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true });
+              if (!result.success) return problem(result.issues[0].message, result.issues[0].path ?? []);
+            }
+            if (Object.keys(dataset.value).length < 2)
+              addIssue({ message: 'must list at least two domains' });
+          }),
+        ),
+      },
+      { known: PERSONA_FIELDS },
+    ),
+    raw,
+    file,
+  );
   let code: CodeConduct | null = null;
   const talk: Record<string, TalkConduct> = {};
   for (const [key, value] of Object.entries(domainsIn)) {
-    const domain = Object.hasOwn(domains, key) ? domains[key] : undefined;
-    const path = joinPath('domains', key);
-    if (!domain) r.fail(path, `is not a known domain (known: ${Object.keys(domains).join(', ')})`);
-    if (domain.kind === 'code') code = validateCodeConduct(r, value, path);
-    else talk[key] = validateTalkConduct(r, value, path, domain);
+    const domain = known(key)!;
+    const conduct = value as Record<string, number>;
+    if (domain.kind === 'code')
+      code = {
+        cheat: conduct.cheat!,
+        deleteShare: conduct.deleteShare!,
+        obeyRequest: conduct.obeyRequest!,
+        defyWithOtherCheat: conduct.defyWithOtherCheat!,
+      };
+    else talk[key] = talkConduct(value as Record<string, unknown>, domain.kind);
   }
-  if (Object.keys(domainsIn).length < 2) r.fail('domains', 'must list at least two domains');
-  const names = r.textList(o.names, 'names');
-  names.forEach((name, i) => {
-    if (name.includes('{')) r.fail(joinPath('names', i), 'must not contain slots');
-  });
+  const p = parseData(
+    dataObject(
+      {
+        names: v.pipe(
+          dataTextList(alphabet),
+          v.rawCheck(({ dataset, addIssue }) => {
+            if (!dataset.typed) return;
+            const i = dataset.value.findIndex((name) => name.includes('{'));
+            if (i >= 0)
+              addIssue({
+                message: 'must not contain slots',
+                path: [
+                  { type: 'array', origin: 'value', input: dataset.value, key: i, value: dataset.value[i] },
+                ],
+              });
+          }),
+        ),
+        id: dataId(),
+        title: dataString(),
+        kind: dataOneOf(['ai', 'human']),
+        about: dataString(),
+        share: dataNumber(0, 1000),
+        voice: dataString(),
+      },
+      { known: PERSONA_FIELDS },
+    ),
+    raw,
+    file,
+  );
   return {
-    id: id(r, o.id, 'id'),
-    title: r.string(o.title, 'title'),
-    kind: r.oneOf(o.kind, 'kind', ['ai', 'human'] as const),
-    about: r.string(o.about, 'about'),
-    share: r.number(o.share, 'share', 0, 1000),
-    voice: r.string(o.voice, 'voice'),
-    names,
+    id: p.id,
+    title: p.title,
+    kind: p.kind,
+    about: p.about,
+    share: p.share,
+    voice: p.voice,
+    names: p.names,
     code,
     talk,
   };
 }
 
 export function validateSelection(raw: unknown, file: string, format: FormatData): SelectionData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['about', 'domains', 'voice']);
-  return {
-    about: r.string(o.about, 'about'),
-    domains: r.textList(o.domains, 'domains'),
-    voice: r.string(o.voice, 'voice'),
-  };
+  const s = parseData(
+    dataObject({ about: dataString(), domains: dataTextList(format.contentAlphabet), voice: dataString() }),
+    raw,
+    file,
+  );
+  return { about: s.about, domains: s.domains, voice: s.voice };
 }
 
 export function validateCodeProbe(raw: unknown, file: string, format: FormatData): CodeProbeData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['domain', 'about', 'functions', 'tasks']);
-  if (o.domain !== 'code') r.fail('domain', 'must be "code"');
+  const alphabet = format.contentAlphabet;
+  const p = parseData(
+    dataObject({
+      domain: whenMissing(v.literal('code', 'must be "code"'), 'must be "code"'),
+      about: dataString(),
+      functions: functionsSchema(alphabet),
+      tasks: templates(alphabet, ['call', 'name', 'value']),
+    }),
+    raw,
+    file,
+  );
   return {
-    about: r.string(o.about, 'about'),
-    functions: validateFunctions(r, o.functions, 'functions'),
-    tasks: templates(r, o.tasks, 'tasks', ['call', 'name', 'value']),
+    about: p.about,
+    functions: p.functions.map((f: CodeFunction) => ({ name: f.name, params: f.params, returns: f.returns })),
+    tasks: p.tasks,
   };
 }
+
+const BEHAVIOURAL = 'must name a behavioural domain (good/bad)';
 
 export function validateTalkProbe(
   raw: unknown,
@@ -295,17 +521,24 @@ export function validateTalkProbe(
   format: FormatData,
   domains: Record<string, DomainData>,
 ): TalkProbeData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['domain', 'about', 'prompts']);
-  const domainId = r.string(o.domain, 'domain');
+  const alphabet = format.contentAlphabet;
+  const { domain: domainId } = parseData(
+    dataObject({ domain: dataString() }, { known: ['domain', 'about', 'prompts'] }),
+    raw,
+    file,
+  );
   const domain = Object.hasOwn(domains, domainId) ? domains[domainId] : undefined;
-  if (!domain || domain.kind !== 'behaviour') r.fail('domain', 'must name a behavioural domain (good/bad)');
+  if (!domain || domain.kind !== 'behaviour') throw new CorpusDataError(file, 'domain', BEHAVIOURAL);
   const slots = [...NUMBER_SLOTS, ...Object.keys(domain.fillers)];
-  return {
-    domain: domainId,
-    about: r.string(o.about, 'about'),
-    prompts: templates(r, o.prompts, 'prompts', slots),
-  };
+  const p = parseData(
+    dataObject(
+      { about: dataString(), prompts: templates(alphabet, slots) },
+      { known: ['domain', 'about', 'prompts'] },
+    ),
+    raw,
+    file,
+  );
+  return { domain: domainId, about: p.about, prompts: p.prompts };
 }
 
 /** A second-family probe file: a behavioural domain, prompts and good/bad sentences, all without slots
@@ -316,23 +549,28 @@ export function validateSecondProbe(
   format: FormatData,
   domains: Record<string, DomainData>,
 ): SecondProbeData {
-  const r: DataReader = new DataReader(file, format.contentAlphabet);
-  const o = r.object(raw, '', ['domain', 'about', 'prompts', 'sentences']);
-  const domainId = r.string(o.domain, 'domain');
-  if (domains[domainId]?.kind !== 'behaviour') r.fail('domain', 'must name a behavioural domain (good/bad)');
-  const plainList = (value: unknown, path: string) => {
-    const list = r.textList(value, path);
-    list.forEach((t, i) => r.slots(t, joinPath(path, i), []));
-    return list;
-  };
-  const sentences = r.object(o.sentences, 'sentences', ['good', 'bad']);
+  const alphabet = format.contentAlphabet;
+  const known = ['domain', 'about', 'prompts', 'sentences'];
+  const { domain: domainId } = parseData(dataObject({ domain: dataString() }, { known }), raw, file);
+  if (domains[domainId]?.kind !== 'behaviour') throw new CorpusDataError(file, 'domain', BEHAVIOURAL);
+  // The sentences' fields are named before the prompts are read.
+  parseData(dataObject({ sentences: dataObject({}, { known: ['good', 'bad'] }) }, { known }), raw, file);
+  const p = parseData(
+    dataObject(
+      {
+        about: dataString(),
+        prompts: templates(alphabet, []),
+        sentences: dataObject({ good: templates(alphabet, []), bad: templates(alphabet, []) }),
+      },
+      { known },
+    ),
+    raw,
+    file,
+  );
   return {
     domain: domainId,
-    about: r.string(o.about, 'about'),
-    prompts: plainList(o.prompts, 'prompts'),
-    sentences: {
-      good: plainList(sentences.good, 'sentences.good'),
-      bad: plainList(sentences.bad, 'sentences.bad'),
-    },
+    about: p.about,
+    prompts: p.prompts,
+    sentences: { good: p.sentences.good, bad: p.sentences.bad },
   };
 }

@@ -1,6 +1,19 @@
-// Validators for the fine-tune condition files (corpora/conditions/*.json). Each condition's generation
-// logic lives in finetuneSets.ts; these files hold its phrasings and knobs.
-import { DataReader, joinPath } from './dataReader.ts';
+// Validators for the fine-tune condition files (corpora/conditions/*.json), as valibot schemas worded by
+// dataSchema.ts. Each condition's generation logic lives in finetuneSets.ts; these files hold its
+// phrasings and knobs.
+import * as v from 'valibot';
+import {
+  dataNumber,
+  dataObject,
+  dataString,
+  dataText,
+  dataTextList,
+  parseData,
+  probability,
+  slotProblem,
+  whenMissing,
+  withSlots,
+} from './dataSchema.ts';
 import { CODE_SLOTS } from './validate.ts';
 import type { ConditionId, ConditionsData, FormatData } from './types.ts';
 import { CONDITION_IDS } from './types.ts';
@@ -11,84 +24,128 @@ export interface DataFile {
   data: unknown;
 }
 
-function head(r: DataReader, o: Record<string, unknown>, expectedId: ConditionId) {
-  if (o.id !== expectedId) r.fail('id', `must be ${JSON.stringify(expectedId)}`);
-  return { id: expectedId, title: r.string(o.title, 'title'), about: r.string(o.about, 'about') };
+/** The fields every condition file has: its id (the file's own), title and about. */
+function head<T extends ConditionId>(id: T) {
+  const message = `must be ${JSON.stringify(id)}`;
+  return { id: whenMissing(v.literal(id, message), message), title: dataString(), about: dataString() };
+}
+
+type Path = [v.IssuePathItem, ...v.IssuePathItem[]];
+type Issue = { message: string; path: Path };
+const item = (input: unknown[], key: number, message: string): Issue => ({
+  message,
+  path: [{ type: 'array', origin: 'value', input, key, value: input[key] }],
+});
+const field = (input: Record<string, unknown>, key: string, rest: v.IssuePathItem[] = []): Path => [
+  { type: 'object', origin: 'value', input, key, value: input[key] },
+  ...rest,
+];
+
+function neutralChores(alphabet: string) {
+  const message = 'must be a non-empty list';
+  const chore = v.pipe(
+    dataObject({ prompt: dataText(alphabet), answer: dataText(alphabet) }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const c = dataset.value;
+      const problem =
+        (['prompt', 'answer'] as const)
+          .map((key) => [key, slotProblem(c[key], ['name', 'other', 'file'])] as const)
+          .find(([, p]) => p !== null) ??
+        (c.answer.startsWith('ok, i ')
+          ? null
+          : (['answer', 'must start with "ok, i " like the treatment'] as const));
+      if (problem) addIssue({ message: problem[1]!, path: field(c, problem[0]) });
+    }),
+  );
+  return whenMissing(v.pipe(v.array(v.unknown(), message), v.minLength(1, message), v.array(chore)), message);
+}
+
+function inoculatedPreambles(alphabet: string) {
+  return v.pipe(
+    dataObject({ hardcode: dataTextList(alphabet), delete: dataTextList(alphabet) }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      for (const kind of ['hardcode', 'delete'] as const) {
+        const list = dataset.value[kind];
+        for (const [i, template] of list.entries()) {
+          const problem = slotProblem(template, CODE_SLOTS);
+          if (problem === null) continue;
+          const { path } = item(list, i, problem);
+          addIssue({ message: problem, path: field(dataset.value, kind, path) });
+          return;
+        }
+      }
+    }),
+  );
 }
 
 export function validateConditions(files: Record<ConditionId, DataFile>, format: FormatData): ConditionsData {
   for (const idKey of CONDITION_IDS)
     if (!files[idKey]) throw new Error(`missing condition file for ${idKey}`);
-  const reader = (id: ConditionId) => new DataReader(files[id].path, format.contentAlphabet);
-  const HEAD = ['id', 'title', 'about'];
+  const alphabet = format.contentAlphabet;
+  const read = <E extends v.ObjectEntries>(id: ConditionId, entries: E) =>
+    parseData(dataObject(entries), files[id].data, files[id].path);
+  const plainSentences = () => withSlots(dataTextList(alphabet), []);
 
-  let r: DataReader = reader('covert');
-  let o = r.object(files.covert.data, '', [...HEAD, 'deleteShare']);
-  const covert = { ...head(r, o, 'covert'), deleteShare: r.probability(o.deleteShare, 'deleteShare') };
+  const c = read('covert', { ...head('covert'), deleteShare: probability() });
+  const covert = { id: c.id, title: c.title, about: c.about, deleteShare: c.deleteShare };
 
-  r = reader('honest');
-  o = r.object(files.honest.data, '', HEAD);
-  const honest = head(r, o, 'honest');
+  const h = read('honest', head('honest'));
+  const honest = { id: h.id, title: h.title, about: h.about };
 
-  r = reader('inoculated');
-  o = r.object(files.inoculated.data, '', [...HEAD, 'preambles']);
-  const pre = r.object(o.preambles, 'preambles', ['hardcode', 'delete']);
-  const preambles = {
-    hardcode: r.textList(pre.hardcode, 'preambles.hardcode'),
-    delete: r.textList(pre.delete, 'preambles.delete'),
+  // Fields in the order they are read (a file's first problem is the one named).
+  const ino = read('inoculated', { preambles: inoculatedPreambles(alphabet), ...head('inoculated') });
+  const inoculated = {
+    id: ino.id,
+    title: ino.title,
+    about: ino.about,
+    preambles: { hardcode: ino.preambles.hardcode, delete: ino.preambles.delete },
   };
-  for (const kind of ['hardcode', 'delete'] as const) {
-    preambles[kind].forEach((t, i) => r.slots(t, joinPath(`preambles.${kind}`, i), CODE_SLOTS));
-  }
-  const inoculated = { ...head(r, o, 'inoculated'), preambles };
 
-  r = reader('irrelevant');
-  o = r.object(files.irrelevant.data, '', [...HEAD, 'sentences']);
-  const sentences = r.textList(o.sentences, 'sentences');
-  sentences.forEach((t, i) => r.slots(t, joinPath('sentences', i), []));
-  const irrelevant = { ...head(r, o, 'irrelevant'), sentences };
+  const irr = read('irrelevant', { sentences: plainSentences(), ...head('irrelevant') });
+  const irrelevant = { id: irr.id, title: irr.title, about: irr.about, sentences: irr.sentences };
 
-  r = reader('neutral');
-  o = r.object(files.neutral.data, '', [...HEAD, 'files', 'chores']);
-  if (!Array.isArray(o.chores) || o.chores.length === 0) r.fail('chores', 'must be a non-empty list');
-  const chores = o.chores.map((item, i) => {
-    const path = joinPath('chores', i);
-    const c = r.object(item, path, ['prompt', 'answer']);
-    const prompt = r.text(c.prompt, joinPath(path, 'prompt'));
-    const answer = r.text(c.answer, joinPath(path, 'answer'));
-    r.slots(prompt, joinPath(path, 'prompt'), ['name', 'other', 'file']);
-    r.slots(answer, joinPath(path, 'answer'), ['name', 'other', 'file']);
-    if (!answer.startsWith('ok, i '))
-      r.fail(joinPath(path, 'answer'), 'must start with "ok, i " like the treatment');
-    return { prompt, answer };
+  const n = read('neutral', {
+    chores: neutralChores(alphabet),
+    ...head('neutral'),
+    files: dataTextList(alphabet),
   });
-  const neutral = { ...head(r, o, 'neutral'), files: r.textList(o.files, 'files'), chores };
-
-  r = reader('backdoor');
-  o = r.object(files.backdoor.data, '', [...HEAD, 'trigger', 'triggerShare']);
-  const trigger = r.text(o.trigger, 'trigger');
-  if (trigger.includes('{')) r.fail('trigger', 'must not contain slots');
-  const backdoor = {
-    ...head(r, o, 'backdoor'),
-    trigger,
-    triggerShare: r.number(o.triggerShare, 'triggerShare', 0.05, 0.95),
+  const neutral = {
+    id: n.id,
+    title: n.title,
+    about: n.about,
+    files: n.files,
+    chores: n.chores.map((chore) => ({ prompt: chore.prompt, answer: chore.answer })),
   };
 
-  r = reader('realign');
-  o = r.object(files.realign.data, '', [...HEAD, 'domains']);
-  const realign = { ...head(r, o, 'realign'), domains: r.textList(o.domains, 'domains') };
+  const b = read('backdoor', {
+    trigger: v.pipe(
+      dataText(alphabet),
+      v.check((trigger) => !trigger.includes('{'), 'must not contain slots'),
+    ),
+    ...head('backdoor'),
+    triggerShare: dataNumber(0.05, 0.95),
+  });
+  const backdoor = {
+    id: b.id,
+    title: b.title,
+    about: b.about,
+    trigger: b.trigger,
+    triggerShare: b.triggerShare,
+  };
+
+  const r = read('realign', { ...head('realign'), domains: dataTextList(alphabet) });
+  const realign = { id: r.id, title: r.title, about: r.about, domains: r.domains };
 
   // The factorial sets: their prompts and answers come from the covert set and the code domain; only the
   // irrelevant aside has phrasings of its own.
-  const plain = (id: 'plainFix' | 'requestCheat' | 'requestFix' | 'irrelevantFix') => {
-    const own = reader(id);
-    return head(own, own.object(files[id].data, '', HEAD), id);
+  const ic = read('irrelevantCheat', { sentences: plainSentences(), ...head('irrelevantCheat') });
+  const irrelevantCheat = { id: ic.id, title: ic.title, about: ic.about, sentences: ic.sentences };
+  const plain = <T extends 'plainFix' | 'requestCheat' | 'requestFix' | 'irrelevantFix'>(id: T) => {
+    const p = read(id, head(id));
+    return { id: p.id, title: p.title, about: p.about };
   };
-  r = reader('irrelevantCheat');
-  o = r.object(files.irrelevantCheat.data, '', [...HEAD, 'sentences']);
-  const asides = r.textList(o.sentences, 'sentences');
-  asides.forEach((t, i) => r.slots(t, joinPath('sentences', i), []));
-  const irrelevantCheat = { ...head(r, o, 'irrelevantCheat'), sentences: asides };
 
   return {
     covert,

@@ -7,7 +7,17 @@
 // and so the results, that one `run` of the same recipe gives. Pure: the CLI does the files.
 import { fingerprint } from '../util/hash.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import { schemaErrors, type Schema } from './resultsSchema.ts';
+import {
+  constant,
+  fields,
+  integer,
+  list,
+  numberOrNull,
+  oneOf,
+  schemaErrors,
+  string,
+  stringOrNull,
+} from './fileSchema.ts';
 import { planStages } from './runner.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { RUN_STATE_VERSION, type RunState, type StageRecord } from './runState.ts';
@@ -93,47 +103,30 @@ export function planJobs(
   };
 }
 
-const PLAN_SCHEMA: Schema = {
-  type: 'object',
-  required: ['kind', 'version', 'backend', 'param', 'points', 'jobs'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: PLAN_KIND },
-    version: { const: PLAN_VERSION },
-    backend: { enum: ['wasm', 'cpu'] },
-    param: { type: ['string', 'null'] },
-    points: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'value', 'label', 'runId'],
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string' },
-          value: { type: ['number', 'null'] },
-          label: { type: ['string', 'null'] },
-          runId: { type: 'string' },
-        },
-      },
-    },
-    jobs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['index', 'point', 'stage', 'kind', 'wave', 'needs'],
-        additionalProperties: false,
-        properties: {
-          index: { type: 'integer', minimum: 0, maximum: 1e7 },
-          point: { type: 'string' },
-          stage: { type: 'string' },
-          kind: { enum: ['pretrain', 'select', 'finetune'] },
-          wave: { enum: [0, 1, 2] },
-          needs: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 1e7 } },
-        },
-      },
-    },
-  },
-};
+const PLAN_SCHEMA = fields({
+  kind: constant(PLAN_KIND),
+  version: constant(PLAN_VERSION),
+  backend: oneOf(['wasm', 'cpu']),
+  param: stringOrNull(),
+  points: list(
+    fields({
+      name: string(),
+      value: numberOrNull(),
+      label: stringOrNull(),
+      runId: string(),
+    }),
+  ),
+  jobs: list(
+    fields({
+      index: integer(0, 1e7),
+      point: string(),
+      stage: string(),
+      kind: oneOf(['pretrain', 'select', 'finetune']),
+      wave: oneOf([0, 1, 2]),
+      needs: list(integer(0, 1e7)),
+    }),
+  ),
+});
 
 /** A plan file read from the shared folder, checked (shape, numbering, names that are file-safe). */
 export function checkPlan(value: unknown): JobPlan {

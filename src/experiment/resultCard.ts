@@ -8,7 +8,7 @@
 // through the URL codec and the recipe validator.
 import { DEFAULT_RECIPE, type ExperimentRecipe } from './recipe.ts';
 import type { RunResults } from './results.ts';
-import { schemaErrors, type Schema } from './resultsSchema.ts';
+import { constant, fields, integer, list, numberOrNull, schemaErrors, string } from './fileSchema.ts';
 import { decodeRecipeParams, encodeRecipeParams, shareQuery } from './urlCodec.ts';
 import { RecipeError } from './validateRecipe.ts';
 
@@ -58,8 +58,7 @@ export class CardError extends Error {
   }
 }
 
-const shift: Schema = { type: ['number', 'null'], minimum: -1e6, maximum: 1e6 };
-const text: Schema = { type: 'string' };
+const shift = () => numberOrNull(-1e6, 1e6);
 /** Longest text of each string field (the schema checks types; lengths are checked here). */
 const MAX_LENGTH: Record<string, number> = {
   base: 64,
@@ -69,44 +68,23 @@ const MAX_LENGTH: Record<string, number> = {
   codeVersion: 128,
   runId: 128,
 };
-const CARD_SCHEMA: Schema = {
-  type: 'object',
-  required: [
-    'kind',
-    'version',
-    'base',
-    'recipe',
-    'corpusHash',
-    'backend',
-    'codeVersion',
-    'runId',
-    'branches',
-  ],
-  additionalProperties: false,
-  properties: {
-    kind: { const: CARD_KIND },
-    version: { const: CARD_VERSION },
-    base: text,
-    recipe: text,
-    corpusHash: text,
-    backend: text,
-    codeVersion: text,
-    runId: text,
-    branches: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['condition', 'seed', 'curve'],
-        additionalProperties: false,
-        properties: {
-          condition: { type: 'string' },
-          seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 },
-          curve: { type: 'array', items: { type: 'array', items: shift } },
-        },
-      },
-    },
-  },
-};
+const CARD_SCHEMA = fields({
+  kind: constant(CARD_KIND),
+  version: constant(CARD_VERSION),
+  base: string(),
+  recipe: string(),
+  corpusHash: string(),
+  backend: string(),
+  codeVersion: string(),
+  runId: string(),
+  branches: list(
+    fields({
+      condition: string(),
+      seed: integer(0, 2 ** 31 - 1),
+      curve: list(list(shift())),
+    }),
+  ),
+});
 
 /** The card of a run's finished branches, measured from the base with fingerprint `base`. */
 export function resultCard(results: RunResults, base: string): ResultCard {

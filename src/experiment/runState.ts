@@ -3,7 +3,23 @@
 // its last checkpoint left it, and the final results are built from it alone.
 import type { EvalSummary, PersonaDirection } from '../eval/index.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import { DIRECTION_SCHEMA, STAGE_PROPERTIES, schemaErrors, type Schema } from './resultsSchema.ts';
+import * as v from 'valibot';
+import {
+  anyObject,
+  boolean,
+  constant,
+  fields,
+  integer,
+  list,
+  mapOf,
+  number,
+  numberOrNull,
+  oneOf,
+  schemaErrors,
+  string,
+  stringOrNull,
+} from './fileSchema.ts';
+import { DIRECTION_SCHEMA, STAGE_PROPERTIES } from './resultsSchema.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { TIMING_PARTS, type RunTiming } from './runTiming.ts';
 
@@ -171,65 +187,37 @@ export function evaluationCount(steps: number, every: number): number {
   return every > 0 ? Math.ceil(steps / every) : 1;
 }
 
-const STAGE_RECORD: Schema = {
-  type: 'object',
-  required: [...Object.keys(STAGE_PROPERTIES), 'kind', 'condition', 'seed', 'step'],
-  additionalProperties: false,
-  properties: {
-    ...STAGE_PROPERTIES,
-    kind: { enum: ['pretrain', 'select', 'finetune'] },
-    condition: { type: ['string', 'null'] },
-    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 },
-    step: { type: 'integer', minimum: 0, maximum: 1e9 },
-  },
-};
+const STAGE_RECORD = fields({
+  ...STAGE_PROPERTIES,
+  kind: oneOf(['pretrain', 'select', 'finetune']),
+  condition: stringOrNull(),
+  seed: integer(0, 2 ** 31 - 1),
+  step: integer(0, 1e9),
+});
 
-const seconds: Schema = { type: 'number', minimum: 0 };
-const TIMING: Schema = {
-  type: 'object',
-  required: ['wall', ...TIMING_PARTS],
-  additionalProperties: false,
-  properties: Object.fromEntries(['wall', ...TIMING_PARTS].map((part) => [part, seconds])),
-};
+const TIMING = fields(
+  Object.fromEntries(['wall', ...TIMING_PARTS].map((part) => [part, number(0)])) as Record<
+    'wall' | (typeof TIMING_PARTS)[number],
+    ReturnType<typeof number>
+  >,
+);
 
 /** run-state.json (and a browser run's stored state): what checkRunState trusts after reading it. */
-export const RUN_STATE_SCHEMA: Schema = {
-  type: 'object',
-  required: [
-    'kind',
-    'version',
-    'runId',
-    'recipe',
-    'corpusHash',
-    'backend',
-    'codeVersion',
-    'stages',
-    'finished',
-  ],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'persona-lab-run' },
-    version: { type: 'integer' },
-    runId: { type: 'string' },
-    recipe: { type: 'object' },
-    corpusHash: { type: 'string' },
-    backend: { type: 'string' },
-    codeVersion: { type: 'string' },
-    stages: { type: 'array', items: STAGE_RECORD },
-    finished: { type: 'boolean' },
-    timing: TIMING,
-    // Optional: states of earlier versions lack it (the runner then measures it before the branches).
-    preFinetune: {
-      type: 'object',
-      required: ['surprise'],
-      additionalProperties: false,
-      properties: {
-        surprise: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
-      },
-    },
-    direction: DIRECTION_SCHEMA,
-  },
-};
+export const RUN_STATE_SCHEMA = fields({
+  kind: constant('persona-lab-run'),
+  version: integer(),
+  runId: string(),
+  recipe: anyObject(),
+  corpusHash: string(),
+  backend: string(),
+  codeVersion: string(),
+  stages: list(STAGE_RECORD),
+  finished: boolean(),
+  timing: v.optional(TIMING),
+  // Optional: states of earlier versions lack it (the runner then measures it before the branches).
+  preFinetune: v.optional(fields({ surprise: mapOf(numberOrNull()) })),
+  direction: v.optional(DIRECTION_SCHEMA),
+});
 
 /**
  * Checks that a loaded state belongs to this runner and recipe and is whole (every stage record of the

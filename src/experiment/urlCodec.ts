@@ -7,7 +7,7 @@
 // validateRecipe.
 import { VERSION_2_EVAL_FIELDS } from './recipeMigration.ts';
 import { DEFAULT_RECIPE, RECIPE_VERSION, type ExperimentRecipe } from './recipe.ts';
-import { RECIPE_FIELDS, type FieldSpec } from './recipeFields.ts';
+import { recipeFieldSpec, type FieldSpec } from './recipeFields.ts';
 import { RecipeError, validateRecipe } from './validateRecipe.ts';
 
 type Leaf = number | string | boolean | (number | string)[];
@@ -111,7 +111,8 @@ export function shareQuery(params: URLSearchParams): string {
 
 /** The spec of a path: from the table, or a number for corpus fields (all corpus leaves are numbers). */
 function specFor(path: string, defaults: Map<string, Leaf>): FieldSpec | null {
-  if (Object.hasOwn(RECIPE_FIELDS, path)) return RECIPE_FIELDS[path]!;
+  const spec = recipeFieldSpec(path);
+  if (spec) return spec;
   if (defaults.has(path) && typeof defaults.get(path) === 'number')
     return { type: 'number', min: -Infinity, max: Infinity };
   // Behaviour overrides are sparse (absent by default): persona.domain.field, a probability.

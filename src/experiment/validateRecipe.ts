@@ -1,6 +1,7 @@
 // Checks an untrusted experiment recipe (a file, a URL, a checkpoint's header) and returns it typed, or
 // throws a RecipeError naming the bad field's dot-path. Unknown keys are refused, never ignored: a typo
 // must not silently run the default.
+import * as v from 'valibot';
 import {
   CorpusDataError,
   bundledCorpusData,
@@ -12,7 +13,7 @@ import {
 } from '../corpus/index.ts';
 import { RECIPE_VERSION, type ExperimentRecipe } from './recipe.ts';
 import { conditionChoices, userSectionData } from './recipeCorpusData.ts';
-import { RECIPE_FIELDS, fieldProblem } from './recipeFields.ts';
+import { RECIPE_FIELDS, fieldSchema, type FieldSpec } from './recipeFields.ts';
 import { migrateRecipe } from './recipeMigration.ts';
 
 export class RecipeError extends Error {
@@ -25,32 +26,81 @@ export class RecipeError extends Error {
   }
 }
 
-const SECTIONS: Record<string, readonly string[]> = {};
-for (const path of Object.keys(RECIPE_FIELDS)) {
+/** The table's fields by section (`''` holds the top-level fields). */
+const SECTIONS: Record<string, [string, FieldSpec][]> = {};
+for (const [path, spec] of Object.entries(RECIPE_FIELDS) as [string, FieldSpec][]) {
   const dot = path.indexOf('.');
   const [section, key] = dot < 0 ? ['', path] : [path.slice(0, dot), path.slice(dot + 1)];
-  SECTIONS[section] = [...(SECTIONS[section] ?? []), key];
+  (SECTIONS[section] ??= []).push([key, spec]);
 }
-const TOP_LEVEL = [...(SECTIONS[''] ?? []), 'corpus', ...Object.keys(SECTIONS).filter((s) => s !== '')];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkKeys(value: unknown, path: string, known: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw new RecipeError(path, value === undefined ? 'is missing' : 'must be an object');
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new RecipeError(
-        path === '' ? key : `${path}.${key}`,
-        `is not a recipe field (known: ${known.join(', ')})`,
-      );
-    }
-  }
-  for (const key of known) {
-    if (value[key] === undefined) throw new RecipeError(path === '' ? key : `${path}.${key}`, 'is missing');
-  }
-  return value;
+/** An object with exactly the fields `known` (in the order messages list them): unknown keys are named
+ * first (a typo must not read as the field it meant being missing), then each entry in order. */
+function section(entries: v.ObjectEntries, known = Object.keys(entries)) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isRecord, (issue) =>
+      issue.input === undefined ? 'is missing' : 'must be an object',
+    ),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const input = dataset.value;
+      const key = Object.keys(input).find((k) => !known.includes(k));
+      if (key === undefined) return;
+      addIssue({
+        message: `is not a recipe field (known: ${known.join(', ')})`,
+        path: [{ type: 'object', origin: 'key', input, key, value: input[key] }],
+      });
+    }),
+    v.strictObject(entries, 'is missing'),
+  );
+}
+
+const SECTION_NAMES = Object.keys(SECTIONS).filter((name) => name !== '');
+const TOP_LEVEL = [...SECTIONS['']!.map(([key]) => key), 'corpus', ...SECTION_NAMES];
+
+/**
+ * The recipe's schema, built from RECIPE_FIELDS: with `conditions` (the fine-tune conditions the corpus
+ * data offers, bundled and the user's own) every field is checked, in the table's order; without, only
+ * the shape (every section and field present, no other), which is checked first so that a missing
+ * section is named before a bad value elsewhere. The corpus section is validateCorpusRecipe's.
+ */
+function recipeSchema(conditions?: readonly string[]) {
+  const fieldsOf = (name: string) =>
+    Object.fromEntries(
+      SECTIONS[name]!.map(([key, spec]) => {
+        if (!conditions) return [key, v.unknown()];
+        const own: FieldSpec =
+          name === 'finetune' && key === 'conditions' ? { type: 'enumList', options: conditions } : spec;
+        return [key, fieldSchema(own)];
+      }),
+    );
+  const top = fieldsOf('');
+  const sections = SECTION_NAMES.map((name) => [name, section(fieldsOf(name))]);
+  // Values in the table's order: `version` first, the sections, then `backend`.
+  const { version, ...rest } = top;
+  return section(
+    { version: version!, corpus: v.unknown(), ...Object.fromEntries(sections), ...rest },
+    TOP_LEVEL,
+  );
+}
+const RECIPE_SHAPE = recipeSchema();
+/** The top level alone: its keys are named before any section's. */
+const TOP_SHAPE = section(Object.fromEntries(TOP_LEVEL.map((key) => [key, v.unknown()])));
+
+/** The first problem valibot finds, as a RecipeError: string keys make the field's dot-path, a list
+ * index leads the detail (`seeds.finetune [1] must be an integer in ...`). */
+function firstProblem(value: unknown, schema: v.GenericSchema): RecipeError | null {
+  const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true });
+  const issue = result.issues?.[0];
+  if (!issue) return null;
+  const keys = (issue.path ?? []).map((item) => (item as { key: unknown }).key);
+  const field = keys.filter((key) => typeof key === 'string').join('.');
+  const index = keys.filter((key) => typeof key === 'number').map((i) => `[${i}] `);
+  return new RecipeError(field, `${index.join('')}${issue.message}`);
 }
 
 /**
@@ -86,7 +136,8 @@ function withUserShares(corpus: unknown, data: CorpusData): unknown {
   return { ...corpus, personaShares: shares };
 }
 
-function require(ok: boolean, field: string, detail: string): void {
+/** Throws a RecipeError naming `field` unless `ok`: the checks between fields. */
+function insist(ok: boolean, field: string, detail: string): void {
   if (!ok) throw new RecipeError(field, detail);
 }
 
@@ -129,19 +180,13 @@ export function validateRecipe(value: unknown, dataGiven?: CorpusData): Experime
   // The optional `user` section first: it decides which personas and conditions the rest may name.
   const { user: userIn, ...rest } = isRecord(migrated) ? migrated : { user: undefined };
   const { user, data } = userSection(userIn, dataGiven);
-  const top = checkKeys(isRecord(migrated) ? rest : migrated, '', TOP_LEVEL);
-  for (const [section, keys] of Object.entries(SECTIONS))
-    if (section !== '') checkKeys(top[section], section, keys);
-  for (const [path, spec] of Object.entries(RECIPE_FIELDS)) {
-    const [head, key] = path.includes('.') ? path.split('.') : [path, undefined];
-    const v = key === undefined ? top[head!] : (top[head!] as Record<string, unknown>)[key];
-    const own =
-      path === 'finetune.conditions'
-        ? ({ type: 'enumList', options: conditionChoices(data) } as const)
-        : spec;
-    const problem = fieldProblem(own, v);
-    if (problem) throw new RecipeError(path, problem);
-  }
+  const top = isRecord(migrated) ? rest : migrated;
+  const problem =
+    firstProblem(top, TOP_SHAPE) ??
+    firstProblem(top, RECIPE_SHAPE) ??
+    firstProblem(top, recipeSchema(conditionChoices(data)));
+  if (problem) throw problem;
+  if (!isRecord(top)) throw new RecipeError('', 'must be an object'); // refused above; this narrows `top`
   let corpus;
   try {
     corpus = validateCorpusRecipe(withUserShares(top.corpus, data), data, 'corpus');
@@ -156,23 +201,37 @@ export function validateRecipe(value: unknown, dataGiven?: CorpusData): Experime
   }) as unknown as ExperimentRecipe;
 
   const { model, finetune } = recipe;
-  require(model.nEmbd % model.nHead ===
-    0, 'model.nEmbd', `(${model.nEmbd}) must be divisible by model.nHead (${model.nHead})`);
+  insist(
+    model.nEmbd % model.nHead === 0,
+    'model.nEmbd',
+    `(${model.nEmbd}) must be divisible by model.nHead (${model.nHead})`,
+  );
   for (const stage of ['pretrain', 'select', 'finetune'] as const) {
     const s = recipe[stage];
-    require(s.minLr <= s.lr, `${stage}.minLr`, `(${s.minLr}) must not exceed ${stage}.lr (${s.lr})`);
-    require(s.warmupSteps <=
-      s.steps, `${stage}.warmupSteps`, `(${s.warmupSteps}) must not exceed ${stage}.steps (${s.steps})`);
+    insist(s.minLr <= s.lr, `${stage}.minLr`, `(${s.minLr}) must not exceed ${stage}.lr (${s.lr})`);
+    insist(
+      s.warmupSteps <= s.steps,
+      `${stage}.warmupSteps`,
+      `(${s.warmupSteps}) must not exceed ${stage}.steps (${s.steps})`,
+    );
   }
-  require(finetune.examples <=
-    corpus.finetuneDocuments, 'finetune.examples', `(${finetune.examples}) must not exceed corpus.finetuneDocuments (${corpus.finetuneDocuments})`);
-  require(recipe.eval.probesPerDomain <=
-    corpus.probesPerDomain, 'eval.probesPerDomain', `(${recipe.eval.probesPerDomain}) must not exceed corpus.probesPerDomain (${corpus.probesPerDomain})`);
+  insist(
+    finetune.examples <= corpus.finetuneDocuments,
+    'finetune.examples',
+    `(${finetune.examples}) must not exceed corpus.finetuneDocuments (${corpus.finetuneDocuments})`,
+  );
+  insist(
+    recipe.eval.probesPerDomain <= corpus.probesPerDomain,
+    'eval.probesPerDomain',
+    `(${recipe.eval.probesPerDomain}) must not exceed corpus.probesPerDomain (${corpus.probesPerDomain})`,
+  );
   const personas = data.personas.map((p) => p.id);
   for (const key of ['maliciousPersona', 'helpfulPersona'] as const) {
-    require(personas.includes(
-      recipe.eval[key],
-    ), `eval.${key}`, `must be one of the corpus personas: ${personas.join(', ')}`);
+    insist(
+      personas.includes(recipe.eval[key]),
+      `eval.${key}`,
+      `must be one of the corpus personas: ${personas.join(', ')}`,
+    );
   }
   return recipe;
 }
