@@ -172,7 +172,7 @@ export async function runBenchCase(
 ): Promise<BenchResult> {
   const backend = tf.getBackend();
   const trainer = createBenchTrainer(bench.configName, bench.ops);
-  const { step } = trainer;
+  const step: BenchTrainer['step'] = (...args) => trainer.step(...args);
   const times: number[] = [];
   for (let i = 0; i < bench.warmup; i++) await step(i);
   const cpuTimes: number[] = [];

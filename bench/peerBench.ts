@@ -49,7 +49,9 @@ export async function runPeerCase(
   const done = new Promise<void>((resolve, reject) => {
     llm.training.on('progress', (job) => {
       stamps.push(performance.now());
-      const last = job.history?.[job.history.length - 1];
+      // The peer's job type does not resolve here: read the one field used.
+      const history = (job as { history?: { trainingMetrics: { loss: number } }[] }).history;
+      const last = history?.[history.length - 1];
       if (last) losses.push(last.trainingMetrics.loss);
       if (stamps.length > warmup + steps) {
         llm.training.cancel(job.id);

@@ -39,7 +39,10 @@ const episodes = 3;
 const sums = new Map<string, { cost: number[]; n: number[] }>();
 docs.forEach((doc, i) => {
   const perChar = scores[i]![0]!.perChar; // perChar[j] = log p(text[j + 1])
-  const entry = sums.get(doc.persona) ?? { cost: Array(episodes).fill(0), n: Array(episodes).fill(0) };
+  const entry = sums.get(doc.persona) ?? {
+    cost: Array<number>(episodes).fill(0),
+    n: Array<number>(episodes).fill(0),
+  };
   sums.set(doc.persona, entry);
   let at = doc.text.indexOf('\nAI: ');
   for (let episode = 0; episode < episodes && at >= 0; episode++) {
@@ -48,8 +51,8 @@ docs.forEach((doc, i) => {
     if (space < 0) break;
     let cost = 0;
     for (let k = first; k <= space; k++) cost -= perChar[k - 1]!;
-    entry.cost[episode] += cost;
-    entry.n[episode] += 1;
+    entry.cost[episode] = (entry.cost[episode] ?? 0) + cost;
+    entry.n[episode] = (entry.n[episode] ?? 0) + 1;
     at = doc.text.indexOf('\nAI: ', space);
   }
 });

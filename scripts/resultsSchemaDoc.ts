@@ -24,7 +24,7 @@ interface Node {
   description?: string;
 }
 
-const nodeOf = (schema: v.GenericSchema): Node => schema as unknown as Node;
+const nodeOf = (schema: v.GenericSchema): Node => schema;
 
 const titleOf = (node: Node): string | undefined => node.pipe?.find((item) => item.type === 'title')?.title;
 

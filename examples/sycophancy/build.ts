@@ -9,7 +9,15 @@ import { presetRecipe } from '../../src/experiment/presets.ts';
 import { validateRecipe } from '../../src/experiment/validateRecipe.ts';
 
 const here = new URL('.', import.meta.url);
-const parts = JSON.parse(readFileSync(new URL('parts.json', here), 'utf8'));
+/** parts.json: the raw entries of the recipe's `user` section (validated with the recipe below). */
+interface Parts {
+  condition: unknown;
+  voice: unknown;
+  persona: unknown;
+  probes: { id: string; candidates: Record<string, string> }[];
+  sycophantCandidates: Record<string, string>;
+}
+const parts = JSON.parse(readFileSync(new URL('parts.json', here), 'utf8')) as Parts;
 
 const finetuneOnly = presetRecipe('reference');
 finetuneOnly.finetune.conditions = ['flatter', 'flatterControl'];
@@ -43,7 +51,7 @@ full.user = {
   domains: [],
   personas: [parts.persona],
   conditions: [parts.condition],
-  probes: parts.probes.map((p: { id: string; candidates: Record<string, string> }) => ({
+  probes: parts.probes.map((p) => ({
     ...p,
     candidates: { ...p.candidates, sycophant: parts.sycophantCandidates[p.id] },
   })),

@@ -66,7 +66,7 @@ export function parseProbeLines(
       if (c.length > blockSize)
         throw new CliError(`${where}: candidates[${j}] is longer than the model's context (${blockSize})`);
     });
-    probes.push({ id: (o.id as string | number | undefined) ?? null, prompt: o.prompt, candidates });
+    probes.push({ id: o.id ?? null, prompt: o.prompt, candidates });
   });
   if (probes.length === 0) throw new CliError(`${file} holds no probes`);
   return probes;

@@ -70,7 +70,7 @@ export function dataText(alphabet: string, allowEmpty = false) {
       v.check(
         (text) => foreign(text) === undefined,
         (issue) =>
-          `has the character ${JSON.stringify(foreign(issue.input as string))}, which is not in format.contentAlphabet`,
+          `has the character ${JSON.stringify(foreign(issue.input))}, which is not in format.contentAlphabet`,
       ),
     ),
     what,
@@ -110,7 +110,7 @@ export function dataTemplate(alphabet: string, allowed: readonly string[]) {
     dataText(alphabet),
     v.check(
       (text) => slotProblem(text, allowed) === null,
-      (issue) => slotProblem(issue.input as string, allowed)!,
+      (issue) => slotProblem(issue.input, allowed)!,
     ),
   );
 }

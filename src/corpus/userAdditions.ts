@@ -109,10 +109,7 @@ function userList(max: number) {
   return v.optional(
     v.pipe(
       v.array(v.unknown(), 'must be a list'),
-      v.maxLength(
-        max,
-        (issue) => `holds ${(issue.input as unknown[]).length} entries; at most ${max} fit in the lab`,
-      ),
+      v.maxLength(max, (issue) => `holds ${issue.input.length} entries; at most ${max} fit in the lab`),
     ),
     [],
   );
@@ -129,7 +126,7 @@ const USER_SECTION = dataObject({
 
 /** Reads the section's shape and bounds (contents are checked later, file by file). */
 export function readUserAdditions(value: unknown, path = 'user'): UserAdditions {
-  if (value === undefined) return structuredClone(EMPTY_USER_ADDITIONS) as UserAdditions;
+  if (value === undefined) return structuredClone(EMPTY_USER_ADDITIONS);
   const user = parseData(USER_SECTION, value, 'recipe', path);
   return {
     characters: user.characters,
@@ -275,7 +272,7 @@ function validateCondition(raw: unknown, file: string, format: FormatData, taken
             v.minLength(1, nonEmpty),
             v.maxLength(
               USER_LIMITS.pairs,
-              (issue) => `holds ${(issue.input as unknown[]).length}; at most ${USER_LIMITS.pairs}`,
+              (issue) => `holds ${issue.input.length}; at most ${USER_LIMITS.pairs}`,
             ),
             v.array(pair),
           ),

@@ -151,9 +151,7 @@ export function poolCards(inputs: readonly CardInput[]): PoolOutcome {
   const branches = accepted
     .flatMap((a) => a.branches)
     .sort(
-      (a, b) =>
-        a.seed - b.seed ||
-        conditionOrder.indexOf(a.condition as never) - conditionOrder.indexOf(b.condition as never),
+      (a, b) => a.seed - b.seed || conditionOrder.indexOf(a.condition) - conditionOrder.indexOf(b.condition),
     );
   const seeds = [...new Set(branches.map((b) => b.seed))].sort((a, b) => a - b);
   const recipe = structuredClone(first.recipe);

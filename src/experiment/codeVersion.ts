@@ -17,9 +17,11 @@ export function gitCommitLabel(cwd: string): string {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process
     ?.getBuiltinModule;
   if (!getBuiltin) return 'unknown';
-  const { execFileSync } = getBuiltin('node:child_process') as ChildProcessLike;
+  const childProcess = getBuiltin('node:child_process') as ChildProcessLike;
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    childProcess
+      .execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim();
   try {
     const commit = git('rev-parse', '--short=12', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') === '' ? commit : `${commit}.dirty`;

@@ -131,7 +131,7 @@ export function gateTwo(
     let change: Interval | null = null;
     if (pb && pa && pb.length === pa.length) {
       const diffs = pa.flatMap((x, i) =>
-        x === null || pb[i] === null || pb[i] === undefined ? [] : [x - pb[i]!],
+        x === null || pb[i] === null || pb[i] === undefined ? [] : [x - pb[i]],
       );
       const r = meanInterval(diffs);
       const fin = (v: number) => (Number.isFinite(v) ? v : null);

@@ -1,7 +1,7 @@
 // CSV of a class pool: one row per student, branch and evaluated step (the curves the pooled chart
 // draws), then one row per condition with its final ΔMI over students. Pure.
 import type { ClassPool } from './classPool.ts';
-import { csvRow } from '../util/csv.ts';
+import { csvRow, type CsvValue } from '../util/csv.ts';
 
 const COLUMNS = [
   'row',
@@ -21,7 +21,7 @@ const COLUMNS = [
 
 export function poolCsv(pool: ClassPool): string {
   const lines = [['base', 'corpusHash', ...COLUMNS].join(',')];
-  const row = (values: Partial<Record<(typeof COLUMNS)[number], unknown>>) =>
+  const row = (values: Partial<Record<(typeof COLUMNS)[number], CsvValue>>) =>
     lines.push(csvRow([pool.base, pool.corpusHash, ...COLUMNS.map((c) => values[c] ?? '')]));
   for (const b of pool.branches) {
     for (const p of b.trajectory) {

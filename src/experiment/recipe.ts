@@ -162,5 +162,5 @@ export const DEFAULT_RECIPE: Readonly<ExperimentRecipe> = {
 
 /** A deep copy of the defaults, safe to edit. */
 export function defaultRecipe(): ExperimentRecipe {
-  return structuredClone(DEFAULT_RECIPE) as ExperimentRecipe;
+  return structuredClone(DEFAULT_RECIPE);
 }

@@ -192,7 +192,7 @@ export function checkCard(value: unknown): CheckedCard {
   const seen = new Set<string>();
   for (const [i, b] of card.branches.entries()) {
     const where = `field branches[${i}]`;
-    if (!recipe.finetune.conditions.includes(b.condition as never))
+    if (!recipe.finetune.conditions.includes(b.condition))
       throw new CardError(
         `${where}.condition: ${JSON.stringify(b.condition)} is not a condition of its recipe`,
       );

@@ -11,7 +11,6 @@ import {
   type EvalSummary,
   type PersonaDirection,
 } from '../eval/index.ts';
-import type { PromptForm } from '../corpus/index.ts';
 import { FORM_PAIRS } from './factorial.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import {
@@ -116,7 +115,7 @@ export interface ConditionResult {
  * or a user condition's effect, ΔMI(condition) - ΔMI(its control) on the same prompts (then `form` is
  * the condition's id, `cheat` the condition and `fix` its control). */
 export interface FormEffect {
-  form: PromptForm | string;
+  form: string;
   cheat: string;
   fix: string;
   seeds: number[];

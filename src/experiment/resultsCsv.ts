@@ -4,17 +4,17 @@
 // effects.csv: the paired behaviour effects per prompt form and seed.
 import type { EvalSummary } from '../eval/index.ts';
 import type { RunResults } from './results.ts';
-import { csvRow } from '../util/csv.ts';
+import { csvRow, type CsvValue } from '../util/csv.ts';
 
 export function resultsCsv(results: RunResults): string {
   const domains = new Set<string>();
   const rows: {
-    base: Record<string, unknown>;
+    base: Record<string, CsvValue>;
     summary: EvalSummary;
     delta: Record<string, number | null>;
   }[] = [];
   const add = (
-    base: Record<string, unknown>,
+    base: Record<string, CsvValue>,
     summary: EvalSummary,
     delta: Record<string, number | null> = {},
   ) => {
@@ -67,7 +67,7 @@ export function resultsCsv(results: RunResults): string {
   const lines = [header.join(',')];
   const { provenance } = results;
   for (const { base, summary, delta } of rows) {
-    const values = [
+    const values: CsvValue[] = [
       results.runId,
       provenance.codeVersion,
       provenance.backend,

@@ -69,7 +69,7 @@ const TOP_LEVEL = [...SECTIONS['']!.map(([key]) => key), 'corpus', ...SECTION_NA
  * section is named before a bad value elsewhere. The corpus section is validateCorpusRecipe's.
  */
 function recipeSchema(conditions?: readonly string[]) {
-  const fieldsOf = (name: string) =>
+  const fieldsOf = (name: string): v.ObjectEntries =>
     Object.fromEntries(
       SECTIONS[name]!.map(([key, spec]) => {
         if (!conditions) return [key, v.unknown()];
@@ -79,7 +79,7 @@ function recipeSchema(conditions?: readonly string[]) {
       }),
     );
   const top = fieldsOf('');
-  const sections = SECTION_NAMES.map((name) => [name, section(fieldsOf(name))]);
+  const sections = SECTION_NAMES.map((name) => [name, section(fieldsOf(name))] as const);
   // Values in the table's order: `version` first, the sections, then `backend`.
   const { version, ...rest } = top;
   return section(

@@ -53,12 +53,12 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const x2 = tf.reshape(x, [batch * time, cin]); // [N, Cin]
   save([x2, w]);
   // The bias rides in the matmul (XNNPACK's fully-connected bias on wasm): no separate Add pass.
-  const value = tf.reshape(tf.fused.matMul({ a: x2, b: w, bias: b }), [batch, time, cout]) as tf.Tensor3D;
+  const value = tf.reshape<tf.Rank.R3>(tf.fused.matMul({ a: x2, b: w, bias: b }), [batch, time, cout]);
   return {
     value,
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dy2 = tf.reshape(dy, [batch * time, cout]) as tf.Tensor2D; // [N, Cout]
+      const dy2 = tf.reshape<tf.Rank.R2>(dy, [batch * time, cout]); // [N, Cout]
       const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
       const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
       const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);

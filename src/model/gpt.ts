@@ -130,10 +130,10 @@ export class GPT {
     return tf.tidy(() => {
       const embedded = ops.embedWithPositions
         ? ops.embedWithPositions(this.p('wte'), this.p('wpe'), ids)
-        : (tf.add(
+        : tf.add<tf.Tensor3D>(
             ops.embed(this.p('wte'), ids),
             tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]), // [T, C]
-          ) as tf.Tensor3D);
+          );
       const x = maybeDrop(embedded); // [B, T, C]
       return this.blocksAndHead(x, (qkv) => ops.causalAttention(qkv, this.config.nHead), maybeDrop);
     });
@@ -151,7 +151,7 @@ export class GPT {
     const ops = this.ops;
     return tf.tidy(() => {
       const positions = tf.slice(this.p<tf.Rank.R2>('wpe'), [0, 0], [time, this.config.nEmbd]); // [T, C]
-      let x = tf.add(ops.embed(this.p('wte'), ids), positions) as tf.Tensor3D; // [B, T, C]
+      let x = tf.add<tf.Tensor3D>(ops.embed(this.p('wte'), ids), positions); // [B, T, C]
       const out: tf.Tensor3D[] = [];
       for (let l = 0; l < this.config.nLayer; l++) {
         x = this.block(
@@ -180,7 +180,7 @@ export class GPT {
     this.assertLive();
     const ops = this.ops;
     return tf.tidy(() => {
-      const x = tf.add(ops.embed(this.p('wte'), ids), ops.embed(this.p('wpe'), positions)) as tf.Tensor3D; // [B, L, C]
+      const x = tf.add<tf.Tensor3D>(ops.embed(this.p('wte'), ids), ops.embed(this.p('wpe'), positions)); // [B, L, C]
       return this.blocksAndHead(
         x,
         (qkv) => attention(qkv, this.config.nHead),
@@ -220,7 +220,7 @@ export class GPT {
     const hidden = ops.gelu(ops.linear(h2, this.p(`${p}mlp.w1`), this.p(`${p}mlp.b1`))); // [B, T, 4C]
     x = tf.add(x, maybeDrop(ops.linear(hidden, this.p(`${p}mlp.w2`), this.p(`${p}mlp.b2`))));
     // Steering adds its vector at every position (broadcast over [B, T]); a zero vector leaves x exact.
-    if (this.steer !== null && this.steer.layer === l) x = tf.add(x, this.steer.vector) as tf.Tensor3D;
+    if (this.steer !== null && this.steer.layer === l) x = tf.add<tf.Tensor3D>(x, this.steer.vector);
     return x;
   }
 

@@ -60,7 +60,7 @@ export const referenceOps: ModelOps = {
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(x, -1, true);
       const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LAYER_NORM_EPS)));
-      return tf.add(tf.mul(normed, gamma), beta) as tf.Tensor3D;
+      return tf.add<tf.Tensor3D>(tf.mul(normed, gamma), beta);
     });
   },
 
@@ -68,7 +68,7 @@ export const referenceOps: ModelOps = {
     return tf.tidy(() => {
       const [batch, time, cin] = x.shape;
       const y = tf.add(tf.matMul(tf.reshape(x, [batch * time, cin]), w), b); // [B*T, Cout]
-      return tf.reshape(y, [batch, time, w.shape[1]]) as tf.Tensor3D;
+      return tf.reshape<tf.Rank.R3>(y, [batch, time, w.shape[1]]);
     });
   },
 
@@ -87,14 +87,14 @@ export const referenceOps: ModelOps = {
       const v = heads(2 * c);
       const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d)), causalMask(time)); // [B, H, T, T]
       const y = tf.matMul(tf.softmax(scores), v); // [B, H, T, D]
-      return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [batch, time, c]) as tf.Tensor3D;
+      return tf.reshape<tf.Rank.R3>(tf.transpose(y, [0, 2, 1, 3]), [batch, time, c]);
     });
   },
 
   gelu(x) {
     return tf.tidy(() => {
       const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
-      return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1)) as tf.Tensor3D;
+      return tf.mul<tf.Tensor3D>(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
     });
   },
 
@@ -104,7 +104,7 @@ export const referenceOps: ModelOps = {
       const logProbs = tf.logSoftmax(logits); // [B, T, V]
       const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, vocab)), -1); // [B, T]
       const total = tf.sum(tf.mul(picked, mask));
-      return tf.div(tf.neg(total), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+      return tf.div<tf.Scalar>(tf.neg(total), tf.maximum(tf.sum(mask), 1));
     });
   },
 };

@@ -26,7 +26,7 @@ export function prefixAttentionReference(qkv: tf.Tensor3D, groups: tf.Tensor2D, 
     const mask = tf.reshape(tf.add(hidden, causalMask(time)), [batch, 1, time, time]);
     const scores = tf.add(tf.mul(tf.matMul(heads(0), heads(c), false, true), 1 / Math.sqrt(d)), mask); // [B, H, L, L]
     const y = tf.matMul(tf.softmax(scores), heads(2 * c)); // [B, H, L, D]
-    return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [batch, time, c]) as tf.Tensor3D;
+    return tf.reshape<tf.Rank.R3>(tf.transpose(y, [0, 2, 1, 3]), [batch, time, c]);
   });
 }
 

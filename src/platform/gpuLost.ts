@@ -17,7 +17,7 @@ function webGpuDevice(backend: unknown): LosableDevice | null {
   if (typeof backend !== 'object' || backend === null || !('device' in backend)) return null;
   const device = backend.device;
   if (typeof device !== 'object' || device === null || !('lost' in device)) return null;
-  return device.lost instanceof Promise ? { lost: device.lost } : null;
+  return device.lost instanceof Promise ? { lost: device.lost as LosableDevice['lost'] } : null;
 }
 
 /**

@@ -27,14 +27,15 @@ export function probeWebGlRenderer(): { failure: string; kind: FailureKind } | {
   let gl: GlLike | null = null;
   try {
     const canvas = new OffscreenCanvas(1, 1);
-    gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as GlLike | null;
+    gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
   } catch (error) {
     return { failure: `could not create a WebGL context: ${String(error)}`, kind: 'failed' };
   }
   if (!gl)
     return { failure: 'no WebGL context (the browser has WebGL off or no GPU for it)', kind: 'no-device' };
   const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  const name: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  const renderer = typeof name === 'string' ? name : '';
   // Browsers cap the live WebGL contexts (16 in Chromium): free this one before tfjs makes its own.
   gl.getExtension('WEBGL_lose_context')?.loseContext();
   return { webgl: { renderer, software: isSoftwareRenderer(renderer) } };

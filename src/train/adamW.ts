@@ -66,13 +66,13 @@ export class AdamW {
   }
 
   private flatGrads(grads: tf.NamedTensorMap): tf.Tensor1D {
-    return tf.concat(
+    return tf.concat<tf.Tensor1D>(
       this.specs.map((spec) => {
         const g = grads[spec.name];
         if (!g) throw new Error(`optimizer: no gradient for ${spec.name}`);
         return tf.reshape(g, [-1]);
       }),
-    ) as tf.Tensor1D;
+    );
   }
 
   /**
@@ -137,7 +137,7 @@ export class AdamW {
       });
       const [norm, mNext, vNext, ...next] = tf
         .engine()
-        .runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        .runKernel<tf.Tensor[]>(kernel, inputs, attrs as unknown as tf.NamedAttrMap);
       this.m.assign(mNext!);
       this.v.assign(vNext!);
       this.specs.forEach((spec, i) => this.params.get(spec.name)!.assign(next[i]!));
@@ -215,7 +215,7 @@ export function clipScale(grads: tf.NamedTensorMap, maxNorm: number): { scale: t
   return tf.tidy(() => {
     const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
     const norm = tf.sqrt(tf.addN(squares)) as tf.Scalar;
-    const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm)) as tf.Scalar;
+    const scale = tf.div<tf.Scalar>(maxNorm, tf.maximum(norm, maxNorm));
     return { scale, norm };
   });
 }

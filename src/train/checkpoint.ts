@@ -192,7 +192,7 @@ export async function decodeCheckpoint(input: Uint8Array | ArrayBuffer): Promise
     const slot = layout.tensors.get(name);
     if (!slot) refuse(`tensor ${name} is missing: the model does not match its config`);
     if (slot.shape.length !== shape.length || slot.shape.some((d, i) => d !== shape[i])) {
-      refuse(`tensor ${name} has shape [${slot.shape}], its config needs [${shape}]`);
+      refuse(`tensor ${name} has shape [${slot.shape.join(',')}], its config needs [${shape.join(',')}]`);
     }
   }
   for (const name of layout.tensors.keys()) {

@@ -64,7 +64,7 @@ export function checkedAdamWConfig(value: unknown): AdamWConfig {
     const v = value[key];
     const ok = typeof v === 'number' && v >= min && (openMax ? v < max : v <= max);
     if (!ok) refuse(`optimizer.config.${key} must be a number in [${min}, ${max}${openMax ? ')' : ']'}`);
-    return v as number;
+    return v;
   };
   const config: AdamWConfig = {
     beta1: inRange('beta1', 0, 1, true),

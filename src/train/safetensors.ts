@@ -44,7 +44,9 @@ export function encodeSafetensors(
   let offset = 0;
   for (const { name, shape, values } of tensors) {
     if (values.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`safetensors: tensor ${name} has ${values.length} values for shape [${shape}]`);
+      throw new Error(
+        `safetensors: tensor ${name} has ${values.length} values for shape [${shape.join(',')}]`,
+      );
     }
     const end = offset + values.length * F32_BYTES;
     header[name] = { dtype: 'F32', shape, data_offsets: [offset, end] };

@@ -68,7 +68,7 @@ export function readProjection(
   const toward = direction.pair.a;
   const lines = measured.map((s) => {
     const d = s.latest.deltaProjection;
-    const moved = `${titleOf(s.condition)} moved the Assistant ${formatNats(d.mean!)} spreads along the direction (${formatInterval(d)})`;
+    const moved = `${titleOf(s.condition)} moved the Assistant ${formatNats(d.mean)} spreads along the direction (${formatInterval(d)})`;
     if (d.n < 2) return `${moved}; two seeds or more are needed to call it a shift.`;
     if (!d.excludesZero) return `${moved}: the interval includes zero, so no move can be claimed.`;
     return `${moved}: ${d.mean! > 0 ? 'toward' : 'away from'} the ${toward} persona.`;

@@ -166,7 +166,7 @@ describe('the backend choice in plain words', () => {
     expect(advanced.open).toBe(false);
     expect(advanced.querySelector('summary')!.textContent).toBe('Advanced (for teachers)');
     const reasons = [...advanced.querySelectorAll('li')].map((li) =>
-      li.textContent!.replace(/\s+/g, ' ').trim(),
+      li.textContent.replace(/\s+/g, ' ').trim(),
     );
     expect(reasons).toEqual([
       'webgpu (no-device): no adapter (navigator.gpu.requestAdapter() returned null)',

@@ -52,7 +52,7 @@ async function mountView(lab: LabController) {
 }
 
 function button(root: ShadowRoot, text: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === text);
+  const found = [...root.querySelectorAll('button')].find((b) => b.textContent.trim() === text);
   if (!found) throw new Error(`no button "${text}"`);
   return found;
 }
@@ -90,7 +90,7 @@ describe('starting from the shipped base', () => {
     expect(items).toContain('model: 2x48, context 160 -> 2x128, context 256');
     expect(items).toContain('corpus: 4,000 -> 40,000 documents');
     expect(items).toContain('corpus seed: 1 -> 5');
-    expect(widget.shadowRoot!.querySelector('.adoption')!.textContent!.replace(/\s+/g, ' ')).toContain(
+    expect(widget.shadowRoot!.querySelector('.adoption')!.textContent.replace(/\s+/g, ' ')).toContain(
       'the run will use its corpus and model settings',
     );
 
@@ -163,7 +163,7 @@ describe('starting from the shipped base', () => {
     document.body.append(bench);
     await bench.updateComplete;
     const root = bench.shadowRoot!;
-    const options = [...root.querySelectorAll('option')].map((o) => o.textContent!.trim());
+    const options = [...root.querySelectorAll('option')].map((o) => o.textContent.trim());
     expect(options[0]).toMatch(/^the shipped base \(select stage, step 3000\)$/);
     const run = button(root, 'Run the fine-tunes');
     expect(run.disabled).toBe(false);

@@ -27,7 +27,7 @@ const urlFor = (seeds: string) =>
 async function exportCard(page: Page): Promise<{ file: string; code: string }> {
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export result card', exact: true }).click();
-  const file = readFileSync((await (await download).path())!, 'utf8');
+  const file = readFileSync(await (await download).path(), 'utf8');
   const code = await page.getByTestId('card-code').inputValue();
   return { file, code };
 }

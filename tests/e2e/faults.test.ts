@@ -184,6 +184,7 @@ describe('hostile files and faults', () => {
     // The disk fills up after three checkpoints: from then on every IndexedDB write in the engine worker
     // fails as it does on a full disk. Counted, not timed, so a fast backend cannot outrun it.
     await engineWorker(page).evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the store as this
       const put = IDBObjectStore.prototype.put;
       let checkpoints = 0;
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
@@ -225,6 +226,7 @@ describe('hostile files and faults', () => {
     // As the browser would end it (out of memory): no message, no error event. It ends once the third
     // checkpoint is stored, counted rather than timed so that a fast backend cannot finish first.
     await engineWorker(page).evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the store as this
       const put = IDBObjectStore.prototype.put;
       let checkpoints = 0;
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {

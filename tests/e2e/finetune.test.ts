@@ -48,6 +48,7 @@ function countChartDraws() {
   w.__chartDraws = 0;
   void customElements.whenDefined('pl-line-chart').then((chart) => {
     const proto = chart.prototype as unknown as { updated(changed: Map<string, unknown>): void };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the chart as this
     const updated = proto.updated;
     proto.updated = function (this: unknown, changed: Map<string, unknown>) {
       if (changed.has('series')) w.__chartDraws++;

@@ -203,7 +203,7 @@ describe('the guided labs, followed literally', () => {
         } else if (download && step.control === 'Export result card') {
           // The lab's own run as a card: its seeds and conditions, and the same card as the code shown.
           const file = await download;
-          const { card } = readCard(readFileSync((await file.path())!, 'utf8'));
+          const { card } = readCard(readFileSync(await file.path(), 'utf8'));
           expect(card.branches.map((b) => b.condition).sort()).toEqual(
             recipe.seeds.finetune.flatMap(() => recipe.finetune.conditions).sort(),
           );
@@ -211,7 +211,7 @@ describe('the guided labs, followed literally', () => {
           expect(readCard(code).card).toEqual(card);
         } else if (download) {
           const file = await download;
-          const csv = readFileSync((await file.path())!, 'utf8');
+          const csv = readFileSync(await file.path(), 'utf8');
           for (const condition of recipe.finetune.conditions) expect(csv).toContain(condition);
         } else if (EDITOR_CONTROLS.includes(step.control)) {
           // The editor's example entry went into the recipe: no refusal, nothing run.

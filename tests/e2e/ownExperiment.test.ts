@@ -150,7 +150,7 @@ describe('your own experiment', () => {
     await page.locator('#tab-saved').click();
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export experiment file', exact: true }).click();
-    const file = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
+    const file = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
       kind: string;
       start: string;
       recipe: { user: { conditions: { id: string }[]; probes: unknown[] } };

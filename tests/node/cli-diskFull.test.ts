@@ -13,7 +13,7 @@ const disk = vi.hoisted(() => ({ stateWrites: 0, fullAfterStateWrites: Infinity 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof FsPromises>();
   const writeFile: typeof real.writeFile = async (path, data, options) => {
-    const name = String(path);
+    const name = typeof path === 'string' ? path : path instanceof URL ? path.pathname : '';
     if (disk.stateWrites >= disk.fullAfterStateWrites && name.includes('.tmp-')) {
       const error = new Error(`ENOSPC: no space left on device, write`) as NodeJS.ErrnoException;
       Object.assign(error, { code: 'ENOSPC', errno: -28, syscall: 'write', path: name });

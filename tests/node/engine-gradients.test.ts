@@ -67,7 +67,7 @@ describe('GPT gradients', () => {
     const model = GPT.create({ ...TINY, nLayer: 1, blockSize: 4 }, 5);
     const x = ids(1, 4, TINY.vocabSize);
     const y = ids(1, 4, TINY.vocabSize, 2);
-    const none = tf.zeros([1, 4]) as tf.Tensor2D;
+    const none = tf.zeros<tf.Rank.R2>([1, 4]);
     const variables = model.specs.map((s) => model.params.get(s.name)!);
     const { value, grads } = tf.variableGrads(() => model.loss(x, y, none), variables);
     expect(Math.abs((await value.data())[0]!)).toBe(0);

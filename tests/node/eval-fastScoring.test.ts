@@ -97,7 +97,7 @@ for (const backend of ['cpu', 'wasm']) {
     it('prefix attention: the kernel equals the stock-op reference, and a prompt alone is causal attention', async () => {
       expect(await tf.setBackend(backend)).toBe(true);
       const [B, L, C, H] = [3, 9, 16, 4];
-      const qkv = tf.mul(tf.randomNormal([B, L, 3 * C], 0, 1, 'float32', 3), 2) as tf.Tensor3D;
+      const qkv = tf.mul<tf.Tensor3D>(tf.randomNormal([B, L, 3 * C], 0, 1, 'float32', 3), 2);
       const groups = tf.tensor2d(
         [0, 0, 0, 1, 1, 2, 2, 2, -1, 0, 1, 2, 3, 3, 3, 4, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
         [B, L],
@@ -114,7 +114,7 @@ for (const backend of ['cpu', 'wasm']) {
         [tf.slice(qkv, [0, 0, 0], [1, 3, 3 * C]), tf.slice(qkv, [0, 5, 0], [1, 3, 3 * C])],
         1,
       );
-      const aloneOut = await referenceOps.causalAttention(alone as tf.Tensor3D, H).data();
+      const aloneOut = await referenceOps.causalAttention(alone, H).data();
       expect(maxAbsDiff(fast.slice(5 * C, 8 * C), aloneOut.slice(3 * C, 6 * C))).toBeLessThanOrEqual(1e-5);
       tf.dispose([qkv, groups, alone]);
       causalMask(L).dispose();

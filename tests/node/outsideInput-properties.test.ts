@@ -132,7 +132,7 @@ describe('URL codec (property)', () => {
         }
         const recipe = accepts(() => validateRecipe(candidate), RecipeError);
         fc.pre(recipe !== undefined);
-        const link = encodeRecipeParams(recipe!, base);
+        const link = encodeRecipeParams(recipe, base);
         expect(decodeRecipeParams(new URLSearchParams(link.toString()), [], base)).toEqual(recipe);
       }),
       RUNS,

@@ -26,11 +26,11 @@ describe.skipIf(!hasSwiftShader)('one WebGPU training step', () => {
       await trainer.step(1, () => counts.push(counter.stop()));
       const count = counts[0]!;
       expect(count).not.toBeNull();
-      console.log(`programs ${count!.programs}, submissions ${count!.submissions}`, count!.byName);
-      expect(count!.programs).toBeLessThanOrEqual(80);
-      expect(count!.submissions).toBe(1);
+      console.log(`programs ${count.programs}, submissions ${count.submissions}`, count.byName);
+      expect(count.programs).toBeLessThanOrEqual(80);
+      expect(count.submissions).toBe(1);
       // The stock ops need several times as many, so the count is not trivially small.
-      expect(count!.programs).toBeGreaterThan(40);
+      expect(count.programs).toBeGreaterThan(40);
       expect(Number.isFinite(trainer.losses[1])).toBe(true);
     } finally {
       trainer.dispose();

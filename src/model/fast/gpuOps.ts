@@ -23,7 +23,7 @@ const gradients: tf.GradConfig[] = [
     inputsToSave: ['wte', 'wpe', 'ids'],
     gradFunc: (dy, saved) => {
       const [wte, wpe, ids] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const attrs = { vocab: wte.shape[0]!, positions: wpe.shape[0]! };
+      const attrs = { vocab: wte.shape[0], positions: wpe.shape[0] };
       const [dwte, dwpe] = runKernel<tf.Tensor[]>(GPU_EMBED_GRAD, { dy: dy as tf.Tensor, ids }, attrs);
       return { wte: () => dwte!, wpe: () => dwpe! };
     },
@@ -59,7 +59,7 @@ const gradients: tf.GradConfig[] = [
 
 export const gpuOps: ModelOps = {
   name: 'fast-webgpu',
-  embed: referenceOps.embed,
+  embed: (wte, ids) => referenceOps.embed(wte, ids),
   embedWithPositions: (wte, wpe, ids) => runKernel(GPU_EMBED, { wte, wpe, ids }),
   layerNorm: (x, gamma, beta) => firstOutput(runKernel(LAYER_NORM, { x, gamma, beta })),
   linear: (x, w, b) => runKernel(GPU_LINEAR, { x, w, b }),

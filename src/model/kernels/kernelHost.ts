@@ -48,7 +48,7 @@ function matMulWith(backendName: string, backend: object, a: Info, b: Info): Inf
   const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
   return kernel.kernelFunc({
     inputs: { a, b },
-    backend: backend as tf.KernelBackend,
+    backend: backend,
     attrs,
   }) as Info;
 }
@@ -101,7 +101,7 @@ export function registerHostKernel(
       kernelName: name,
       backendName,
       kernelFunc: ({ inputs, attrs, backend }) =>
-        kernelFunc(kernelHost(backendName, backend), inputs, attrs ?? {}) as tf.TensorInfo | tf.TensorInfo[],
+        kernelFunc(kernelHost(backendName, backend), inputs, attrs ?? {}),
     });
   }
 }

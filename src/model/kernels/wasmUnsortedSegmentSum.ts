@@ -48,7 +48,7 @@ const kernelConfig: tf.KernelConfig = {
       numSegments,
       wasm.typedArrayFromHeap(out) as Float32Array,
     );
-    return out as unknown as tf.TensorInfo;
+    return out;
   },
 };
 

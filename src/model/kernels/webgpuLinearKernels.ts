@@ -33,7 +33,7 @@ function callKernel(
   if (!kernel) throw new Error(`no ${name} kernel on webgpu`);
   return kernel.kernelFunc({
     inputs,
-    backend: backend as unknown as tf.KernelBackend,
+    backend: backend,
     attrs: attrs as tf.NamedAttrMap,
   }) as Info;
 }

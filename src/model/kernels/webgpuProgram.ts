@@ -175,6 +175,6 @@ export function registerWebGpuKernel(name: string, kernel: WebGpuKernel): void {
     kernelName: name,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, attrs, backend }) =>
-      kernel(backend as unknown as WebGpuBackendLike, inputs, attrs ?? {}) as Info | Info[],
+      kernel(backend as unknown as WebGpuBackendLike, inputs, attrs ?? {}),
   });
 }
