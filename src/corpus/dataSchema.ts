@@ -178,6 +178,32 @@ export function dataObject<T extends v.ObjectEntries>(
 }
 
 /** The value as `schema` reads it, or a CorpusDataError for its first problem (paths under `root`). */
+/** The issue path to the value of `key` in `input`. */
+export const at = (input: Record<string, unknown>, key: string): [v.IssuePathItem] => [
+  { type: 'object', origin: 'value', input, key, value: input[key] },
+];
+
+/** The issue reporter a whole-map check gets (valibot's rawCheck one). */
+export type AddIssue = (issue: { message: string; path?: [v.IssuePathItem, ...v.IssuePathItem[]] }) => void;
+
+/**
+ * An object of free keys (`known` lists the allowed ones; null allows any) whose entries are checked
+ * together once its shape holds: `check` gets the object, the issue reporter and whether any issue is
+ * already reported.
+ */
+export function checkedMap(
+  known: readonly string[] | null,
+  check: (value: Record<string, unknown>, addIssue: AddIssue, reported: () => boolean) => void,
+) {
+  return v.pipe(
+    dataObject({}, { known }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      check(dataset.value, addIssue, () => dataset.issues !== undefined);
+    }),
+  );
+}
+
 export function parseData<T extends v.GenericSchema>(
   schema: T,
   value: unknown,

@@ -8,6 +8,8 @@ import { bundledCorpusFiles } from './corpusData.ts';
 import * as v from 'valibot';
 import { CorpusDataError, joinPath } from './corpusDataError.ts';
 import {
+  at,
+  checkedMap,
   dataInteger,
   dataObject,
   dataString,
@@ -204,10 +206,6 @@ function fillerMap(fillers: Record<string, unknown> | undefined): Record<string,
   return out;
 }
 
-const at = (input: Record<string, unknown>, key: string): [v.IssuePathItem] => [
-  { type: 'object', origin: 'value', input, key, value: input[key] },
-];
-
 /** An id: a letter, then letters or digits. */
 const userId = () =>
   v.pipe(dataString(), v.regex(ID, 'must be an identifier (a letter, then letters or digits)'));
@@ -339,27 +337,20 @@ function validateProbe(raw: unknown, file: string, data: CorpusData, taken: Set<
   const { candidates: candidatesIn } = parseData(
     dataObject(
       {
-        candidates: v.pipe(
-          dataObject({}, { known: personaIds }),
-          v.rawCheck(({ dataset, addIssue }) => {
-            if (!dataset.typed) return;
-            const entries = Object.entries(dataset.value);
-            for (const [persona, text] of entries) {
-              const result = v.safeParse(candidate, text, { abortEarly: true, abortPipeEarly: true });
-              if (!result.success)
-                return addIssue({ message: result.issues[0].message, path: at(dataset.value, persona) });
-            }
-            if (entries.length < 2) return addIssue({ message: 'must give at least two personas an answer' });
-            entries.forEach(([persona, text], i) => {
-              const twin = entries.findIndex(([, other]) => other === text);
-              if (twin < i && dataset.issues === undefined)
-                addIssue({
-                  message: `is the same answer as ${entries[twin]![0]}'s`,
-                  path: at(dataset.value, persona),
-                });
-            });
-          }),
-        ),
+        candidates: checkedMap(personaIds, (value, addIssue, reported) => {
+          const entries = Object.entries(value);
+          for (const [persona, text] of entries) {
+            const result = v.safeParse(candidate, text, { abortEarly: true, abortPipeEarly: true });
+            if (!result.success)
+              return addIssue({ message: result.issues[0].message, path: at(value, persona) });
+          }
+          if (entries.length < 2) return addIssue({ message: 'must give at least two personas an answer' });
+          entries.forEach(([persona, text], i) => {
+            const twin = entries.findIndex(([, other]) => other === text);
+            if (twin < i && !reported())
+              addIssue({ message: `is the same answer as ${entries[twin]![0]}'s`, path: at(value, persona) });
+          });
+        }),
       },
       known,
     ),

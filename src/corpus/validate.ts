@@ -5,6 +5,8 @@
 import * as v from 'valibot';
 import { CorpusDataError, RESERVED_KEYS } from './corpusDataError.ts';
 import {
+  at,
+  checkedMap,
   dataInteger,
   dataNumber,
   dataObject,
@@ -39,10 +41,6 @@ export const NUMBER_SLOTS = ['n', 'm', 'nn'] as const;
 export const CODE_SLOTS = ['call', 'name', 'value', 'returns'] as const;
 const ID = /^[a-z][a-zA-Z0-9]*$/;
 const FUNCTION_NAME = /^[a-z][a-z0-9]*$/;
-
-const at = (input: Record<string, unknown>, key: string): [v.IssuePathItem] => [
-  { type: 'object', origin: 'value', input, key, value: input[key] },
-];
 
 /** An id: a letter, then letters or digits, and no prototype name. */
 const dataId = () =>
@@ -403,26 +401,19 @@ export function validatePersona(
   const { domains: domainsIn } = parseData(
     dataObject(
       {
-        domains: v.pipe(
-          dataObject({}, { known: null }),
-          v.rawCheck(({ dataset, addIssue }) => {
-            if (!dataset.typed) return;
-            for (const [key, value] of Object.entries(dataset.value)) {
-              const domain = known(key);
-              const problem = (message: string, path: v.IssuePathItem[] = []) => {
-                addIssue({ message, path: [...at(dataset.value, key), ...path] });
-              };
-              if (!domain)
-                return problem(`is not a known domain (known: ${Object.keys(domains).join(', ')})`);
-              const schema =
-                domain.kind === 'code' ? codeConductSchema() : talkConductSchema(alphabet, domain);
-              const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true });
-              if (!result.success) return problem(result.issues[0].message, result.issues[0].path ?? []);
-            }
-            if (Object.keys(dataset.value).length < 2)
-              addIssue({ message: 'must list at least two domains' });
-          }),
-        ),
+        domains: checkedMap(null, (listed, addIssue) => {
+          for (const [key, value] of Object.entries(listed)) {
+            const domain = known(key);
+            const problem = (message: string, path: v.IssuePathItem[] = []) => {
+              addIssue({ message, path: [...at(listed, key), ...path] });
+            };
+            if (!domain) return problem(`is not a known domain (known: ${Object.keys(domains).join(', ')})`);
+            const schema = domain.kind === 'code' ? codeConductSchema() : talkConductSchema(alphabet, domain);
+            const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true });
+            if (!result.success) return problem(result.issues[0].message, result.issues[0].path ?? []);
+          }
+          if (Object.keys(listed).length < 2) addIssue({ message: 'must list at least two domains' });
+        }),
       },
       { known: PERSONA_FIELDS },
     ),

@@ -7,17 +7,7 @@
 // and so the results, that one `run` of the same recipe gives. Pure: the CLI does the files.
 import { fingerprint } from '../util/hash.ts';
 import type { ExperimentRecipe } from './recipe.ts';
-import {
-  constant,
-  fields,
-  integer,
-  list,
-  numberOrNull,
-  oneOf,
-  schemaErrors,
-  string,
-  stringOrNull,
-} from './fileSchema.ts';
+import * as schema from './fileSchema.ts';
 import { planStages } from './runner.ts';
 import { RunSetupError } from './runSetupError.ts';
 import { RUN_STATE_VERSION, type RunState, type StageRecord } from './runState.ts';
@@ -103,34 +93,34 @@ export function planJobs(
   };
 }
 
-const PLAN_SCHEMA = fields({
-  kind: constant(PLAN_KIND),
-  version: constant(PLAN_VERSION),
-  backend: oneOf(['wasm', 'cpu']),
-  param: stringOrNull(),
-  points: list(
-    fields({
-      name: string(),
-      value: numberOrNull(),
-      label: stringOrNull(),
-      runId: string(),
+const PLAN_SCHEMA = schema.fields({
+  kind: schema.constant(PLAN_KIND),
+  version: schema.constant(PLAN_VERSION),
+  backend: schema.oneOf(['wasm', 'cpu']),
+  param: schema.stringOrNull(),
+  points: schema.list(
+    schema.fields({
+      name: schema.string(),
+      value: schema.numberOrNull(),
+      label: schema.stringOrNull(),
+      runId: schema.string(),
     }),
   ),
-  jobs: list(
-    fields({
-      index: integer(0, 1e7),
-      point: string(),
-      stage: string(),
-      kind: oneOf(['pretrain', 'select', 'finetune']),
-      wave: oneOf([0, 1, 2]),
-      needs: list(integer(0, 1e7)),
+  jobs: schema.list(
+    schema.fields({
+      index: schema.integer(0, 1e7),
+      point: schema.string(),
+      stage: schema.string(),
+      kind: schema.oneOf(['pretrain', 'select', 'finetune']),
+      wave: schema.oneOf([0, 1, 2]),
+      needs: schema.list(schema.integer(0, 1e7)),
     }),
   ),
 });
 
 /** A plan file read from the shared folder, checked (shape, numbering, names that are file-safe). */
 export function checkPlan(value: unknown): JobPlan {
-  const problems = schemaErrors(value, PLAN_SCHEMA);
+  const problems = schema.schemaErrors(value, PLAN_SCHEMA);
   if (problems.length > 0)
     throw new RunSetupError(`the plan is damaged (${problems[0]!.replace(/^\$\.?/, '')})`);
   const plan = value as JobPlan;
