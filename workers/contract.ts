@@ -7,6 +7,7 @@ import type { CorpusStats } from '../src/corpus/index.ts';
 import type { DirectionPair, EvalSummary, PersonaDirection } from '../src/eval/index.ts';
 import type { CheckpointDirection } from '../src/experiment/evaluateCheckpoint.ts';
 import type { DosePoint } from '../src/experiment/steeringDose.ts';
+import type { CorpusPreview } from '../src/experiment/corpusPreview.ts';
 import type { ExperimentRecipe } from '../src/experiment/recipe.ts';
 import type { RunEvent, StagePlace } from '../src/experiment/runEvents.ts';
 import type { RunResults } from '../src/experiment/results.ts';
@@ -32,7 +33,7 @@ export interface MemoryReport {
   unreliable: boolean;
 }
 
-export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusStats, StagePlace };
+export type { ExperimentRecipe, RunEvent, RunResults, EvalSummary, CorpusPreview, CorpusStats, StagePlace };
 export type { CardInput, ClassPool, PoolOutcome };
 
 /** A finished run's result card, as a file's text and as a code to paste. */
@@ -43,21 +44,6 @@ export interface ExportedCard {
 }
 
 export type { CheckpointDirection, DirectionPair, PersonaDirection };
-
-/** What the corpus explorer shows for a recipe: computed in the worker from the generator. */
-export interface CorpusPreview {
-  corpusHash: string;
-  vocabulary: string;
-  personas: { id: string; title: string; kind: 'ai' | 'human'; share: number }[];
-  /** A few pretraining documents per persona (the latent persona is `persona`). */
-  documents: { persona: string; text: string }[];
-  /** Example training pairs of each fine-tune condition and of the selection set. */
-  conditions: { id: string; title: string; about: string; examples: { prompt: string; answer: string }[] }[];
-  selection: { prompt: string; answer: string }[];
-  stats: CorpusStats;
-  /** Milliseconds the generator took. */
-  millis: number;
-}
 
 /** Where a run starts: from scratch, or with earlier stages replaced by a checkpoint. */
 export type RunStart =

@@ -4,9 +4,9 @@
 // the watch on the WebGPU device. workers/engine.worker.ts exposes it; tests drive it directly.
 import * as tf from '@tensorflow/tfjs';
 import { transfer } from 'comlink';
-import { corpusStats, generateCorpus, corpusFingerprints } from '../corpus/index.ts';
 import { steeringVector, type DirectionPair, type EvalSummary } from '../eval/index.ts';
 import { corpusInputs, type CorpusInputs } from '../experiment/corpusInputs.ts';
+import { corpusPreview, type CorpusPreview } from '../experiment/corpusPreview.ts';
 import {
   checkpointDirection,
   evaluateCheckpoint,
@@ -14,7 +14,6 @@ import {
 } from '../experiment/evaluateCheckpoint.ts';
 import { steeringDose } from '../experiment/steeringDose.ts';
 import type { ExperimentRecipe } from '../experiment/recipe.ts';
-import { recipeCorpusData } from '../experiment/recipeCorpusData.ts';
 import { buildResults, type RunResults } from '../experiment/results.ts';
 import { RunControl } from '../experiment/runControl.ts';
 import { poolCards, type CardInput, type PoolOutcome } from '../experiment/classPool.ts';
@@ -37,7 +36,7 @@ import type {
   BackendReport,
   CheckpointInspection,
   CheckpointSource,
-  CorpusPreview,
+  EngineErrorKind,
   ExportedCard,
   LabApi,
   MemoryReport,
@@ -123,36 +122,7 @@ export class LabHost implements LabApi {
   }
 
   async corpusPreview(recipe: ExperimentRecipe, documentsPerPersona: number): Promise<CorpusPreview> {
-    const checked = checkedRecipe(recipe);
-    const started = performance.now();
-    const corpus = generateCorpus(checked.corpus, checked.seeds.corpus, recipeCorpusData(checked));
-    const millis = performance.now() - started;
-    const documents: CorpusPreview['documents'] = [];
-    const { train } = corpus;
-    corpus.personas.forEach((persona, index) => {
-      let found = 0;
-      for (let d = 0; d < train.starts.length && found < documentsPerPersona; d++) {
-        if (train.personas[d] !== index) continue;
-        const end = d + 1 < train.starts.length ? train.starts[d + 1] : train.text.length;
-        documents.push({ persona: persona.id, text: train.text.slice(train.starts[d], end) });
-        found += 1;
-      }
-    });
-    return {
-      corpusHash: corpusFingerprints(corpus).all!,
-      vocabulary: corpus.vocabulary,
-      personas: corpus.personas.map((p) => ({ id: p.id, title: p.title, kind: p.kind, share: p.share })),
-      documents,
-      conditions: Object.values(corpus.finetune).map((set) => ({
-        id: set.condition,
-        title: set.title,
-        about: set.about,
-        examples: set.examples.slice(0, 4).flatMap((e) => e.episodes.slice(0, 1)),
-      })),
-      selection: corpus.selection.slice(0, 4).flatMap((e) => e.episodes.slice(0, 1)),
-      stats: corpusStats(corpus),
-      millis,
-    };
+    return corpusPreview(checkedRecipe(recipe), documentsPerPersona);
   }
 
   async startRun(request: RunRequest, onEvent: RunEventSink): Promise<RunResults> {
@@ -335,11 +305,9 @@ export class LabHost implements LabApi {
   async evaluateCheckpoint(recipe: ExperimentRecipe, source: CheckpointSource): Promise<EvalSummary> {
     const checked = checkedRecipe(recipe);
     const ckpt = await this.checkpointOf(source);
-    try {
-      return await evaluateCheckpoint(ckpt, checked, { inputs: this.inputsFor(checked) });
-    } catch (error) {
-      throw toEngineError(error, 'internal');
-    }
+    return failingAs('internal', () =>
+      evaluateCheckpoint(ckpt, checked, { inputs: this.inputsFor(checked) }),
+    );
   }
 
   async sampleCheckpoint(
@@ -373,12 +341,10 @@ export class LabHost implements LabApi {
     if (!raw) throw new EngineError('invalid-input', `there is no saved run ${runId}`);
     const results = buildResults(checkRunState(raw, checkedRecipe(raw.recipe as ExperimentRecipe)));
     const select = await this.checkpointOf({ kind: 'stored', runId, name: 'select' });
-    try {
+    return failingAs('invalid-input', async () => {
       const card = resultCard(results, await weightsFingerprint(select));
       return { fileName: `card-${runId}.json`, fileText: cardFileText(card), code: cardCode(card) };
-    } catch (error) {
-      throw toEngineError(error, 'invalid-input');
-    }
+    });
   }
 
   async measureDirection(
@@ -389,11 +355,9 @@ export class LabHost implements LabApi {
     const checked = checkedRecipe(recipe);
     const ckpt = await this.checkpointOf(source);
     const name = source.kind === 'stored' ? source.name : (source.name ?? 'the given checkpoint');
-    try {
-      return await checkpointDirection(ckpt, checked, name, pair, { inputs: this.inputsFor(checked) });
-    } catch (error) {
-      throw toEngineError(error, 'invalid-input');
-    }
+    return failingAs('invalid-input', () =>
+      checkpointDirection(ckpt, checked, name, pair, { inputs: this.inputsFor(checked) }),
+    );
   }
 
   async poolCards(cards: CardInput[]): Promise<PoolOutcome> {
@@ -409,13 +373,9 @@ export class LabHost implements LabApi {
   ): Promise<SteeringDosePoint[]> {
     const checked = checkedRecipe(recipe);
     const ckpt = await this.checkpointOf(source);
-    try {
-      return await steeringDose(ckpt, checked, steering, alphas, probesPerDomain, {
-        inputs: this.inputsFor(checked),
-      });
-    } catch (error) {
-      throw toEngineError(error, 'invalid-input');
-    }
+    return failingAs('invalid-input', () =>
+      steeringDose(ckpt, checked, steering, alphas, probesPerDomain, { inputs: this.inputsFor(checked) }),
+    );
   }
 
   /** A checkpoint to compute on (so, refused once the device is lost). */
@@ -446,10 +406,15 @@ function recipeOf(ckpt: Checkpoint): ExperimentRecipe | null {
   }
 }
 
-async function decodeOrThrow(bytes: Uint8Array): Promise<Checkpoint> {
+function decodeOrThrow(bytes: Uint8Array): Promise<Checkpoint> {
+  return failingAs('checkpoint', () => decodeCheckpoint(bytes));
+}
+
+/** Does `work`, a failure of it reported as an EngineError of `kind` (unless it already is one). */
+async function failingAs<T>(kind: EngineErrorKind, work: () => Promise<T>): Promise<T> {
   try {
-    return await decodeCheckpoint(bytes);
+    return await work();
   } catch (error) {
-    throw toEngineError(error, 'checkpoint');
+    throw toEngineError(error, kind);
   }
 }
