@@ -52,7 +52,7 @@ async function setAside(dir: string): Promise<string> {
   return aside;
 }
 
-/** The shipped classroom base: the selected Assistant of the reference run (public/models/). */
+/** The shipped classroom base (public/models/): the reference design's first selected Assistant. */
 export const SHIPPED_BASE_PATH = fileURLToPath(
   new URL('../../public/models/classroom-base.ckpt', import.meta.url),
 );

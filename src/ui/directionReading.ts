@@ -101,6 +101,12 @@ export interface DoseReadingPoint {
   mi: number | null;
 }
 
+/** Strictly rising over the points from `alpha` up (at least two of them). */
+function risesFrom(sorted: readonly { alpha: number; mi: number }[], alpha: number): boolean {
+  const upper = sorted.filter((p) => p.alpha >= alpha);
+  return upper.length >= 2 && upper.every((p, i) => i === 0 || p.mi > upper[i - 1]!.mi);
+}
+
 /** Sentences on MI against steering strength. */
 export function readDose(points: readonly DoseReadingPoint[], toward: string): string[] {
   const valid = points.filter((p): p is { alpha: number; mi: number } => p.mi !== null);
@@ -121,6 +127,10 @@ export function readDose(points: readonly DoseReadingPoint[], toward: string): s
   else if (falls)
     lines.push(
       `MI falls as α grows: along this direction the model prefers the ${toward} persona's answers less.`,
+    );
+  else if (plain && risesFrom(sorted, plain.alpha))
+    lines.push(
+      `MI rises at every step of α above 0: pushing along the direction makes the ${toward} persona's answers more likely. Pushing the other way does not make them less likely (the model may already sit near that end, and moving its activations further off their range changes its answers in other ways), so the direction moves the persona one way only.`,
     );
   else
     lines.push(

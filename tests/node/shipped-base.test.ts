@@ -1,5 +1,6 @@
-// The shipped classroom models are the reference run's pretrained and selected checkpoints. Scoring them
-// again must give the numbers that run recorded for gates 1 and 2 (experiments/reference/results.json):
+// The shipped classroom models are the pretrained and selected checkpoints of the reference design's first
+// pretraining (experiments/replicates/pretraining=1). Scoring them again must give the numbers that run
+// recorded for gates 1 and 2:
 // a later change to the engine, the scoring or the probe generator that breaks the science fails here.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,9 @@ import { isLegacyCheckpoint } from '../../src/train/legacyCheckpoint.ts';
 
 const TOLERANCE = 0.02;
 const data = bundledCorpusData();
-const results = JSON.parse(readFileSync('experiments/reference/results.json', 'utf8')) as RunResults;
-// A version 1 recipe: validation migrates it to the same meaning (the corpus it was trained on).
+const results = JSON.parse(
+  readFileSync('experiments/replicates/pretraining=1/results.json', 'utf8'),
+) as RunResults;
 const recipe = validateRecipe(results.provenance.recipe);
 const pretrainedBytes = readFileSync('public/models/classroom-pretrained.ckpt');
 const selectedBytes = readFileSync('public/models/classroom-base.ckpt');
@@ -51,7 +53,15 @@ describe('the shipped classroom base', () => {
     });
     const now = gateOne(summary, 'malicious', 'helpful');
     const recorded = gateOne(recordedPretrained, 'malicious', 'helpful');
-    for (const key of ['afterMalicious', 'afterHelpful', 'gap', 'covert', 'honest', 'requested'] as const) {
+    for (const key of [
+      'afterMalicious',
+      'afterHelpful',
+      'gap',
+      'covert',
+      'honest',
+      'requested',
+      'prior',
+    ] as const) {
       expect(now[key], key).not.toBeNull();
       expect(Math.abs(now[key]! - recorded[key]!), key).toBeLessThan(TOLERANCE);
     }

@@ -106,6 +106,28 @@ describe('readings', () => {
       'malicious',
     );
     expect(bumpy[1]).toMatch(/does not change in one direction/);
+    // Rising from the unsteered model up, not below it: said as one-sided, never as "every step".
+    const oneSided = readDose(
+      [
+        { alpha: -4, mi: -6.7 },
+        { alpha: -2, mi: -7.13 },
+        { alpha: 0, mi: -7.31 },
+        { alpha: 2, mi: -5.95 },
+        { alpha: 4, mi: -4.12 },
+      ],
+      'malicious',
+    );
+    expect(oneSided[1]).toMatch(/^MI rises at every step of α above 0: .*malicious.* one way only\.$/);
+    const flatAbove = readDose(
+      [
+        { alpha: -2, mi: -8 },
+        { alpha: 0, mi: -7 },
+        { alpha: 2, mi: -7 },
+        { alpha: 4, mi: -9 },
+      ],
+      'malicious',
+    );
+    expect(flatAbove[1]).toMatch(/does not change in one direction/);
     expect(readDose([{ alpha: 0, mi: 1 }], 'malicious')[0]).toMatch(/two strengths or more/);
   });
 });
