@@ -23,8 +23,9 @@ const USAGE = `usage: persona-lab <command> [options]   (details: docs/cli.md)
   run <recipe.json|preset> --out DIR [--force] [--backend auto|wasm|cpu|webgpu] [--quiet]
                                   [--from CHECKPOINT --from-stage select|finetune [--direction-from CHECKPOINT]]
   sweep <recipe.json|preset> --param DOT.PATH --values V1,V2,... --out DIR
-                                  [--backend auto|wasm|cpu|webgpu] [--quiet]
-  plan <recipe.json|preset> --out DIR [--param DOT.PATH --values V1,V2,...] [--backend wasm|cpu]
+                                  [--pretrainings S1,S2,...] [--backend auto|wasm|cpu|webgpu] [--quiet]
+  plan <recipe.json|preset> --out DIR [--param DOT.PATH --values V1,V2,... [--pretrainings S1,S2,...]]
+                                  [--backend wasm|cpu]
   job DIR --index N               (exit 75: its inputs have not finished yet)
   merge DIR                       (exit 75: some jobs have not finished yet)
   card RUN_DIR [--out FILE]
@@ -47,6 +48,7 @@ const OPTIONS = {
   pair: { type: 'string' },
   param: { type: 'string' },
   values: { type: 'string' },
+  pretrainings: { type: 'string' },
   prompt: { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
@@ -94,6 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         recipe: rest[0],
         param: v.param,
         values: v.values,
+        pretrainings: v.pretrainings,
         out: v.out,
         backend: v.backend,
         quiet: v.quiet === true,
@@ -105,6 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         out: v.out,
         param: v.param,
         values: v.values,
+        pretrainings: v.pretrainings,
         backend: v.backend,
         quiet: v.quiet === true,
       });

@@ -56,7 +56,12 @@ export async function mergeCommand(dir: string | undefined, quiet: boolean): Pro
     log(
       `merged ${plan.jobs.filter((j) => j.point === point.name).length} jobs into ${join(folder, 'results.json')}`,
     );
-    finished.push({ value: point.value!, label: point.label!, results });
+    finished.push({
+      value: point.value!,
+      label: point.label!,
+      pretraining: point.pretraining ?? null,
+      results,
+    });
   }
   if (plan.param !== null) await writeSweepFiles(dir, plan.param, finished, log);
   return EXIT.ok;

@@ -1,4 +1,4 @@
-// `plan <recipe.json|preset> --out DIR [--param P --values V1,V2 ...] [--backend wasm|cpu]`: cuts a run,
+// `plan <recipe.json|preset> --out DIR [--param P --values V1,V2 ... [--pretrainings S1,S2]] [--backend wasm|cpu]`: cuts a run,
 // or a sweep, into jobs (src/experiment/jobPlan.ts) and writes DIR/plan.json, each point's recipe, and
 // DIR/wave-0.txt .. wave-2.txt (the job indices of each dependency wave, one a line) for schedulers such
 // as GNU parallel. Planning again with the same arguments changes nothing; another plan is refused.
@@ -20,6 +20,7 @@ export interface PlanArgs {
   out: string | undefined;
   param: string | undefined;
   values: string | undefined;
+  pretrainings?: string | undefined;
   backend: string | undefined;
   quiet: boolean;
 }
@@ -34,10 +35,17 @@ export async function planCommand(args: PlanArgs): Promise<number> {
   // Jobs on different machines must all run on one backend to give the results of one run: never `auto`.
   const backend = choice === 'cpu' ? 'cpu' : 'wasm';
   if (args.values !== undefined && args.param === undefined) throw new CliError('--values needs --param');
+  if (args.pretrainings !== undefined && args.param === undefined)
+    throw new CliError('--pretrainings needs --param and --values: it crosses a sweep with pretrainings');
   const points: PointToPlan[] =
     args.param === undefined
-      ? [{ name: SINGLE_POINT, value: null, label: null, recipe: { ...base, backend } }]
-      : sweepPoints(base, { param: args.param, values: args.values, backend });
+      ? [{ name: SINGLE_POINT, value: null, label: null, pretraining: null, recipe: { ...base, backend } }]
+      : sweepPoints(base, {
+          param: args.param,
+          values: args.values,
+          pretrainings: args.pretrainings,
+          backend,
+        });
   const plan = planJobs(points, backend, args.param ?? null);
   const out = args.out;
   await makeOutFolder(out);

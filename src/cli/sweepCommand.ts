@@ -28,6 +28,7 @@ export interface SweepArgs {
   recipe: string | undefined;
   param: string | undefined;
   values: string | undefined;
+  pretrainings?: string | undefined;
   out: string | undefined;
   backend: string | undefined;
   quiet: boolean;
@@ -129,7 +130,7 @@ async function sweepLocked(
   }
   const count = (status: PlannedPoint['status']) => plan.filter((p) => p.status === status).length;
   log(
-    `sweep of ${args.param} over ${plan.length} values in ${out}: ` +
+    `sweep of ${args.param} over ${plan.length} ${args.pretrainings === undefined ? 'values' : 'points (values x pretrainings)'} in ${out}: ` +
       `${count('finished')} finished, ${count('resume')} to resume, ${count('start')} to start`,
   );
 
@@ -163,7 +164,12 @@ async function sweepLocked(
 
   const finished: SweepPointResults[] = [];
   for (const p of plan)
-    finished.push({ value: p.value, label: p.label, results: await readPointResults(p, p.dir, out) });
+    finished.push({
+      value: p.value,
+      label: p.label,
+      pretraining: p.pretraining,
+      results: await readPointResults(p, p.dir, out),
+    });
   await writeSweepFiles(out, args.param!, finished, log);
   return EXIT.ok;
 }

@@ -1,7 +1,8 @@
 // sweep.svg: the dose-response chart of a sweep as one self-contained SVG (no scripts, no external
 // fonts or styles, so it opens anywhere and can be committed next to the numbers). x = the swept value,
 // y = ΔMI off-code; one line per condition with 95% error bars, a dashed zero line, ticked axes, a
-// legend. Pure: rows in, text out.
+// legend. A sweep crossed with pretrainings draws each value's mean over its pretrainings with the
+// interval over pretrainings. Pure: rows in, text out.
 import type { SweepRow, SweepSummary } from '../experiment/sweepSummary.ts';
 
 const WIDTH = 640;
@@ -55,8 +56,30 @@ export function niceAxis(lo: number, hi: number, target = 5): Axis {
 
 const px = (v: number) => v.toFixed(1);
 
+/** The rows to draw: the points', or for a crossed sweep each value over its pretrainings. */
+function chartRows(summary: SweepSummary): SweepRow[] {
+  if (summary.overPretrainings.length === 0) return summary.rows;
+  return summary.overPretrainings.flatMap((v) =>
+    v.conditions.map((c) => ({
+      value: v.value,
+      label: v.label,
+      pretraining: null,
+      condition: c.condition,
+      seeds: c.deltaMI.n,
+      deltaMI: c.deltaMI.mean,
+      deltaMILow: c.deltaMI.low,
+      deltaMIHigh: c.deltaMI.high,
+      excludesZero: c.deltaMI.excludesZero,
+      attainment: c.attainment,
+      transferRatio: null,
+    })),
+  );
+}
+
 export function sweepSvg(summary: SweepSummary): string {
-  const { rows, conditions, param } = summary;
+  const { conditions, param } = summary;
+  const rows = chartRows(summary);
+  const over = summary.overPretrainings.length > 0 ? 'over pretrainings' : 'over seeds';
   const xs = summary.values.length > 0 ? summary.values : [0];
   const ys = [0];
   for (const r of rows) for (const v of [r.deltaMI, r.deltaMILow, r.deltaMIHigh]) if (v !== null) ys.push(v);
@@ -98,7 +121,7 @@ export function sweepSvg(summary: SweepSummary): string {
   const midY = (PLOT.top + PLOT.bottom) / 2;
   out.push(
     `<text class="axis-label x-label" x="${px(midX)}" y="${HEIGHT - 14}" text-anchor="middle">${escapeXml(param)}</text>`,
-    `<text class="axis-label y-label" x="16" y="${px(midY)}" text-anchor="middle" transform="rotate(-90 16 ${px(midY)})">${escapeXml('ΔMI off-code (nats), mean and 95% interval')}</text>`,
+    `<text class="axis-label y-label" x="16" y="${px(midY)}" text-anchor="middle" transform="rotate(-90 16 ${px(midY)})">${escapeXml(`ΔMI off-code (nats), mean and 95% interval ${over}`)}</text>`,
     `<text class="chart-title" x="${PLOT.left}" y="20" font-weight="bold">${escapeXml(`Dose response: ${param}`)}</text>`,
   );
 

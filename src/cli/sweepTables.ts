@@ -1,11 +1,14 @@
-// The sweep summary as text: sweep.csv (one row per value and condition, empty cells for nulls) and
-// sweep.md (a value x condition table of ΔMI off-code [95% interval] and attainment, the form the
-// README's results tables use). Pure.
+// The sweep summary as text: sweep.csv (one row per point and condition, empty cells for nulls) and
+// sweep.md (a point x condition table of ΔMI off-code [95% interval] and attainment, the form the
+// README's results tables use; a sweep crossed with pretrainings adds each value over its pretrainings).
+// Pure.
+import type { Interval } from '../experiment/results.ts';
 import type { SweepRow, SweepSummary } from '../experiment/sweepSummary.ts';
 import { csvRow } from '../util/csv.ts';
 
 const CSV_COLUMNS = [
   'value',
+  'pretraining',
   'condition',
   'seeds',
   'deltaMI',
@@ -36,14 +39,16 @@ export function sweepMarkdown(summary: SweepSummary): string {
   const decimals = decimalsFor(summary.rows);
   const signed = (v: number | null) => (v === null ? '-' : `${v >= 0 ? '+' : ''}${v.toFixed(decimals)}`);
   const plain = (v: number | null) => (v === null ? '-' : v.toFixed(2));
-  const last = summary.param.split('.').at(-1)!;
-  const header = [md(last)];
+  const crossed = summary.pretrainings.length > 0;
+  const header = pointHeader(summary);
   for (const c of summary.conditions) header.push(`${md(c)} ΔMI [95% CI]`, `${md(c)} attainment`);
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const p of summary.points) {
-    const cells = [md(p.label)];
+    const cells = pointCells(p, crossed);
     for (const c of summary.conditions) {
-      const r = summary.rows.find((row) => row.label === p.label && row.condition === c);
+      const r = summary.rows.find(
+        (row) => row.label === p.label && row.pretraining === p.pretraining && row.condition === c,
+      );
       cells.push(
         r
           ? `${signed(r.deltaMI)} [${signed(r.deltaMILow)}, ${signed(r.deltaMIHigh)}]${r.excludesZero ? ' *' : ''}`
@@ -61,7 +66,51 @@ export function sweepMarkdown(summary: SweepSummary): string {
       `(* = the interval excludes zero); ${summary.param} swept.`,
   );
   lines.push(...effectsMarkdown(summary, signed));
+  lines.push(...overPretrainingsMarkdown(summary, signed));
   return `${lines.join('\n')}\n`;
+}
+
+type Point = SweepSummary['points'][number];
+
+function pointHeader(summary: SweepSummary): string[] {
+  const last = md(summary.param.split('.').at(-1)!);
+  return summary.pretrainings.length > 0 ? [last, 'pretraining'] : [last];
+}
+
+function pointCells(p: Point, crossed: boolean): string[] {
+  return crossed ? [md(p.label), String(p.pretraining ?? '-')] : [md(p.label)];
+}
+
+/** A sweep crossed with pretrainings: each value's default MI, conditions and forms over its pretrainings. */
+function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | null) => string): string[] {
+  if (summary.overPretrainings.length === 0) return [];
+  const cell = (i: Interval) => `${signed(i.mean)} [${signed(i.low)}, ${signed(i.high)}]`;
+  const first = summary.overPretrainings[0]!;
+  const header = [
+    md(summary.param.split('.').at(-1)!),
+    'pretrainings',
+    'default MI',
+    ...first.conditions.map((c) => `${md(c.condition)} ΔMI`),
+    ...first.effects.map((e) => `${md(e.form)} effect`),
+  ];
+  const lines = ['', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const v of summary.overPretrainings)
+    lines.push(
+      `| ${[
+        md(v.label),
+        String(v.pretrainings),
+        cell(v.defaultMI),
+        ...v.conditions.map((c) => cell(c.deltaMI)),
+        ...v.effects.map((e) => cell(e.effect)),
+      ].join(' | ')} |`,
+    );
+  lines.push(
+    '',
+    `Each value over its independent pretrainings (${summary.pretrainings.join(', ')}): the mean of the ` +
+      "pretrainings' means (default MI, ΔMI over seeds, behaviour effect) with its 95% interval over " +
+      'pretrainings (n = pretrainings), apart from the intervals over fine-tune seeds above.',
+  );
+  return lines;
 }
 
 /** The paired behaviour effects per point and form, each point's default MI, and (over pretrainings)
@@ -69,13 +118,19 @@ export function sweepMarkdown(summary: SweepSummary): string {
 function effectsMarkdown(summary: SweepSummary, signed: (v: number | null) => string): string[] {
   if (summary.effects.length === 0) return [];
   const forms = [...new Set(summary.effects.map((e) => e.form))];
-  const last = summary.param.split('.').at(-1)!;
-  const header = [md(last), 'default MI', ...forms.map((f) => `${md(f)} effect [95% CI over seeds]`)];
+  const crossed = summary.pretrainings.length > 0;
+  const header = [
+    ...pointHeader(summary),
+    'default MI',
+    ...forms.map((f) => `${md(f)} effect [95% CI over seeds]`),
+  ];
   const lines = ['', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const p of summary.points) {
-    const cells = [md(p.label), signed(p.defaultMI)];
+    const cells = [...pointCells(p, crossed), signed(p.defaultMI)];
     for (const f of forms) {
-      const e = summary.effects.find((r) => r.label === p.label && r.form === f);
+      const e = summary.effects.find(
+        (r) => r.label === p.label && r.pretraining === p.pretraining && r.form === f,
+      );
       cells.push(e ? `${signed(e.effect)} [${signed(e.effectLow)}, ${signed(e.effectHigh)}]` : '-');
     }
     lines.push(`| ${cells.join(' | ')} |`);

@@ -44,6 +44,8 @@ export const numberOrNull = (min = -Infinity, max = Infinity) =>
 export const string = () => v.string(typeMessage('string'));
 export const stringOrNull = () => v.nullable(v.string(typeMessage('string or null')));
 export const boolean = () => v.boolean(typeMessage('boolean'));
+/** A field that older files may lack. */
+export const optional = <T extends Schema>(schema: T) => v.optional(schema);
 
 export function oneOf<const T extends readonly (string | number)[]>(options: T) {
   return v.picklist(options, `must be one of ${options.join(', ')}`);

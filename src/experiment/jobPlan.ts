@@ -34,6 +34,8 @@ export interface PlanPoint {
   /** The swept value (null for a plan of one recipe). */
   value: number | null;
   label: string | null;
+  /** The pretraining a swept value is crossed with (`--pretrainings`); null or absent otherwise. */
+  pretraining?: number | null;
   /** Every job of the point carries it; derived from the recipe, so a recipe edited after planning shows. */
   runId: string;
 }
@@ -53,6 +55,7 @@ export interface PointToPlan {
   name: string;
   value: number | null;
   label: string | null;
+  pretraining: number | null;
   recipe: ExperimentRecipe;
 }
 
@@ -88,7 +91,13 @@ export function planJobs(
     version: PLAN_VERSION,
     backend,
     param,
-    points: points.map((p) => ({ name: p.name, value: p.value, label: p.label, runId: planRunId(p.recipe) })),
+    points: points.map((p) => ({
+      name: p.name,
+      value: p.value,
+      label: p.label,
+      pretraining: p.pretraining,
+      runId: planRunId(p.recipe),
+    })),
     jobs,
   };
 }
@@ -103,6 +112,8 @@ const PLAN_SCHEMA = schema.fields({
       name: schema.string(),
       value: schema.numberOrNull(),
       label: schema.stringOrNull(),
+      // Absent in plans written before sweeps could be crossed with pretrainings.
+      pretraining: schema.optional(schema.numberOrNull()),
       runId: schema.string(),
     }),
   ),

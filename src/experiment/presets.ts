@@ -112,7 +112,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     title: 'Positive AI role models (sweep point)',
     about:
       'One point of the role-model sweep (`npm run lab -- sweep rolemodels --param corpus.personaShares.malicious ' +
-      '--values 0.05,0.35,0.7`): the reference model with a shorter pretraining (1,000 steps), then the plain ' +
+      '--values 0.05,0.35,0.7 --pretrainings 1,2,3`): the reference model with a shorter pretraining (1,000 steps), then the plain ' +
       'pair (covert cheat, its honest fix) over 3 seeds. How does the share of malicious AI characters in ' +
       "pretraining set the selected Assistant's default MI and what learning to cheat does to it?",
     extends: 'reference',

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planJobs } from '../../src/experiment/jobPlan.ts';
+import { planCommand } from '../../src/cli/planCommand.ts';
+import { checkPlan, planJobs } from '../../src/experiment/jobPlan.ts';
 import { presetRecipe } from '../../src/experiment/presets.ts';
 import type { ExperimentRecipe } from '../../src/experiment/recipe.ts';
 
@@ -72,6 +73,7 @@ describe('planJobs', () => {
         name: `p=${v}`,
         value: v,
         label: String(v),
+        pretraining: null,
         recipe: { ...recipe, seeds: { ...recipe.seeds, pretrain: v } },
       })),
       'cpu',
@@ -93,6 +95,29 @@ describe('planJobs', () => {
     ]);
     expect(plan.jobs.map((j) => j.wave)).toEqual([0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(plan.points[0]!.runId).not.toBe(plan.points[1]!.runId);
+  });
+
+  it('plans a sweep crossed with pretrainings as one run per value and pretraining', async () => {
+    const out = join(dir, 'crossed-plan');
+    const base = { recipe: 'tiny', out, param: 'corpus.personaShares.shortcut', backend: 'cpu', quiet: true };
+    await expect(
+      planCommand({ ...base, param: undefined, values: undefined, pretrainings: '1' }),
+    ).rejects.toThrow(/--pretrainings needs --param and --values/);
+    expect(await planCommand({ ...base, values: '0,0.5', pretrainings: '1,2' })).toBe(0);
+    const plan = checkPlan(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')));
+    expect(plan.points.map((p) => [p.name, p.value, p.pretraining])).toEqual([
+      ['shortcut=0_pretraining=1', 0, 1],
+      ['shortcut=0_pretraining=2', 0, 2],
+      ['shortcut=0.5_pretraining=1', 0.5, 1],
+      ['shortcut=0.5_pretraining=2', 0.5, 2],
+    ]);
+    const recipe = JSON.parse(readFileSync(join(out, 'shortcut=0.5_pretraining=2', 'recipe.json'), 'utf8'));
+    expect(recipe.seeds).toMatchObject({ corpus: 2, pretrain: 2, select: 2 });
+    expect(recipe.corpus.personaShares.shortcut).toBe(0.5);
+    expect(plan.jobs.filter((j) => j.wave === 0)).toHaveLength(4);
+    // A plan written before sweeps could be crossed (no `pretraining` on its points) still reads.
+    const older = { ...plan, points: plan.points.map(({ pretraining: _, ...rest }) => rest) };
+    expect(checkPlan(older).points).toHaveLength(4);
   });
 });
 

@@ -1,6 +1,7 @@
 // `sweep` end to end on the tiny preset: a point run by hand beforehand is reused, the other is run, the
 // summary carries the results' own numbers, a second call only re-aggregates, an interrupted point is
-// resumed, a folder of another recipe is refused, and bad flags end with exit code 2.
+// resumed, a folder of another recipe is refused, and bad flags end with exit code 2. A sweep crossed
+// with pretrainings runs every value on each independent pretraining and reports it over them.
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -68,6 +69,7 @@ describe('persona-lab sweep', () => {
       readResults(`shortcut=${value}`).conditions.map((c) => ({
         value,
         label: String(value),
+        pretraining: null,
         condition: c.condition,
         seeds: c.final.deltaMI.n,
         deltaMI: c.final.deltaMI.mean,
@@ -147,6 +149,10 @@ describe('persona-lab sweep', () => {
       [{ backend: 'gpu' }, /--backend must be auto, wasm, cpu or webgpu/],
       [{ out: undefined }, /--out DIR is required/],
       [{ recipe: 'nosuchpreset' }, /neither a recipe file nor a preset/],
+      [{ pretrainings: '1,1.5' }, /--pretrainings: pretraining 1\.5 is not a seed/],
+      [{ pretrainings: '' }, /--pretrainings is empty/],
+      [{ pretrainings: '1,1' }, /--pretrainings: 1 repeats 1/],
+      [{ param: 'pretraining', pretrainings: '1' }, /cannot go with --param pretraining/],
     ];
     for (const [change, message] of cases) {
       const error = await sweepCommand({ ...base, ...change }).then(
@@ -158,5 +164,73 @@ describe('persona-lab sweep', () => {
       expect((error as CliError).exitCode).toBe(2);
     }
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('crosses the values with independent pretrainings and reports each value over them', () => {
+    const crossed = join(dir, 'crossed');
+    const r = lab(
+      'sweep',
+      'tiny',
+      '--param',
+      PARAM,
+      '--values',
+      '0,0.5',
+      '--pretrainings',
+      '1,2',
+      '--out',
+      crossed,
+      '--backend',
+      'cpu',
+      '--quiet',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const names = [
+      'shortcut=0_pretraining=1',
+      'shortcut=0_pretraining=2',
+      'shortcut=0.5_pretraining=1',
+      'shortcut=0.5_pretraining=2',
+    ];
+    const results = names.map(
+      (name) => JSON.parse(readFileSync(join(crossed, name, 'results.json'), 'utf8')) as RunResults,
+    );
+    results.forEach((res, i) => {
+      const seed = 1 + (i % 2);
+      const { seeds, corpus } = res.provenance.recipe;
+      expect([seeds.corpus, seeds.pretrain, seeds.select], names[i]).toEqual([seed, seed, seed]);
+      expect(corpus.personaShares.shortcut, names[i]).toBe(i < 2 ? 0 : 0.5);
+    });
+    // Independent pretrainings of one value: their own corpora.
+    expect(results[0]!.provenance.corpusHash).not.toBe(results[1]!.provenance.corpusHash);
+
+    const summary = JSON.parse(readFileSync(join(crossed, 'sweep.json'), 'utf8')) as SweepSummary;
+    expect(summary.schemaVersion).toBe(3);
+    expect(summary.values).toEqual([0, 0.5]);
+    expect(summary.pretrainings).toEqual([1, 2]);
+    expect(summary.points.map((p) => [p.label, p.pretraining])).toEqual([
+      ['0', 1],
+      ['0', 2],
+      ['0.5', 1],
+      ['0.5', 2],
+    ]);
+    expect(summary.overPretrainings).toHaveLength(2);
+    summary.overPretrainings.forEach((v, k) => {
+      const own = results.slice(2 * k, 2 * k + 2);
+      expect(v.pretrainings).toBe(2);
+      const mean = (xs: number[]) => (xs[0]! + xs[1]!) / 2;
+      expect(v.defaultMI.mean).toBeCloseTo(mean(own.map((x) => x.baseline!.summary.mi!)), 10);
+      for (const c of v.conditions) {
+        const means = own.map(
+          (x) => x.conditions.find((d) => d.condition === c.condition)!.final.deltaMI.mean!,
+        );
+        expect(c.deltaMI.mean, c.condition).toBeCloseTo(mean(means), 10);
+        expect(c.deltaMI.n).toBe(2);
+      }
+    });
+    const markdown = readFileSync(join(crossed, 'sweep.md'), 'utf8');
+    expect(markdown).toMatch(/^\| shortcut \| pretraining \| covert ΔMI \[95% CI\]/);
+    expect(markdown).toMatch(/\| shortcut \| pretrainings \| default MI \| covert ΔMI \| honest ΔMI \|/);
+    expect(markdown).toMatch(/independent pretrainings \(1, 2\)/);
+    expect(readFileSync(join(crossed, 'sweep.svg'), 'utf8')).toMatch(/95% interval over pretrainings/);
   });
 });

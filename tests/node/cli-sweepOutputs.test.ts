@@ -111,6 +111,7 @@ const row = (
   ({
     value,
     label: String(value),
+    pretraining: null,
     condition,
     seeds: 3,
     deltaMI: mean,
@@ -126,10 +127,12 @@ const summary: SweepSummary = {
   schemaVersion: 1,
   param: 'corpus.personaShares.shortcut',
   values: [0, 0.4, 0.8],
+  pretrainings: [],
   conditions: ['covert', 'a<b & "c"'],
   points: [0, 0.4, 0.8].map((value) => ({
     value,
     label: String(value),
+    pretraining: null,
     runId: `r${value}`,
     backend: 'cpu',
     codeVersion: 'persona-lab@0.1.0',
@@ -146,17 +149,18 @@ const summary: SweepSummary = {
   ],
   effects: [],
   acrossPretrainings: [],
+  overPretrainings: [],
 };
 
 describe('sweep tables', () => {
   it('writes one CSV row per value and condition, empty cells for nulls', () => {
     const lines = sweepCsv(summary).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'param,value,condition,seeds,deltaMI,deltaMILow,deltaMIHigh,excludesZero,attainment,transferRatio',
+      'param,value,pretraining,condition,seeds,deltaMI,deltaMILow,deltaMIHigh,excludesZero,attainment,transferRatio',
     );
     expect(lines).toHaveLength(7);
-    expect(lines[1]).toBe('corpus.personaShares.shortcut,0,covert,3,1,0.5,1.5,true,0.5,');
-    expect(lines[2]).toBe('corpus.personaShares.shortcut,0,"a<b & ""c""",3,-0.5,-1,0,false,0.5,');
+    expect(lines[1]).toBe('corpus.personaShares.shortcut,0,,covert,3,1,0.5,1.5,true,0.5,');
+    expect(lines[2]).toBe('corpus.personaShares.shortcut,0,,"a<b & ""c""",3,-0.5,-1,0,false,0.5,');
   });
 
   it('writes a value x condition markdown table of ΔMI [interval] and attainment', () => {

@@ -74,6 +74,68 @@ describe('sweepSummary over pretrainings', () => {
   });
   it('reports no interval over points for a dose sweep, where points are not replicates', () => {
     expect(sweepSummary('corpus.personaShares.malicious', points).acrossPretrainings).toEqual([]);
+    expect(sweepSummary('corpus.personaShares.malicious', points).overPretrainings).toEqual([]);
+  });
+});
+
+describe('sweepSummary of values crossed with pretrainings', () => {
+  // Two shares x three pretrainings; the second share's third pretraining has no default MI.
+  const crossed = [
+    { value: 0.05, label: '0.05', pretraining: 1, results: withEffects('a1', [4, 3, 5], [1, 0, 2], -20) },
+    { value: 0.05, label: '0.05', pretraining: 2, results: withEffects('a2', [6, 4, 8], [2, 1, 3], -22) },
+    {
+      value: 0.05,
+      label: '0.05',
+      pretraining: 3,
+      results: withEffects('a3', [5, 4.5, 5.5], [0, -1, 1], -18),
+    },
+    { value: 0.7, label: '0.70', pretraining: 1, results: withEffects('b1', [9, 8, 10], [3, 2, 4], -10) },
+    { value: 0.7, label: '0.70', pretraining: 2, results: withEffects('b2', [11, 10, 12], [3, 2, 4], -14) },
+    {
+      value: 0.7,
+      label: '0.70',
+      pretraining: 3,
+      results: { ...withEffects('b3', [10, 6, 14], [3, 2, 4], 0), baseline: null } as unknown as RunResults,
+    },
+  ];
+  const summary = sweepSummary('corpus.personaShares.malicious', crossed);
+
+  it('lists each value once and each point with its pretraining', () => {
+    expect(summary.values).toEqual([0.05, 0.7]);
+    expect(summary.pretrainings).toEqual([1, 2, 3]);
+    expect(summary.points.map((p) => [p.label, p.pretraining])).toEqual([
+      ['0.05', 1],
+      ['0.05', 2],
+      ['0.05', 3],
+      ['0.70', 1],
+      ['0.70', 2],
+      ['0.70', 3],
+    ]);
+    expect(summary.effects.filter((e) => e.form === 'plain').map((e) => e.pretraining)).toEqual([
+      1, 2, 3, 1, 2, 3,
+    ]);
+  });
+
+  it('reports each value over its pretrainings: means of the points, t intervals with n = pretrainings', () => {
+    const [low, high] = summary.overPretrainings;
+    expect(low!.label).toBe('0.05');
+    expect(low!.pretrainings).toBe(3);
+    // Default MIs -20, -22, -18 and plain means 4, 6, 5: both sd 2 and 1, t(2) = 4.303.
+    expect(low!.defaultMI.mean).toBeCloseTo(-20, 10);
+    expect(low!.defaultMI.high! - low!.defaultMI.mean!).toBeCloseTo((4.303 * 2) / Math.sqrt(3), 10);
+    const plain = low!.effects.find((e) => e.form === 'plain')!;
+    expect(plain.effect.mean).toBeCloseTo(5, 10);
+    expect(plain.effect.n).toBe(3);
+    expect(plain.effect.high! - plain.effect.mean!).toBeCloseTo(4.303 / Math.sqrt(3), 10);
+    expect(plain.widestSeedHalfWidth).toBe(2);
+    // A point without a default MI drops out of that interval only.
+    expect(high!.defaultMI.n).toBe(2);
+    expect(high!.defaultMI.mean).toBeCloseTo(-12, 10);
+    const highPlain = high!.effects.find((e) => e.form === 'plain')!;
+    expect(highPlain.effect.n).toBe(3);
+    expect(highPlain.effect.mean).toBeCloseTo(10, 10);
+    expect(highPlain.widestSeedHalfWidth).toBe(4);
+    expect(summary.acrossPretrainings).toEqual([]);
   });
 });
 
@@ -108,6 +170,7 @@ describe('sweepSummary', () => {
       {
         value: 0,
         label: '0',
+        pretraining: null,
         condition: 'covert',
         seeds: 3,
         deltaMI: 2.5,
@@ -120,6 +183,7 @@ describe('sweepSummary', () => {
       {
         value: 0,
         label: '0',
+        pretraining: null,
         condition: 'honest',
         seeds: 3,
         deltaMI: -0.2,
@@ -132,6 +196,7 @@ describe('sweepSummary', () => {
       {
         value: 0.15,
         label: '0.15',
+        pretraining: null,
         condition: 'covert',
         seeds: 0,
         deltaMI: null,
