@@ -4,7 +4,6 @@
 // differs is refused naming the field. A branch already in the pool (same condition and seed: the same
 // deterministic fine-tune) is ignored, as is a card with nothing new. The numbers over students come from
 // the run's own aggregation (results.ts: conditionResults, formEffects), never a copy of it.
-import { transferRatio } from '../eval/index.ts';
 import { recipeDifference } from './recipeDifference.ts';
 import type { ExperimentRecipe } from './recipe.ts';
 import {
@@ -15,7 +14,8 @@ import {
   type FormEffect,
   type TrajectoryPoint,
 } from './results.ts';
-import { CardError, readCard, type CheckedCard } from './resultCard.ts';
+import { cardTrajectory, CardError, readCard, type CheckedCard } from './resultCard.ts';
+import { compareGroups, type GroupComparison } from './groupComparison.ts';
 
 export const POOL_SCHEMA_VERSION = 1;
 
@@ -61,6 +61,9 @@ export interface PoolOutcome {
   pool: ClassPool | null;
   refused: { source: string; reason: string }[];
   ignored: { source: string; reason: string }[];
+  /** Cards of several groups that differ in one recipe field (guided lab 5), compared by its value;
+   * null when the cards do not form such groups. */
+  groups: GroupComparison | null;
 }
 
 /** The recipe fields the students of one class may differ in. */
@@ -68,23 +71,6 @@ function shared(recipe: ExperimentRecipe): unknown {
   const { backend: _backend, seeds, ...rest } = recipe;
   const { finetune: _finetune, ...otherSeeds } = seeds;
   return { ...rest, seeds: otherSeeds };
-}
-
-function trajectory(curve: CheckedCard['card']['branches'][number]['curve']): TrajectoryPoint[] {
-  return curve.map((point) => {
-    const [step, deltaMI, deltaMICode, attainment, deltaMISecond] = point;
-    return {
-      step,
-      deltaMI,
-      deltaMICode,
-      attainment,
-      deltaMISecond,
-      // As a run computes it (results.ts branchPoint), not as the card might claim it.
-      transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
-      // Cards of runs that measured a persona direction carry the projection's shift.
-      ...(point.length === 6 ? { deltaProjection: point[5] } : {}),
-    };
-  });
 }
 
 /** Why `next` cannot join a pool started by `first`, or null when it can. */
@@ -99,25 +85,43 @@ function mismatch(first: CheckedCard, next: CheckedCard): string | null {
   return null;
 }
 
-/** Pools the cards: the first readable card sets the base and recipe the others must share. */
+/**
+ * Pools the cards: the first readable card sets the base and recipe the others must share. Cards of
+ * groups that differ in one recipe field are also compared by its value (`groups`); a card refused from
+ * the pool for that reason says so.
+ */
 export function poolCards(inputs: readonly CardInput[]): PoolOutcome {
-  const refused: PoolOutcome['refused'] = [];
+  // Refusals in the order the cards came, whichever check refused them.
+  const refusedAt: { at: number; source: string; reason: string }[] = [];
   const ignored: PoolOutcome['ignored'] = [];
-  const accepted: { source: string; checked: CheckedCard; branches: PooledBranch[] }[] = [];
-  const bySeed = new Map<string, string>();
-  for (const input of inputs) {
-    let checked: CheckedCard;
+  const readable: { at: number; source: string; checked: CheckedCard }[] = [];
+  inputs.forEach((input, at) => {
     try {
-      checked = readCard(input.text);
+      readable.push({ at, source: input.source, checked: readCard(input.text) });
     } catch (error) {
       if (!(error instanceof CardError)) throw error;
-      refused.push({ source: input.source, reason: error.message });
-      continue;
+      refusedAt.push({ at, source: input.source, reason: error.message });
     }
+  });
+  const groups = compareGroups(readable);
+  const grouped = new Map(
+    (groups?.groups ?? []).flatMap((g) => g.runs.flatMap((r) => r.sources.map((s) => [s, g.value] as const))),
+  );
+  const accepted: { source: string; checked: CheckedCard; branches: PooledBranch[] }[] = [];
+  const bySeed = new Map<string, string>();
+  for (const { at, source, checked } of readable) {
     const first = accepted[0]?.checked;
     const reason = first ? mismatch(first, checked) : null;
     if (reason !== null) {
-      refused.push({ source: input.source, reason });
+      const value = grouped.get(source);
+      refusedAt.push({
+        at,
+        source,
+        reason:
+          value === undefined
+            ? reason
+            : `another group (${groups!.field} ${value}, or another pretraining): compared under the groups, not pooled`,
+      });
       continue;
     }
     const fresh: PooledBranch[] = [];
@@ -129,23 +133,24 @@ export function poolCards(inputs: readonly CardInput[]): PoolOutcome {
         repeats.push(`${b.condition} seed ${b.seed} (already from ${owner})`);
         continue;
       }
-      bySeed.set(key, input.source);
+      bySeed.set(key, source);
       fresh.push({
-        student: input.source,
+        student: source,
         condition: b.condition,
         seed: b.seed,
         status: 'done',
-        trajectory: trajectory(b.curve),
+        trajectory: cardTrajectory(b.curve),
       });
     }
     if (fresh.length === 0) {
-      ignored.push({ source: input.source, reason: `a duplicate: ${repeats.join(', ')}` });
+      ignored.push({ source, reason: `a duplicate: ${repeats.join(', ')}` });
       continue;
     }
-    if (repeats.length > 0) ignored.push({ source: input.source, reason: `left out ${repeats.join(', ')}` });
-    accepted.push({ source: input.source, checked, branches: fresh });
+    if (repeats.length > 0) ignored.push({ source, reason: `left out ${repeats.join(', ')}` });
+    accepted.push({ source, checked, branches: fresh });
   }
-  if (accepted.length === 0) return { pool: null, refused, ignored };
+  const refused = refusedAt.sort((a, b) => a.at - b.at).map(({ source, reason }) => ({ source, reason }));
+  if (accepted.length === 0) return { pool: null, refused, ignored, groups };
   const first = accepted[0]!.checked;
   const conditionOrder = first.recipe.finetune.conditions;
   const branches = accepted
@@ -182,5 +187,6 @@ export function poolCards(inputs: readonly CardInput[]): PoolOutcome {
     },
     refused,
     ignored,
+    groups,
   };
 }

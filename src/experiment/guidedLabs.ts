@@ -350,8 +350,13 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
         control: 'Run the fine-tunes',
       },
       {
+        view: 'finetune',
+        do: 'Press “Export result card” and hand the file, or the code under it, to your teacher. The teacher drops every group’s card (or pastes the codes) under “Pool a class”: cards that differ only in the malicious share are compared by it, one row per share with the default MI and the plain behaviour effect, and their 95% interval over the groups that chose that share (groups with the same share should pick different seeds, or they train the same model).',
+        control: 'Export result card',
+      },
+      {
         view: 'saved',
-        do: 'Press “Download CSV” to keep the results, and put every group’s default MI and effect side by side.',
+        do: 'Press “Download CSV” to keep your own results.',
         control: 'Download CSV',
       },
     ],

@@ -2,18 +2,30 @@
 // file or as a text code pasted into a chat. It carries the fingerprint of the base the branches started
 // from (src/train/weightsFingerprint.ts), the recipe (as the share link's non-default fields), the
 // provenance, and each finished branch's curve: ΔMI off-code, ΔMI on code, attainment and the second
-// family's ΔMI at every evaluated step, all against the same selected checkpoint. classPool.ts pools
-// many. A card is hostile input: its text is size-limited, parsed into the results schema's checker
+// family's ΔMI at every evaluated step, all against the same selected checkpoint, and (version 2) the
+// selected Assistant's own MI before any fine-tune. classPool.ts pools many. A card is hostile input: its text is size-limited, parsed into the results schema's checker
 // (own keys only, prototype names refused, every number finite and in range), and its recipe goes
 // through the URL codec and the recipe validator.
 import { DEFAULT_RECIPE, type ExperimentRecipe } from './recipe.ts';
-import type { RunResults } from './results.ts';
-import { constant, fields, integer, list, numberOrNull, schemaErrors, string } from './fileSchema.ts';
+import { transferRatio } from '../eval/index.ts';
+import type { RunResults, TrajectoryPoint } from './results.ts';
+import {
+  constant,
+  fields,
+  integer,
+  list,
+  numberOrNull,
+  oneOf,
+  optional,
+  schemaErrors,
+  string,
+} from './fileSchema.ts';
 import { decodeRecipeParams, encodeRecipeParams, shareQuery } from './urlCodec.ts';
 import { RecipeError } from './validateRecipe.ts';
 
 export const CARD_KIND = 'persona-lab-card';
-export const CARD_VERSION = 1;
+/** 2: `defaultMI`. Version 1 cards (without it) are still read. */
+export const CARD_VERSION = 2;
 /** The text code: this prefix, then the card's JSON as UTF-8 in base64url. */
 export const CARD_CODE_PREFIX = 'PLCARD1.';
 /** Far above a real card (a reference run's five conditions: about 4 KB a seed); refused unread above. */
@@ -42,6 +54,8 @@ export interface ResultCard {
   backend: string;
   codeVersion: string;
   runId: string;
+  /** The selected Assistant's off-code MI before any fine-tune, nats (absent on version 1 cards). */
+  defaultMI?: number | null;
   branches: CardBranch[];
 }
 
@@ -70,13 +84,14 @@ const MAX_LENGTH: Record<string, number> = {
 };
 const CARD_SCHEMA = fields({
   kind: constant(CARD_KIND),
-  version: constant(CARD_VERSION),
+  version: oneOf([1, CARD_VERSION]),
   base: string(),
   recipe: string(),
   corpusHash: string(),
   backend: string(),
   codeVersion: string(),
   runId: string(),
+  defaultMI: optional(shift()),
   branches: list(
     fields({
       condition: string(),
@@ -109,8 +124,27 @@ export function resultCard(results: RunResults, base: string): ResultCard {
     backend: provenance.backend,
     codeVersion: provenance.codeVersion,
     runId: results.runId,
+    defaultMI: results.baseline?.summary.mi ?? null,
     branches,
   };
+}
+
+/** A card's curve as a run's trajectory points; the transfer ratio recomputed as a run computes it
+ * (results.ts branchPoint), not taken from the card. */
+export function cardTrajectory(curve: readonly CurvePoint[]): TrajectoryPoint[] {
+  return curve.map((point) => {
+    const [step, deltaMI, deltaMICode, attainment, deltaMISecond] = point;
+    return {
+      step,
+      deltaMI,
+      deltaMICode,
+      attainment,
+      deltaMISecond,
+      transferRatio: deltaMI === null || deltaMICode === null ? null : transferRatio(deltaMI, deltaMICode),
+      // Cards of runs that measured a persona direction carry the projection's shift.
+      ...(point.length === 6 ? { deltaProjection: point[5] } : {}),
+    };
+  });
 }
 
 function toBase64Url(bytes: Uint8Array): string {

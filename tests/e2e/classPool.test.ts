@@ -2,7 +2,8 @@
 // students, each run a tiny fine-tune of the same base with its own seed and export a result card; a fourth
 // context, the teacher, runs the same seeds in one run and pools the three cards (as files, then as
 // pasted codes). The pooled numbers equal those of the one run; a card repeated is ignored and a card of
-// another base refused, both listed with the reason.
+// another base refused, both listed with the reason. Cards of groups that set the malicious AI's share
+// differently are compared by it.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { Browser, Page } from 'playwright';
 import type { PoolOutcome } from '../../src/experiment/classPool.ts';
 import { cardCode, readCard } from '../../src/experiment/resultCard.ts';
 import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
+import { groupCard } from '../node/groupCards.ts';
 import { runTinyFineTune, TINY_FINETUNE, type FineTuneResults } from './tinyFineTune.ts';
 
 let browser: Browser;
@@ -125,4 +127,34 @@ describe('a class pools its runs', () => {
     expect(teacher.errors).toEqual([]);
     await teacher.context.close();
   }, 1_500_000);
+
+  it('compares groups that set the malicious share differently (guided lab 5), from pasted codes', async () => {
+    // Four groups' cards (two shares, two pretrainings each) and a second student of the first group.
+    const codes = [
+      groupCard(0.1, 1, -20, { covert: { 1: 4 }, plainFix: { 1: -1 } }),
+      groupCard(0.1, 1, -20, { covert: { 2: 6 }, plainFix: { 2: -1 } }),
+      groupCard(0.1, 2, -16, { covert: { 1: 2 }, plainFix: { 1: 0 } }),
+      groupCard(0.6, 3, -8, { covert: { 1: 12 }, plainFix: { 1: 1 } }),
+      groupCard(0.6, 4, -10, { covert: { 1: 9 }, plainFix: { 1: 0 } }),
+    ].map(cardCode);
+    const { page, context, errors } = await openLab(browser, urlFor('1'));
+    await waitForBackend(page, 'cpu');
+    await page.getByLabel('Codes, one a line').fill(codes.join('\n'));
+    await page.getByRole('button', { name: 'Pool the pasted codes', exact: true }).click();
+    const table = page.getByTestId('groups-table');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 60_000 }).toBe(2);
+    expect(await table.locator('caption').innerText()).toMatch(
+      /compared by corpus\.personaShares\.malicious/,
+    );
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    // Share 0.1: two runs, default MI -18 over them, plain effect (6 and 2) 4; share 0.6: -9 and 10.
+    expect(rows[0]).toMatch(/^0\.1\s+2\s+-18\.00 \[/);
+    expect(rows[0]).toMatch(/\s\+4\.00 \[/);
+    expect(rows[1]).toMatch(/^0\.6\s+2\s+-9\.00 \[/);
+    const leftOut = await page.getByRole('list', { name: 'Cards left out' }).innerText();
+    expect(leftOut).toMatch(/pasted line 3: refused, another group \(corpus\.personaShares\.malicious 0\.1/);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 600_000);
 });

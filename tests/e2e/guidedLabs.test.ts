@@ -73,6 +73,7 @@ interface RunView {
     finished: boolean;
     branches: { condition: string; seed: number; status: string }[];
     effects: { form: string; effectUser?: { n: number } }[];
+    baseline: { summary: { mi: number | null } } | null;
   } | null;
   base: { source: string } | null;
   guide: { labId: string; step: number } | null;
@@ -209,6 +210,8 @@ describe('the guided labs, followed literally', () => {
           );
           const code = await page.getByTestId('card-code').inputValue();
           expect(readCard(code).card).toEqual(card);
+          // The selected Assistant's own MI before the fine-tunes travels with it (lab 5 compares it).
+          expect(card.defaultMI).toBe((await labState<RunView>(page)).results!.baseline!.summary.mi);
         } else if (download) {
           const file = await download;
           const csv = readFileSync(await file.path(), 'utf8');

@@ -1,7 +1,8 @@
 // <pl-class-pool>: a class pools its runs without a server. A student exports the result card of a
 // finished fine-tune (a file, and a code to paste in a chat); the teacher drops the class's cards (files or
 // a folder) or pastes their codes, and sees the pooled chart (ΔMI against step with a 95% band over
-// students, each student's final point marked) and table. The worker reads and pools the cards
+// students, each student's final point marked) and table; cards of groups that differ in one setting
+// (guided lab 5) are also compared by its value. The worker reads and pools the cards
 // (src/experiment/classPool.ts) with the run's own aggregation; cards it refuses or ignores are listed
 // with the reason. Everything a card carries is shown as text.
 import { LitElement, css, html, nothing } from 'lit';
@@ -15,6 +16,7 @@ import { formatNats, prob } from '../numberFormat.ts';
 import { colorFor } from '../palette.ts';
 import type { ChartSeries } from '../widgets/lineChart.ts';
 import { controlStyles, numbersTableStyles, scrollFrameStyles } from './viewStyles.ts';
+import '../widgets/groupsTable.ts';
 import '../widgets/lineChart.ts';
 
 /** A file larger than this is no card: refused unread. */
@@ -182,6 +184,7 @@ export class ClassPoolSection extends LitElement {
             </ul>`
           : nothing
       }
+      ${o.groups ? html`<pl-groups-table .comparison=${o.groups}></pl-groups-table>` : nothing}
       ${o.pool ? this.renderPool(o.pool) : html`<p class="note" role="status">No card could be pooled.</p>`}
     `;
   }

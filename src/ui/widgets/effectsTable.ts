@@ -9,7 +9,7 @@ import type { FormEffect, Interval, PreFinetune } from '../../experiment/results
 import { formatNats } from '../numberFormat.ts';
 import { numbersTableStyles, scrollFrameStyles } from '../views/viewStyles.ts';
 
-const FORM_TITLE: Record<string, string> = {
+export const FORM_TITLE: Readonly<Record<string, string>> = {
   plain: 'plain task',
   request: 'explicit request',
   irrelevant: 'irrelevant aside',
