@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright';
 import type { PoolOutcome } from '../../src/experiment/classPool.ts';
 import { cardCode, readCard } from '../../src/experiment/resultCard.ts';
 import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
-import { groupCard } from '../node/groupCards.ts';
+import { classOfGroups } from '../node/groupCards.ts';
 import { runTinyFineTune, TINY_FINETUNE, type FineTuneResults } from './tinyFineTune.ts';
 
 let browser: Browser;
@@ -130,13 +130,7 @@ describe('a class pools its runs', () => {
 
   it('compares groups that set the malicious share differently (guided lab 5), from pasted codes', async () => {
     // Four groups' cards (two shares, two pretrainings each) and a second student of the first group.
-    const codes = [
-      groupCard(0.1, 1, -20, { covert: { 1: 4 }, plainFix: { 1: -1 } }),
-      groupCard(0.1, 1, -20, { covert: { 2: 6 }, plainFix: { 2: -1 } }),
-      groupCard(0.1, 2, -16, { covert: { 1: 2 }, plainFix: { 1: 0 } }),
-      groupCard(0.6, 3, -8, { covert: { 1: 12 }, plainFix: { 1: 1 } }),
-      groupCard(0.6, 4, -10, { covert: { 1: 9 }, plainFix: { 1: 0 } }),
-    ].map(cardCode);
+    const codes = classOfGroups().map(cardCode);
     const { page, context, errors } = await openLab(browser, urlFor('1'));
     await waitForBackend(page, 'cpu');
     await page.getByLabel('Codes, one a line').fill(codes.join('\n'));

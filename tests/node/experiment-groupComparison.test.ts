@@ -12,20 +12,13 @@ import { compareGroups, type GroupComparison } from '../../src/experiment/groupC
 import { cardFileText, readCard, resultCard } from '../../src/experiment/resultCard.ts';
 import {
   GROUP_FIELD as FIELD,
-  groupCard as card,
   groupRecipe,
   groupResults as results,
   hex,
+  classOfGroups,
 } from './groupCards.ts';
 
-// Two shares, two pretrainings each (bases 1-4); base 1 comes on two cards (two students, seeds 1 and 2).
-const cards = [
-  card(0.1, 1, -20, { covert: { 1: 4 }, plainFix: { 1: -1 } }),
-  card(0.1, 1, -20, { covert: { 2: 6 }, plainFix: { 2: -1 } }),
-  card(0.1, 2, -16, { covert: { 1: 2 }, plainFix: { 1: 0 } }),
-  card(0.6, 3, -8, { covert: { 1: 12 }, plainFix: { 1: 1 } }),
-  card(0.6, 4, -10, { covert: { 1: 9 }, plainFix: { 1: 0 } }),
-];
+const cards = classOfGroups();
 const inputs = cards.map((c, i) => ({ source: `card ${i + 1}`, text: cardFileText(c) }));
 
 describe('compareGroups', () => {

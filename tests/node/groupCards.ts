@@ -68,3 +68,18 @@ export function groupCard(
     hex(String(pretraining)),
   );
 }
+
+/**
+ * A class of four groups: two shares (0.1, 0.6), two pretrainings each (bases 1-4), and base 1 on two
+ * cards (two students, fine-tune seeds 1 and 2). Plain effects per run: base 1 (5 + 7) / 2 = 6, base 2
+ * 2, base 3 11, base 4 9; default MI -20, -16, -8, -10.
+ */
+export function classOfGroups(): ResultCard[] {
+  return [
+    groupCard(0.1, 1, -20, { covert: { 1: 4 }, plainFix: { 1: -1 } }),
+    groupCard(0.1, 1, -20, { covert: { 2: 6 }, plainFix: { 2: -1 } }),
+    groupCard(0.1, 2, -16, { covert: { 1: 2 }, plainFix: { 1: 0 } }),
+    groupCard(0.6, 3, -8, { covert: { 1: 12 }, plainFix: { 1: 1 } }),
+    groupCard(0.6, 4, -10, { covert: { 1: 9 }, plainFix: { 1: 0 } }),
+  ];
+}
