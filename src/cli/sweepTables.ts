@@ -81,6 +81,12 @@ function pointCells(p: Point, crossed: boolean): string[] {
   return crossed ? [md(p.label), String(p.pretraining ?? '-')] : [md(p.label)];
 }
 
+/** A ratio with its interval, `0.37x [0.25, 0.50]`; `-` where no point had one. */
+function ratio(i: Interval): string {
+  const f = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+  return i.mean === null ? '-' : `${f(i.mean)}x [${f(i.low)}, ${f(i.high)}]`;
+}
+
 /** A sweep crossed with pretrainings: each value's default MI, conditions and forms over its pretrainings. */
 function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | null) => string): string[] {
   if (summary.overPretrainings.length === 0) return [];
@@ -92,6 +98,7 @@ function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | nu
     'default MI',
     ...first.conditions.map((c) => `${md(c.condition)} ΔMI`),
     ...first.effects.map((e) => `${md(e.form)} effect`),
+    ...first.effects.filter((e) => e.ratioToPlain !== null).map((e) => `${md(e.form)} / plain`),
   ];
   const lines = ['', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const v of summary.overPretrainings)
@@ -102,13 +109,15 @@ function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | nu
         cell(v.defaultMI),
         ...v.conditions.map((c) => cell(c.deltaMI)),
         ...v.effects.map((e) => cell(e.effect)),
+        ...v.effects.flatMap((e) => (e.ratioToPlain === null ? [] : [ratio(e.ratioToPlain)])),
       ].join(' | ')} |`,
     );
   lines.push(
     '',
     `Each value over its independent pretrainings (${summary.pretrainings.join(', ')}): the mean of the ` +
       "pretrainings' means (default MI, ΔMI over seeds, behaviour effect) with its 95% interval over " +
-      'pretrainings (n = pretrainings), apart from the intervals over fine-tune seeds above.',
+      'pretrainings (n = pretrainings), apart from the intervals over fine-tune seeds above. ' +
+      "form / plain: each pretraining's effect over its own plain effect, over pretrainings.",
   );
   return lines;
 }
@@ -143,14 +152,17 @@ function effectsMarkdown(summary: SweepSummary, signed: (v: number | null) => st
   if (summary.acrossPretrainings.length > 0) {
     lines.push(
       '',
-      '| form | pretrainings | effect [95% CI over pretrainings] | widest half-width over seeds |',
-      '| --- | --- | --- | --- |',
+      '| form | pretrainings | effect [95% CI over pretrainings] | widest half-width over seeds | effect / plain [95% CI over pretrainings] |',
+      '| --- | --- | --- | --- | --- |',
       ...summary.acrossPretrainings.map(
         (a) =>
           `| ${md(a.form)} | ${a.pretrainings} | ${signed(a.effect)} [${signed(a.low)}, ${signed(a.high)}] | ${
             a.widestSeedHalfWidth === null ? '-' : a.widestSeedHalfWidth.toFixed(2)
-          } |`,
+          } | ${a.ratioToPlain === null ? '-' : ratio(a.ratioToPlain)} |`,
       ),
+      '',
+      "Effect / plain: each pretraining's effect over its own plain effect (the ratio gate 3 judges), " +
+        'with its interval over pretrainings; the ratio cancels the scale each pretraining sets.',
     );
   }
   return lines;

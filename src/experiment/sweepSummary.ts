@@ -59,6 +59,10 @@ export interface AcrossPretrainings {
   high: number | null;
   /** The widest of the points' own intervals over fine-tune seeds (half-width, nats). */
   widestSeedHalfWidth: number | null;
+  /** Each point's effect over its own plain effect, over pretrainings: the quantity gate 3 judges. It
+   * cancels the scale a pretraining sets, so it can be tight where the effects' interval is not. Null
+   * for the plain form itself; a point whose plain effect is not above zero has no ratio. */
+  ratioToPlain: Interval | null;
 }
 
 /** One swept value over its independent pretrainings (a sweep crossed with `--pretrainings`): the
@@ -70,7 +74,13 @@ export interface ValueOverPretrainings {
   pretrainings: number;
   defaultMI: Interval;
   conditions: { condition: string; deltaMI: Interval; attainment: number | null }[];
-  effects: { form: string; effect: Interval; widestSeedHalfWidth: number | null }[];
+  effects: {
+    form: string;
+    effect: Interval;
+    widestSeedHalfWidth: number | null;
+    /** As in AcrossPretrainings: each point's effect over its own plain effect, over pretrainings. */
+    ratioToPlain: Interval | null;
+  }[];
 }
 
 export interface SweepSummary {
@@ -110,6 +120,25 @@ const widest = (widths: readonly (number | null)[]): number | null => {
   return known.length > 0 ? Math.max(...known) : null;
 };
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+/** The prompt form the others are measured against. */
+const PLAIN_FORM = 'plain';
+
+/** Each point's effect of `form` over the same point's plain effect (where that is above zero), as an
+ * interval over the points; null for the plain form itself. */
+function ratioToPlain(
+  form: string,
+  of: readonly SweepEffectRow[],
+  all: readonly SweepEffectRow[],
+): Interval | null {
+  if (form === PLAIN_FORM) return null;
+  const ratios = of.map((e) => {
+    const plain = all.find(
+      (p) => p.form === PLAIN_FORM && p.label === e.label && p.pretraining === e.pretraining,
+    )?.effect;
+    return e.effect === null || plain === undefined || plain === null || plain <= 0 ? null : e.effect / plain;
+  });
+  return toInterval(ratios);
+}
 
 export function sweepSummary(param: string, points: readonly SweepPointResults[]): SweepSummary {
   const conditions: string[] = [];
@@ -159,6 +188,7 @@ export function sweepSummary(param: string, points: readonly SweepPointResults[]
             low: r.low,
             high: r.high,
             widestSeedHalfWidth: widest(own.map((e) => halfWidth(e.effectLow, e.effectHigh))),
+            ratioToPlain: ratioToPlain(form, own, effects),
           };
         });
   const pretrainings = unique(
@@ -219,6 +249,7 @@ function overPretrainingsOf(
         form,
         effect: toInterval(of.map((e) => e.effect)),
         widestSeedHalfWidth: widest(of.map((e) => halfWidth(e.effectLow, e.effectHigh))),
+        ratioToPlain: ratioToPlain(form, of, ownEffects),
       };
     }),
   };

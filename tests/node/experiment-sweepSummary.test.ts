@@ -71,6 +71,24 @@ describe('sweepSummary over pretrainings', () => {
     expect(plain.effect).toBeCloseTo(5, 10);
     expect(plain.high! - plain.effect!).toBeCloseTo(4.303 / Math.sqrt(3), 10);
     expect(plain.widestSeedHalfWidth).toBe(2);
+    expect(plain.ratioToPlain).toBeNull();
+  });
+  it("reports each form over its own pretraining's plain effect, as an interval over pretrainings", () => {
+    // request / plain per pretraining: 1/4, 2/6, 0/5; a pretraining without a positive plain effect has none.
+    const request = sweepSummary('pretraining', points).acrossPretrainings.find((a) => a.form === 'request')!;
+    const ratios = [1 / 4, 2 / 6, 0];
+    const mean = ratios.reduce((a, b) => a + b) / 3;
+    const sd = Math.sqrt(ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / 2);
+    expect(request.ratioToPlain!.n).toBe(3);
+    expect(request.ratioToPlain!.mean).toBeCloseTo(mean, 10);
+    expect(request.ratioToPlain!.high! - mean).toBeCloseTo((4.303 * sd) / Math.sqrt(3), 10);
+    const flat = [
+      ...points.slice(0, 2),
+      { value: 3, label: '3', results: withEffects('p3', [-1, -2, 0], [0, -1, 1], -18) },
+    ];
+    expect(
+      sweepSummary('pretraining', flat).acrossPretrainings.find((a) => a.form === 'request')!.ratioToPlain!.n,
+    ).toBe(2);
   });
   it('reports no interval over points for a dose sweep, where points are not replicates', () => {
     expect(sweepSummary('corpus.personaShares.malicious', points).acrossPretrainings).toEqual([]);
@@ -135,6 +153,9 @@ describe('sweepSummary of values crossed with pretrainings', () => {
     expect(highPlain.effect.n).toBe(3);
     expect(highPlain.effect.mean).toBeCloseTo(10, 10);
     expect(highPlain.widestSeedHalfWidth).toBe(4);
+    // request / plain per pretraining of 0.70: 3/9, 3/11, 3/10.
+    const highRequest = high!.effects.find((e) => e.form === 'request')!;
+    expect(highRequest.ratioToPlain!.mean).toBeCloseTo((3 / 9 + 3 / 11 + 3 / 10) / 3, 10);
     expect(summary.acrossPretrainings).toEqual([]);
   });
 });
