@@ -19,6 +19,8 @@ export default tseslint.config(
       '.scratch',
       '.vitest-attachments',
       'scratch-*',
+      // AssemblyScript (its own types: v128, f32, usize), compiled by scripts/simdKernelsModule.ts.
+      'src/model/kernels/simd/assembly',
     ],
   },
   {

@@ -13,8 +13,9 @@
 //   --no-torch           skip the PyTorch pair that follows the Node cases when PyTorch is installed
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
 // `npm run bench -- reference-short` (bench/referenceShort.ts), `npm run bench -- scaling`
-// (bench/scalingBench.ts) and `npm run bench -- torch` (bench/torchPair.ts: the step against PyTorch,
-// A/B/A/B).
+// (bench/scalingBench.ts), `npm run bench -- torch` (bench/torchPair.ts: the step against PyTorch,
+// A/B/A/B) and `npm run bench -- simd` (bench/simdPair.ts: the host kernels in wasm SIMD against their JS
+// loops, A/B/A/B).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
@@ -34,6 +35,7 @@ const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): 
   'reference-short': async () => ({ run: (await import('./referenceShort.ts')).runReferenceShort }),
   scaling: async () => ({ run: (await import('./scalingBench.ts')).runScalingBench }),
   torch: async () => ({ run: (await import('./torchPair.ts')).runTorchBench }),
+  simd: async () => ({ run: (await import('./simdPair.ts')).runSimdBench }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {

@@ -149,6 +149,7 @@ async function tryWasm(): Promise<Failure | Started> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const { wasmHostKernels } = await import('../model/kernels/kernelHost.ts');
   return {
     ...NOTHING_ELSE,
     wasm: {
@@ -156,6 +157,7 @@ async function tryWasm(): Promise<Failure | Started> {
       threads: threads === true,
       threadsCount: getThreadsCount(),
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      hostKernels: wasmHostKernels(tf.backend()),
     },
   };
 }

@@ -119,7 +119,8 @@ export class BackendStatus extends LitElement {
           ? html`<div>
               WASM: SIMD ${r.wasm.simd ? 'on' : 'off'}, threads
               ${r.wasm.threads ? `on (${r.wasm.threadsCount})` : 'off'}, cross-origin isolated
-              ${r.wasm.crossOriginIsolated ? 'yes' : 'no'}
+              ${r.wasm.crossOriginIsolated ? 'yes' : 'no'}; the lab's own kernels
+              ${r.wasm.hostKernels.simd ? 'in wasm SIMD' : `in JS (${r.wasm.hostKernels.reason})`}
             </div>`
           : nothing
       }

@@ -27,6 +27,8 @@ export interface WasmReport {
   threadsCount: number;
   /** Threads need SharedArrayBuffer, which needs COOP/COEP headers (cross-origin isolation). */
   crossOriginIsolated: boolean;
+  /** Whether the project's own kernels (LayerNorm, GELU, attention) run in wasm SIMD, and if not, why. */
+  hostKernels: { simd: boolean; reason: string };
 }
 
 export interface BackendReport {

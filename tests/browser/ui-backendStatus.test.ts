@@ -14,7 +14,13 @@ const wasmReport = (over: Partial<BackendReport> = {}): BackendReport => ({
   backend: 'wasm',
   adapter: null,
   webgl: null,
-  wasm: { simd: true, threads: true, threadsCount: 4, crossOriginIsolated: true },
+  wasm: {
+    simd: true,
+    threads: true,
+    threadsCount: 4,
+    crossOriginIsolated: true,
+    hostKernels: { simd: true, reason: 'active' },
+  },
   failures: [
     {
       backend: 'webgpu',
@@ -146,7 +152,13 @@ describe('the backend choice in plain words', () => {
       wasmReport({
         choice: 'wasm',
         failures: [],
-        wasm: { simd: true, threads: false, threadsCount: 1, crossOriginIsolated: false },
+        wasm: {
+          simd: true,
+          threads: false,
+          threadsCount: 1,
+          crossOriginIsolated: false,
+          hostKernels: { simd: false, reason: 'turned off' },
+        },
       }),
     );
     expect(single.short).toBe('CPU, 1 thread');
@@ -172,6 +184,10 @@ describe('the backend choice in plain words', () => {
       'webgpu (no-device): no adapter (navigator.gpu.requestAdapter() returned null)',
       'webgl (software): only a software renderer (SwiftShader), slower than the CPU path',
     ]);
+    // The technical line says where the lab's own kernels run.
+    expect(advanced.textContent.replace(/\s+/g, ' ')).toContain(
+      "WASM: SIMD on, threads on (4), cross-origin isolated yes; the lab's own kernels in wasm SIMD",
+    );
     // The picker lives in the disclosure; picking tells the shell, which restarts the engine.
     const select = advanced.querySelector('select')!;
     expect(select.value).toBe('auto');

@@ -9,7 +9,13 @@ import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
 
 interface Report {
   backend: string;
-  wasm: { simd: boolean; threads: boolean; threadsCount: number; crossOriginIsolated: boolean } | null;
+  wasm: {
+    simd: boolean;
+    threads: boolean;
+    threadsCount: number;
+    crossOriginIsolated: boolean;
+    hostKernels: { simd: boolean; reason: string };
+  } | null;
   failures: unknown[];
 }
 
@@ -45,6 +51,8 @@ describe('the backend matrix in the built app', () => {
       // The threaded SIMD build: the one whose pthread workers crashed in the minified bundle.
       expect(report.wasm).toMatchObject({ simd: true, threads: true, crossOriginIsolated: true });
       expect(report.wasm!.threadsCount).toBeGreaterThanOrEqual(1);
+      // The lab's own kernels run in wasm SIMD in the worker, on the threaded build's shared memory.
+      expect(report.wasm!.hostKernels).toEqual({ simd: true, reason: 'active' });
     }
     const results = await runTinyFineTune(page);
     expect(results.provenance.backend).toBe(backend);

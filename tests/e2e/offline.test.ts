@@ -9,7 +9,13 @@ import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
 
 interface Report {
   backend: string;
-  wasm: { simd: boolean; threads: boolean; threadsCount: number; crossOriginIsolated: boolean } | null;
+  wasm: {
+    simd: boolean;
+    threads: boolean;
+    threadsCount: number;
+    crossOriginIsolated: boolean;
+    hostKernels: { simd: boolean; reason: string };
+  } | null;
 }
 
 let browser: Browser;

@@ -1,10 +1,11 @@
 // Parity of the fast op set with the stock-op reference, op by op, values and gradients, on the Node
-// backends (`cpu`, `wasm`). Tolerance: |fast - reference| <= 1e-5 + 1e-4 * max|reference| per tensor
+// backends (`cpu`, `wasm` with its SIMD kernels, and `wasm` with them off, on the JS loops). Tolerance: |fast - reference| <= 1e-5 + 1e-4 * max|reference| per tensor
 // (float32 rounding of different summation orders; observed differences are ~1e-7).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { opsFor } from '../../src/model/fastOps.ts';
+import { setSimdKernelsEnabled, simdKernelsStatus } from '../../src/model/kernels/simd/simdKernels.ts';
 import { referenceOps } from '../../src/model/modelOps.ts';
 import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from './parity-helpers.ts';
 
@@ -46,6 +47,29 @@ const cases: OpCase[] = [
     apply: (ops, x) => ops.gelu(x as tf.Tensor3D),
   },
   {
+    // Widths and counts that are not multiples of the SIMD kernels' four lanes exercise their scalar tails.
+    name: 'layerNorm, odd width',
+    inputs: () => [rnd([B, T, 18], 11), rnd([18], 12), rnd([18], 13)],
+    apply: (ops, x, g, b) => ops.layerNorm(x as tf.Tensor3D, g as tf.Tensor1D, b as tf.Tensor1D),
+  },
+  {
+    // Head size 8: the SIMD kernels' eight-column blocks; 13 steps: their eight- and four-key blocks and tail.
+    name: 'causalAttention, head size 8, 13 steps',
+    inputs: () => [tf.mul(rnd([B, 13, 3 * 32], 16), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
+  },
+  {
+    // Head size 5: not a multiple of four, so wasm takes the JS loops even with the SIMD kernels on.
+    name: 'causalAttention, head size 5, 9 steps',
+    inputs: () => [tf.mul(rnd([B, 9, 3 * 20], 15), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
+  },
+  {
+    name: 'gelu, odd count',
+    inputs: () => [tf.mul(rnd([B, T, 9], 14), 3)],
+    apply: (ops, x) => ops.gelu(x as tf.Tensor3D),
+  },
+  {
     name: 'maskedCrossEntropy',
     inputs: () => [tf.mul(rnd([B, T, V], 9), 3)],
     apply: (ops, logits) => {
@@ -65,8 +89,17 @@ const cases: OpCase[] = [
 
 const within = (fast: Float32Array, ref: Float32Array) => maxAbsDiff(fast, ref) <= 1e-5 + 1e-4 * maxAbs(ref);
 
-for (const backend of ['cpu', 'wasm']) {
-  describe(`fast ops match the reference on ${backend}`, () => {
+const setups = [
+  { label: 'cpu', backend: 'cpu', simd: false },
+  { label: 'wasm, SIMD kernels', backend: 'wasm', simd: true },
+  { label: 'wasm, JS loops', backend: 'wasm', simd: false },
+];
+
+for (const { label, backend, simd } of setups) {
+  describe(`fast ops match the reference on ${label}`, () => {
+    beforeEach(() => setSimdKernelsEnabled(simd));
+    afterAll(() => setSimdKernelsEnabled(true));
+
     it.each(cases.map((c) => [c.name, c] as const))('%s: values and gradients', async (_, opCase) => {
       expect(await tf.setBackend(backend)).toBe(true);
       const fast = opsFor(backend);
@@ -79,6 +112,8 @@ for (const backend of ['cpu', 'wasm']) {
         const diff = maxAbsDiff(got.grads[i]!, g);
         expect(within(got.grads[i]!, g), `gradient ${i} diff ${diff}`).toBe(true);
       });
+      // Which path ran: the SIMD kernels are found on wasm unless turned off (never on cpu).
+      if (backend === 'wasm') expect(simdKernelsStatus().active).toBe(simd);
     });
 
     it('keeps tensor counts flat across a forward and backward pass', async () => {

@@ -1,4 +1,6 @@
-// Causal multi-head attention as two kernels (forward, backward) for the `wasm` and `cpu` backends.
+// Causal multi-head attention as two kernels (forward, backward) for the `wasm` and `cpu` backends. On
+// wasm with its SIMD module (./simd/) both run there, over the lower triangle only, for head sizes that
+// are multiples of four; the rest of this file is the `cpu` path and the fallback.
 // tfjs-wasm runs batched matmuls ([B, H, T, D] operands) about 8x slower than plain 2-D ones, and
 // the stock attention also needs transposes, a mask broadcast and a softmax chain. Here each head is a
 // pair of 2-D matmuls on the backend's fast kernel; head gathering, the masked softmax and its
@@ -134,6 +136,13 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
   const scale = 1 / Math.sqrt(headSize);
   const y = host.alloc([batch, time, width]);
   const probs = host.alloc([batch * heads, triangleRow(time)]);
+  if (host.simd && headSize % 4 === 0) {
+    const p = (info: Info) => host.ptr(info);
+    const scratch = host.alloc([2 * time * headSize]);
+    host.simd.attentionForward(p(qkv), p(y), p(probs), p(scratch), batch, time, width, heads, scale);
+    host.free(scratch);
+    return [y, probs];
+  }
   const q = host.alloc([time, headSize]);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
@@ -144,9 +153,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
       gatherHead(src, host.view(kT), dims, b, h, 1, true);
       gatherHead(src, host.view(v), dims, b, h, 2, false);
       const scores = host.matMul(q, kT); // [T, T]
-      const s = host.view(scores);
-      const p = host.view(probs);
-      softmaxRows(s, p, (b * heads + h) * triangleRow(time), time, scale);
+      softmaxRows(host.view(scores), host.view(probs), (b * heads + h) * triangleRow(time), time, scale);
       const yHead = host.matMul(scores, v); // [T, D]
       scatterHead(host.view(yHead), host.view(y), dims, b, width, h * headSize);
       for (const t of [scores, yHead, kT, v]) host.free(t);
@@ -167,6 +174,24 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
+  if (host.simd && headSize % 4 === 0) {
+    const p = (info: Info) => host.ptr(info);
+    const scratch = host.alloc([4 * time * headSize + triangleRow(time)]);
+    host.simd.attentionBackward(
+      p(dy),
+      p(qkv),
+      p(probs),
+      p(dqkv),
+      p(scratch),
+      batch,
+      time,
+      width,
+      heads,
+      scale,
+    );
+    host.free(scratch);
+    return dqkv;
+  }
   // Left operands reused by every head: only their upper triangles are rewritten, so zero them once.
   const pT = host.alloc([time, time]);
   const dsT = host.alloc([time, time]);

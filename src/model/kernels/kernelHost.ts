@@ -2,6 +2,7 @@
 // run on: it hands out Float32Array views of a tensor's memory, allocates outputs, and calls the
 // backend's own 2-D matmul (XNNPACK on wasm), so one kernel source serves both backends.
 import * as tf from '@tensorflow/tfjs';
+import { simdKernelsIn, simdKernelsStatus, type SimdKernels } from './simd/simdKernels.ts';
 
 /** What a kernel sees of a tensor: tfjs's TensorInfo. */
 export type Info = tf.TensorInfo;
@@ -19,6 +20,10 @@ export interface KernelHost {
   /** a [M, K] @ b [K, N] -> [M, N], with the backend's own kernel (neither operand transposed). */
   matMul(a: Info, b: Info): Info;
   free(info: Info): void;
+  /** The wasm SIMD kernels working on this backend's memory in place; null where they cannot. */
+  simd: SimdKernels | null;
+  /** Where a tensor starts in the backend's memory, in bytes (only where `simd` is not null). */
+  ptr(info: Info): number;
 }
 
 /** The parts of the wasm backend used here (see tfjs-backend-wasm's BackendWasm). */
@@ -26,6 +31,10 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  /** The emscripten module: its heap is `asm.memory` in the single-threaded builds, `wasmMemory` (shared) in
+   * the threaded one. */
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
 }
 
 /** The parts of the cpu backend used here (see tfjs-backend-cpu's MathBackendCPU). */
@@ -53,6 +62,16 @@ function matMulWith(backendName: string, backend: object, a: Info, b: Info): Inf
   }) as Info;
 }
 
+/** The memory of a wasm backend's heap: `wasmMemory` (threaded build) or `asm.memory`. */
+const heapOf = (wasm: WasmBackendLike): unknown => wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
+
+/** Whether the SIMD kernels run on this wasm backend (loading them now if they can), and if not, why. */
+export function wasmHostKernels(backend: object): { simd: boolean; reason: string } {
+  simdKernelsIn(heapOf(backend as WasmBackendLike));
+  const { active, reason } = simdKernelsStatus();
+  return { simd: active, reason };
+}
+
 /** The host for a kernel invocation on `backendName` ('wasm' or 'cpu'). */
 export function kernelHost(backendName: HostBackendName, backend: object): KernelHost {
   if (backendName === 'wasm') {
@@ -69,6 +88,12 @@ export function kernelHost(backendName: HostBackendName, backend: object): Kerne
       alloc: (shape) => wasm.makeOutput(shape, 'float32'),
       matMul: (a, b) => matMulWith('wasm', backend, a, b),
       free: (info) => void wasm.disposeData(info.dataId),
+      simd: simdKernelsIn(heapOf(wasm)),
+      ptr: (info) => {
+        const data = wasm.dataIdMap.get(info.dataId);
+        if (!data) throw new Error('kernel host: a tensor the wasm backend does not hold');
+        return data.memoryOffset;
+      },
     };
   }
   const cpu = backend as CpuBackendLike;
@@ -87,6 +112,10 @@ export function kernelHost(backendName: HostBackendName, backend: object): Kerne
       cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
     matMul: (a, b) => matMulWith('cpu', backend, a, b),
     free: (info) => cpu.disposeIntermediateTensorInfo(info),
+    simd: null,
+    ptr: () => {
+      throw new Error('kernel host: the cpu backend has no wasm memory');
+    },
   };
 }
 

@@ -23,6 +23,11 @@ function layerNorm(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
   const rows = sizeOf(x) / c;
   const y = host.alloc([...x.shape]);
   const stats = host.alloc([rows, 2]);
+  if (host.simd) {
+    const p = (info: Info) => host.ptr(info);
+    host.simd.layerNorm(p(x), p(gamma), p(beta), p(y), p(stats), rows, c);
+    return [y, stats];
+  }
   const xs = host.view(x);
   const g = host.view(gamma);
   const bt = host.view(beta);
@@ -54,6 +59,13 @@ function layerNormGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] 
   const dx = host.alloc([...x.shape]);
   const dGamma = host.alloc([c]);
   const dBeta = host.alloc([c]);
+  if (host.simd) {
+    const p = (info: Info) => host.ptr(info);
+    const scratch = host.alloc([4 * c]); // 2c float64 accumulators
+    host.simd.layerNormGrad(p(dy), p(x), p(gamma), p(stats), p(dx), p(dGamma), p(dBeta), p(scratch), rows, c);
+    host.free(scratch);
+    return [dx, dGamma, dBeta];
+  }
   const [dys, xs, g, st, dxs] = [
     host.view(dy),
     host.view(x),
@@ -114,6 +126,10 @@ function gelu(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
   const x = inputs.x!;
   const y = host.alloc([...x.shape]);
   const tanh = host.alloc([...x.shape]);
+  if (host.simd) {
+    host.simd.gelu(host.ptr(x), host.ptr(y), host.ptr(tanh), sizeOf(x));
+    return [y, tanh];
+  }
   const [xs, ys, ts] = [host.view(x), host.view(y), host.view(tanh)];
   for (let i = 0; i < xs.length; i += CHUNK) geluRange(xs, ys, ts, i, Math.min(i + CHUNK, xs.length));
   return [y, tanh];
@@ -138,6 +154,10 @@ function geluGradRange(
 function geluGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   const { dy, x, tanh } = inputs as { dy: Info; x: Info; tanh: Info };
   const dx = host.alloc([...x.shape]);
+  if (host.simd) {
+    host.simd.geluGrad(host.ptr(dy), host.ptr(x), host.ptr(tanh), host.ptr(dx), sizeOf(x));
+    return dx;
+  }
   const [dys, xs, ts, dxs] = [host.view(dy), host.view(x), host.view(tanh), host.view(dx)];
   for (let i = 0; i < xs.length; i += CHUNK)
     geluGradRange(dys, xs, ts, dxs, i, Math.min(i + CHUNK, xs.length));

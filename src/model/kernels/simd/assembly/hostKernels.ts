@@ -1,0 +1,564 @@
+// The host kernels' hot loops in wasm SIMD (AssemblyScript, built by scripts/build-simd-kernels.mjs into
+// ../hostKernelsWasm.ts). The module imports tfjs-wasm's memory and owns none: no data, no stack, no
+// globals; every argument is a byte offset into that memory, handed over by ../simdKernels.ts. Each
+// function mirrors a JS loop in ../../rowKernels.ts or ../../causalAttentionKernels.ts, which stays the
+// `cpu` backend's path and the reference the parity tests compare against.
+
+const GELU_K: f32 = 0.7978845608028654; // sqrt(2 / pi)
+const GELU_A: f32 = 0.044715;
+const LAYER_NORM_EPS: f32 = 1e-5;
+
+/** e^x for four lanes, relative error < 2e-7 on [-87, 88] (inputs clamped to it): x = k ln2 + r,
+ * a degree-6 Taylor polynomial for e^r, 2^k written into the exponent bits. */
+function expV(x: v128): v128 {
+  const v = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const k = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.4426950408889634)));
+  let r = f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.1219444e-4)));
+  let p = f32x4.splat(1.0 / 720.0);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  const bits = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return f32x4.mul(p, bits);
+}
+
+/** One lane of expV, for the tails. */
+function expS(x: f32): f32 {
+  return f32x4.extract_lane(expV(f32x4.splat(x)), 0);
+}
+
+function sumLanes(v: v128): f32 {
+  return (
+    f32x4.extract_lane(v, 0) +
+    f32x4.extract_lane(v, 1) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+  );
+}
+
+function maxLanes(v: v128): f32 {
+  return max(
+    max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)),
+  );
+}
+
+/** GELU, tanh form, of four lanes: returns tanh of the inner term, writes y. */
+function geluTanhV(v: v128): v128 {
+  const u = f32x4.mul(
+    f32x4.splat(GELU_K),
+    f32x4.add(v, f32x4.mul(f32x4.splat(GELU_A), f32x4.mul(v, f32x4.mul(v, v)))),
+  );
+  const e = expV(f32x4.add(u, u));
+  return f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+}
+
+/** y = GELU(x) and t = tanh of its inner term, n values. */
+export function gelu(x: usize, y: usize, t: usize, n: i32): void {
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load(x + o);
+    const th = geluTanhV(v);
+    v128.store(t + o, th);
+    v128.store(y + o, f32x4.mul(f32x4.mul(half, v), f32x4.add(one, th)));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const v = load<f32>(x + o);
+    const th: f32 = 1 - 2 / (expS(2 * GELU_K * (v + GELU_A * v * v * v)) + 1);
+    store<f32>(t + o, th);
+    store<f32>(y + o, 0.5 * v * (1 + th));
+  }
+}
+
+/** dx = dy * GELU'(x), from x and the tanh the forward kept, n values. */
+export function geluGrad(dy: usize, x: usize, t: usize, dx: usize, n: i32): void {
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1.0);
+  const k = f32x4.splat(GELU_K);
+  const a3 = f32x4.splat(3 * GELU_A);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load(x + o);
+    const th = v128.load(t + o);
+    const inner = f32x4.mul(k, f32x4.add(one, f32x4.mul(a3, f32x4.mul(v, v))));
+    const slope = f32x4.add(
+      f32x4.mul(half, f32x4.add(one, th)),
+      f32x4.mul(f32x4.mul(f32x4.mul(half, v), f32x4.sub(one, f32x4.mul(th, th))), inner),
+    );
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), slope));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const v = load<f32>(x + o);
+    const th = load<f32>(t + o);
+    const slope: f32 = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_K * (1 + 3 * GELU_A * v * v);
+    store<f32>(dx + o, load<f32>(dy + o) * slope);
+  }
+}
+
+/** LayerNorm of `rows` rows of width c: y = (x - mean) * rstd * gamma + beta; stats [rows, 2] = (mean, rstd). */
+export function layerNorm(
+  x: usize,
+  gamma: usize,
+  beta: usize,
+  y: usize,
+  stats: usize,
+  rows: i32,
+  c: i32,
+): void {
+  const rowBytes = (<usize>c) << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const yr = y + <usize>r * rowBytes;
+    let acc = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= c; i += 4) acc = f32x4.add(acc, v128.load(xr + ((<usize>i) << 2)));
+    let sum = sumLanes(acc);
+    for (; i < c; i++) sum += load<f32>(xr + ((<usize>i) << 2));
+    const mean = sum / <f32>c;
+    const meanV = f32x4.splat(mean);
+    acc = f32x4.splat(0);
+    i = 0;
+    for (; i + 4 <= c; i += 4) {
+      const d = f32x4.sub(v128.load(xr + ((<usize>i) << 2)), meanV);
+      acc = f32x4.add(acc, f32x4.mul(d, d));
+    }
+    let sq = sumLanes(acc);
+    for (; i < c; i++) {
+      const d = load<f32>(xr + ((<usize>i) << 2)) - mean;
+      sq += d * d;
+    }
+    const rstd: f32 = 1 / Mathf.sqrt(sq / <f32>c + LAYER_NORM_EPS);
+    const rstdV = f32x4.splat(rstd);
+    i = 0;
+    for (; i + 4 <= c; i += 4) {
+      const o = (<usize>i) << 2;
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), meanV), rstdV);
+      v128.store(yr + o, f32x4.add(f32x4.mul(xhat, v128.load(gamma + o)), v128.load(beta + o)));
+    }
+    for (; i < c; i++) {
+      const o = (<usize>i) << 2;
+      store<f32>(yr + o, (load<f32>(xr + o) - mean) * rstd * load<f32>(gamma + o) + load<f32>(beta + o));
+    }
+    store<f32>(stats + ((<usize>r) << 3), mean);
+    store<f32>(stats + ((<usize>r) << 3) + 4, rstd);
+  }
+}
+
+/**
+ * LayerNorm backward: dx = rstd * (dyg - mean(dyg) - xhat * mean(dyg * xhat)), dyg = dy * gamma; dgamma and
+ * dbeta summed over rows in float64 (acc: 2c float64 of scratch, overwritten), then written as float32.
+ */
+export function layerNormGrad(
+  dy: usize,
+  x: usize,
+  gamma: usize,
+  stats: usize,
+  dx: usize,
+  dGamma: usize,
+  dBeta: usize,
+  acc: usize,
+  rows: i32,
+  c: i32,
+): void {
+  const rowBytes = (<usize>c) << 2;
+  const accBeta = acc + ((<usize>c) << 3);
+  memory.fill(acc, 0, (<usize>c) << 4);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const dyr = dy + <usize>r * rowBytes;
+    const dxr = dx + <usize>r * rowBytes;
+    const mean = load<f32>(stats + ((<usize>r) << 3));
+    const rstd = load<f32>(stats + ((<usize>r) << 3) + 4);
+    const meanV = f32x4.splat(mean);
+    const rstdV = f32x4.splat(rstd);
+    let sDyg = f32x4.splat(0);
+    let sDygXhat = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= c; i += 4) {
+      const o = (<usize>i) << 2;
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), meanV), rstdV);
+      const d = v128.load(dyr + o);
+      const dyg = f32x4.mul(d, v128.load(gamma + o));
+      sDyg = f32x4.add(sDyg, dyg);
+      sDygXhat = f32x4.add(sDygXhat, f32x4.mul(dyg, xhat));
+      const dXhat = f32x4.mul(d, xhat);
+      const g8 = acc + ((<usize>i) << 3);
+      const b8 = accBeta + ((<usize>i) << 3);
+      v128.store(g8, f64x2.add(v128.load(g8), f64x2.promote_low_f32x4(dXhat)));
+      v128.store(
+        g8 + 16,
+        f64x2.add(v128.load(g8 + 16), f64x2.promote_low_f32x4(i32x4.shuffle(dXhat, dXhat, 2, 3, 0, 1))),
+      );
+      v128.store(b8, f64x2.add(v128.load(b8), f64x2.promote_low_f32x4(d)));
+      v128.store(
+        b8 + 16,
+        f64x2.add(v128.load(b8 + 16), f64x2.promote_low_f32x4(i32x4.shuffle(d, d, 2, 3, 0, 1))),
+      );
+    }
+    let sumDyg = sumLanes(sDyg);
+    let sumDygXhat = sumLanes(sDygXhat);
+    for (; i < c; i++) {
+      const o = (<usize>i) << 2;
+      const xhat = (load<f32>(xr + o) - mean) * rstd;
+      const d = load<f32>(dyr + o);
+      const dyg = d * load<f32>(gamma + o);
+      sumDyg += dyg;
+      sumDygXhat += dyg * xhat;
+      store<f64>(acc + ((<usize>i) << 3), load<f64>(acc + ((<usize>i) << 3)) + <f64>(d * xhat));
+      store<f64>(accBeta + ((<usize>i) << 3), load<f64>(accBeta + ((<usize>i) << 3)) + <f64>d);
+    }
+    const meanDyg = f32x4.splat(sumDyg / <f32>c);
+    const meanDygXhat = f32x4.splat(sumDygXhat / <f32>c);
+    i = 0;
+    for (; i + 4 <= c; i += 4) {
+      const o = (<usize>i) << 2;
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), meanV), rstdV);
+      const dyg = f32x4.mul(v128.load(dyr + o), v128.load(gamma + o));
+      v128.store(dxr + o, f32x4.mul(rstdV, f32x4.sub(f32x4.sub(dyg, meanDyg), f32x4.mul(xhat, meanDygXhat))));
+    }
+    for (; i < c; i++) {
+      const o = (<usize>i) << 2;
+      const xhat = (load<f32>(xr + o) - mean) * rstd;
+      const dyg = load<f32>(dyr + o) * load<f32>(gamma + o);
+      store<f32>(dxr + o, rstd * (dyg - sumDyg / <f32>c - xhat * (sumDygXhat / <f32>c)));
+    }
+  }
+  for (let i = 0; i < c; i++) {
+    store<f32>(dGamma + ((<usize>i) << 2), <f32>load<f64>(acc + ((<usize>i) << 3)));
+    store<f32>(dBeta + ((<usize>i) << 2), <f32>load<f64>(accBeta + ((<usize>i) << 3)));
+  }
+}
+
+// Causal attention. Each head's operands are first copied out of packed qkv [B, T, 3C] (q, k, v of head h
+// at columns hD, C + hD, 2C + hD) into contiguous blocks in `scratch` (K and V transposed where the
+// products run along the keys), so that every inner loop below reads consecutive memory that stays in
+// L1. The products are register-blocked: eight keys, or eight output columns, a pass. Only the lower
+// triangle (key j <= query i) is visited. These need the head size to be a multiple of four.
+
+/** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
+function triangleRow(i: i32): usize {
+  return <usize>((i * (i + 1)) >> 1);
+}
+
+/** The head's D-wide blocks of the rows of `src` (rows `rowBytes` apart, starting at `at`) -> dst [T, D]. */
+function copyRows(dst: usize, src: usize, rowBytes: usize, time: i32, headSize: i32): void {
+  const size = (<usize>headSize) << 2;
+  for (let t = 0; t < time; t++) memory.copy(dst + <usize>t * size, src + <usize>t * rowBytes, size);
+}
+
+/** The same block transposed -> dst [D, T]. */
+function copyRowsTransposed(dst: usize, src: usize, rowBytes: usize, time: i32, headSize: i32): void {
+  const colBytes = (<usize>time) << 2;
+  for (let t = 0; t < time; t++) {
+    const row = src + <usize>t * rowBytes;
+    const col = dst + ((<usize>t) << 2);
+    for (let d = 0; d < headSize; d += 4) {
+      const v = v128.load(row + ((<usize>d) << 2));
+      const at = col + <usize>d * colBytes;
+      v128.store32_lane(at, v, 0);
+      v128.store32_lane(at + colBytes, v, 1);
+      v128.store32_lane(at + 2 * colBytes, v, 2);
+      v128.store32_lane(at + 3 * colBytes, v, 3);
+    }
+  }
+}
+
+/** out[j] = x . columnT[:, j] for j < n: x [D], columnT [D, T] (a transposed block). */
+function rowTimesTransposed(out: usize, x: usize, columnT: usize, time: i32, n: i32, headSize: i32): void {
+  const colBytes = (<usize>time) << 2;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let at = columnT + ((<usize>j) << 2);
+    for (let d = 0; d < headSize; d++) {
+      const w = v128.load32_splat(x + ((<usize>d) << 2));
+      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(at)));
+      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(at + 16)));
+      at += colBytes;
+    }
+    v128.store(out + ((<usize>j) << 2), a0);
+    v128.store(out + ((<usize>j) << 2) + 16, a1);
+  }
+  for (; j + 4 <= n; j += 4) {
+    let a0 = f32x4.splat(0);
+    let at = columnT + ((<usize>j) << 2);
+    for (let d = 0; d < headSize; d++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(x + ((<usize>d) << 2)), v128.load(at)));
+      at += colBytes;
+    }
+    v128.store(out + ((<usize>j) << 2), a0);
+  }
+  for (; j < n; j++) {
+    let s: f32 = 0;
+    for (let d = 0; d < headSize; d++)
+      s += load<f32>(x + ((<usize>d) << 2)) * load<f32>(columnT + <usize>d * colBytes + ((<usize>j) << 2));
+    store<f32>(out + ((<usize>j) << 2), s);
+  }
+}
+
+/** out [D] = sum over j < n of w[j] * rows[j] (rows [T, D], contiguous). */
+function weightsTimesRows(out: usize, w: usize, rows: usize, n: i32, headSize: i32): void {
+  const rowSize = (<usize>headSize) << 2;
+  let d = 0;
+  for (; d + 8 <= headSize; d += 8) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let at = rows + ((<usize>d) << 2);
+    for (let j = 0; j < n; j++) {
+      const s = v128.load32_splat(w + ((<usize>j) << 2));
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
+      at += rowSize;
+    }
+    v128.store(out + ((<usize>d) << 2), a0);
+    v128.store(out + ((<usize>d) << 2) + 16, a1);
+  }
+  for (; d < headSize; d += 4) {
+    let a0 = f32x4.splat(0);
+    let at = rows + ((<usize>d) << 2);
+    for (let j = 0; j < n; j++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + ((<usize>j) << 2)), v128.load(at)));
+      at += rowSize;
+    }
+    v128.store(out + ((<usize>d) << 2), a0);
+  }
+}
+
+/** Softmax of p[0..n) (times `scale`) in place. */
+function softmaxInPlace(p: usize, n: i32, scale: f32): void {
+  let mV = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) mV = f32x4.max(mV, v128.load(p + ((<usize>j) << 2)));
+  let m = maxLanes(mV);
+  for (; j < n; j++) m = max(m, load<f32>(p + ((<usize>j) << 2)));
+  const maxV = f32x4.splat(m);
+  const scaleV = f32x4.splat(scale);
+  let sumV = f32x4.splat(0);
+  j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = (<usize>j) << 2;
+    const e = expV(f32x4.mul(f32x4.sub(v128.load(p + o), maxV), scaleV));
+    v128.store(p + o, e);
+    sumV = f32x4.add(sumV, e);
+  }
+  let sum = sumLanes(sumV);
+  for (; j < n; j++) {
+    const o = (<usize>j) << 2;
+    const e = expS((load<f32>(p + o) - m) * scale);
+    store<f32>(p + o, e);
+    sum += e;
+  }
+  const inv: f32 = 1 / sum;
+  const invV = f32x4.splat(inv);
+  j = 0;
+  for (; j + 4 <= n; j += 4)
+    v128.store(p + ((<usize>j) << 2), f32x4.mul(v128.load(p + ((<usize>j) << 2)), invV));
+  for (; j < n; j++) store<f32>(p + ((<usize>j) << 2), load<f32>(p + ((<usize>j) << 2)) * inv);
+}
+
+/**
+ * Forward: qkv [B, T, 3C] -> y [B, T, C] and probs [B*H, T(T+1)/2] (each head's probabilities as a packed
+ * lower triangle). scratch: 2 T D floats.
+ */
+export function attentionForward(
+  qkv: usize,
+  y: usize,
+  probs: usize,
+  scratch: usize,
+  batch: i32,
+  time: i32,
+  width: i32,
+  heads: i32,
+  scale: f32,
+): void {
+  const headSize = width / heads;
+  const rowBytes = (<usize>(3 * width)) << 2;
+  const yRowBytes = (<usize>width) << 2;
+  const kT = scratch; // [D, T]
+  const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
+  for (let b = 0; b < batch; b++) {
+    const base = qkv + <usize>(b * time) * rowBytes;
+    for (let h = 0; h < heads; h++) {
+      const qOff = (<usize>(h * headSize)) << 2;
+      copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
+      copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
+      const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
+      for (let i = 0; i < time; i++) {
+        const p = pHead + (triangleRow(i) << 2);
+        rowTimesTransposed(p, base + <usize>i * rowBytes + qOff, kT, time, i + 1, headSize);
+        softmaxInPlace(p, i + 1, scale);
+        weightsTimesRows(y + <usize>(b * time + i) * yRowBytes + qOff, p, vh, i + 1, headSize);
+      }
+    }
+  }
+}
+
+/**
+ * Backward: dy [B, T, C], qkv, probs -> dqkv [B, T, 3C]. Per head: dP_i = dy_i V^T, dS_i = P_i (dP_i -
+ * P_i . dP_i) * scale (kept as a packed triangle), dq_i = dS_i K; then per key j, dk_j = sum over i >= j
+ * of dS_ij q_i and dv_j = sum over i >= j of P_ij dy_i. scratch: 4 T D + T(T+1)/2 floats.
+ */
+export function attentionBackward(
+  dy: usize,
+  qkv: usize,
+  probs: usize,
+  dqkv: usize,
+  scratch: usize,
+  batch: i32,
+  time: i32,
+  width: i32,
+  heads: i32,
+  scale: f32,
+): void {
+  const headSize = width / heads;
+  const rowBytes = (<usize>(3 * width)) << 2;
+  const dyRowBytes = (<usize>width) << 2;
+  const block = (<usize>(time * headSize)) << 2;
+  const qh = scratch; // [T, D]
+  const kh = scratch + block; // [T, D]
+  const vT = scratch + 2 * block; // [D, T]
+  const dyh = scratch + 3 * block; // [T, D]
+  const ds = scratch + 4 * block; // packed triangle
+  const rowSize = (<usize>headSize) << 2;
+  const scaleV = f32x4.splat(scale);
+  for (let b = 0; b < batch; b++) {
+    const base = qkv + <usize>(b * time) * rowBytes;
+    const out = dqkv + <usize>(b * time) * rowBytes;
+    for (let h = 0; h < heads; h++) {
+      const qOff = (<usize>(h * headSize)) << 2;
+      const kOff = (<usize>(width + h * headSize)) << 2;
+      const vOff = (<usize>(2 * width + h * headSize)) << 2;
+      copyRows(qh, base + qOff, rowBytes, time, headSize);
+      copyRows(kh, base + kOff, rowBytes, time, headSize);
+      copyRowsTransposed(vT, base + vOff, rowBytes, time, headSize);
+      copyRows(dyh, dy + <usize>(b * time) * dyRowBytes + qOff, dyRowBytes, time, headSize);
+      const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
+      for (let i = 0; i < time; i++) {
+        const n = i + 1;
+        const p = pHead + (triangleRow(i) << 2);
+        const d = ds + (triangleRow(i) << 2);
+        rowTimesTransposed(d, dyh + <usize>i * rowSize, vT, time, n, headSize);
+        let dotV = f32x4.splat(0);
+        let j = 0;
+        for (; j + 4 <= n; j += 4)
+          dotV = f32x4.add(
+            dotV,
+            f32x4.mul(v128.load(p + ((<usize>j) << 2)), v128.load(d + ((<usize>j) << 2))),
+          );
+        let pdp = sumLanes(dotV);
+        for (; j < n; j++) pdp += load<f32>(p + ((<usize>j) << 2)) * load<f32>(d + ((<usize>j) << 2));
+        const pdpV = f32x4.splat(pdp);
+        j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const o = (<usize>j) << 2;
+          v128.store(
+            d + o,
+            f32x4.mul(f32x4.mul(v128.load(p + o), f32x4.sub(v128.load(d + o), pdpV)), scaleV),
+          );
+        }
+        for (; j < n; j++) {
+          const o = (<usize>j) << 2;
+          store<f32>(d + o, load<f32>(p + o) * (load<f32>(d + o) - pdp) * scale);
+        }
+        weightsTimesRows(out + <usize>i * rowBytes + qOff, d, kh, n, headSize);
+      }
+      // dk_j and dv_j: down column j of the triangles (row i, column j at triangleRow(i) + j).
+      for (let j = 0; j < time; j++) {
+        const kAt = out + <usize>j * rowBytes + kOff;
+        const vAt = out + <usize>j * rowBytes + vOff;
+        let c = 0;
+        for (; c + 8 <= headSize; c += 8) {
+          let k0 = f32x4.splat(0);
+          let k1 = f32x4.splat(0);
+          let v0 = f32x4.splat(0);
+          let v1 = f32x4.splat(0);
+          let at = (triangleRow(j) + <usize>j) << 2;
+          let row = <usize>j * rowSize + ((<usize>c) << 2);
+          for (let i = j; i < time; i++) {
+            const sw = v128.load32_splat(ds + at);
+            const pw = v128.load32_splat(pHead + at);
+            k0 = f32x4.add(k0, f32x4.mul(sw, v128.load(qh + row)));
+            k1 = f32x4.add(k1, f32x4.mul(sw, v128.load(qh + row + 16)));
+            v0 = f32x4.add(v0, f32x4.mul(pw, v128.load(dyh + row)));
+            v1 = f32x4.add(v1, f32x4.mul(pw, v128.load(dyh + row + 16)));
+            at += (<usize>(i + 1)) << 2;
+            row += rowSize;
+          }
+          v128.store(kAt + ((<usize>c) << 2), k0);
+          v128.store(kAt + ((<usize>c) << 2) + 16, k1);
+          v128.store(vAt + ((<usize>c) << 2), v0);
+          v128.store(vAt + ((<usize>c) << 2) + 16, v1);
+        }
+        for (; c < headSize; c += 4) {
+          let k0 = f32x4.splat(0);
+          let v0 = f32x4.splat(0);
+          let at = (triangleRow(j) + <usize>j) << 2;
+          let row = <usize>j * rowSize + ((<usize>c) << 2);
+          for (let i = j; i < time; i++) {
+            k0 = f32x4.add(k0, f32x4.mul(v128.load32_splat(ds + at), v128.load(qh + row)));
+            v0 = f32x4.add(v0, f32x4.mul(v128.load32_splat(pHead + at), v128.load(dyh + row)));
+            at += (<usize>(i + 1)) << 2;
+            row += rowSize;
+          }
+          v128.store(kAt + ((<usize>c) << 2), k0);
+          v128.store(vAt + ((<usize>c) << 2), v0);
+        }
+      }
+    }
+  }
+}
+
+/** src [rows, cols] -> dst [cols, rows], in 32 x 32 tiles of 4 x 4 blocks transposed in registers. */
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const tile = 32;
+  const srcRow = (<usize>cols) << 2;
+  const dstRow = (<usize>rows) << 2;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const r1 = min(r0 + tile, rows);
+    for (let c0 = 0; c0 < cols; c0 += tile) {
+      const c1 = min(c0 + tile, cols);
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        let c = c0;
+        for (; c + 4 <= c1; c += 4) {
+          const at = src + <usize>r * srcRow + ((<usize>c) << 2);
+          const a = v128.load(at);
+          const b = v128.load(at + srcRow);
+          const e = v128.load(at + 2 * srcRow);
+          const f = v128.load(at + 3 * srcRow);
+          const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+          const ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+          const ef0 = i32x4.shuffle(e, f, 0, 4, 1, 5);
+          const ef1 = i32x4.shuffle(e, f, 2, 6, 3, 7);
+          const out = dst + <usize>c * dstRow + ((<usize>r) << 2);
+          v128.store(out, i32x4.shuffle(ab0, ef0, 0, 1, 4, 5));
+          v128.store(out + dstRow, i32x4.shuffle(ab0, ef0, 2, 3, 6, 7));
+          v128.store(out + 2 * dstRow, i32x4.shuffle(ab1, ef1, 0, 1, 4, 5));
+          v128.store(out + 3 * dstRow, i32x4.shuffle(ab1, ef1, 2, 3, 6, 7));
+        }
+        for (; c < c1; c++)
+          for (let k = 0; k < 4; k++)
+            store<f32>(
+              dst + <usize>c * dstRow + ((<usize>(r + k)) << 2),
+              load<f32>(src + <usize>(r + k) * srcRow + ((<usize>c) << 2)),
+            );
+      }
+      for (; r < r1; r++)
+        for (let c = c0; c < c1; c++)
+          store<f32>(
+            dst + <usize>c * dstRow + ((<usize>r) << 2),
+            load<f32>(src + <usize>r * srcRow + ((<usize>c) << 2)),
+          );
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// The host kernels' wasm SIMD module, instantiated on tfjs-wasm's own memory so that its functions work on
+// tensors in place: every argument is a byte offset into that memory (a tensor's `memoryOffset`). Two
+// builds of one source: for the plain memory of tfjs-wasm's single-threaded builds and for the shared one
+// of its threaded build (the kernels themselves run on the calling thread). Where the module cannot load
+// (a page's main thread refuses to compile more than 4 KB synchronously; training runs in a worker), the
+// JS loops run and `simdKernelsStatus` says why.
+import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from './hostKernelsWasm.ts';
+
+/** The module's exports (./assembly/hostKernels.ts); pointers are byte offsets, sizes element counts. */
+export interface SimdKernels {
+  gelu(x: number, y: number, tanh: number, n: number): void;
+  geluGrad(dy: number, x: number, tanh: number, dx: number, n: number): void;
+  layerNorm(x: number, gamma: number, beta: number, y: number, stats: number, rows: number, c: number): void;
+  layerNormGrad(
+    dy: number,
+    x: number,
+    gamma: number,
+    stats: number,
+    dx: number,
+    dGamma: number,
+    dBeta: number,
+    scratch: number,
+    rows: number,
+    c: number,
+  ): void;
+  attentionForward(
+    qkv: number,
+    y: number,
+    probs: number,
+    scratch: number,
+    batch: number,
+    time: number,
+    width: number,
+    heads: number,
+    scale: number,
+  ): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  attentionBackward(
+    dy: number,
+    qkv: number,
+    probs: number,
+    dqkv: number,
+    scratch: number,
+    batch: number,
+    time: number,
+    width: number,
+    heads: number,
+    scale: number,
+  ): void;
+}
+
+let enabled = true;
+const compiled = new Map<'plain' | 'shared', WebAssembly.Module>();
+let lastReason = 'not asked for yet';
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/** Turns the SIMD kernels off (or back on) for every later kernel call: the bench's A/B switch. */
+export function setSimdKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the last lookup found the SIMD kernels, and if not, why. */
+export function simdKernelsStatus(): { active: boolean; reason: string } {
+  return { active: enabled && lastReason === 'active', reason: enabled ? lastReason : 'turned off' };
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function compile(variant: 'plain' | 'shared'): WebAssembly.Module {
+  let module = compiled.get(variant);
+  if (!module) {
+    module = new WebAssembly.Module(
+      decode(variant === 'plain' ? HOST_KERNELS_WASM : HOST_KERNELS_WASM_SHARED),
+    );
+    compiled.set(variant, module);
+  }
+  return module;
+}
+
+/** The SIMD kernels working in `memory`, or null (the reason kept for `simdKernelsStatus`). */
+export function simdKernelsIn(memory: unknown): SimdKernels | null {
+  if (!enabled) return null;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    lastReason = "the wasm backend's memory is not reachable";
+    return null;
+  }
+  const known = instances.get(memory);
+  if (known) return known;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  try {
+    const instance = new WebAssembly.Instance(compile(shared ? 'shared' : 'plain'), { env: { memory } });
+    const kernels = instance.exports as unknown as SimdKernels;
+    instances.set(memory, kernels);
+    lastReason = 'active';
+    return kernels;
+  } catch (e) {
+    lastReason = `the SIMD module did not load: ${e instanceof Error ? e.message : String(e)}`;
+    return null;
+  }
+}

@@ -1,0 +1,133 @@
+// The host kernels' wasm SIMD module: the committed binaries are what their AssemblyScript source builds
+// (`npm run build:kernels`), and each works in the memory it is given without owning any: it imports one
+// memory and nothing else, defines no memory, data or globals, and writes only the outputs and scratch it
+// is handed (the rest of tfjs-wasm's heap is not its to touch).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SIMD_KERNELS_MODULE, simdKernelsModule } from '../../scripts/simdKernelsModule.ts';
+import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from '../../src/model/kernels/simd/hostKernelsWasm.ts';
+import type { SimdKernels } from '../../src/model/kernels/simd/simdKernels.ts';
+
+const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
+
+/** The ids of a wasm binary's sections (after the 8-byte header; each id is followed by its LEB128 size). */
+function sectionIds(binary: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8;
+  while (at < binary.length) {
+    ids.push(binary[at]!);
+    at++;
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = binary[at++]!;
+      size |= (byte & 0x7f) << shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) break;
+    }
+    at += size;
+  }
+  return ids;
+}
+
+describe('the SIMD kernels module', () => {
+  it('is what its source builds (run `npm run build:kernels` after changing it)', async () => {
+    expect(readFileSync(SIMD_KERNELS_MODULE, 'utf8')).toBe(await simdKernelsModule());
+  }, 120_000);
+
+  it.each([
+    ['plain', HOST_KERNELS_WASM],
+    ['shared', HOST_KERNELS_WASM_SHARED],
+  ])('%s: imports only a memory, and has no memory, data or globals of its own', (_, base64) => {
+    const module = new WebAssembly.Module(bytes(base64));
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const ids = sectionIds(bytes(base64));
+    for (const [id, what] of [
+      [5, 'memory'],
+      [6, 'global'],
+      [11, 'data'],
+    ] as const)
+      expect(ids.includes(id), `a ${what} section`).toBe(false);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        'gelu',
+        'geluGrad',
+        'layerNorm',
+        'layerNormGrad',
+        'attentionForward',
+        'attentionBackward',
+        'transpose',
+      ]),
+    );
+  });
+
+  it('transposes exactly, on shapes that are not multiples of its blocks or tiles', () => {
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+      env: { memory },
+    }).exports as unknown as SimdKernels;
+    const heap = new Float32Array(memory.buffer);
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 5],
+      [4, 4],
+      [37, 70],
+      [64, 96],
+    ] as const) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) heap[i] = i + 0.25;
+      kernels.transpose(0, 4 * n, rows, cols);
+      const wrong: number[] = [];
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++)
+          if (heap[n + c * rows + r] !== r * cols + c + 0.25) wrong.push(r * cols + c);
+      expect(wrong, `${rows} x ${cols}`).toEqual([]);
+    }
+  });
+
+  it('writes only the outputs and scratch it is given', () => {
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+      env: { memory },
+    }).exports as unknown as SimdKernels;
+    const heap = new Float32Array(memory.buffer);
+    const SENTINEL = -12345.5;
+    heap.fill(SENTINEL);
+    // Attention on B 2, T 5, C 8, H 2 (head size 4): inputs, then each output with a gap after it.
+    const [B, T, C, H] = [2, 5, 8, 2];
+    const regions = {
+      qkv: [1000, B * T * 3 * C],
+      y: [2000, B * T * C],
+      probs: [3000, B * H * 15],
+      scratch: [4000, 2 * T * 4],
+    };
+    const [qkvAt, qkvN] = regions.qkv as [number, number];
+    for (let i = 0; i < qkvN; i++) heap[qkvAt + i] = Math.sin(i);
+    kernels.attentionForward(
+      4 * qkvAt,
+      4 * regions.y[0]!,
+      4 * regions.probs[0]!,
+      4 * regions.scratch[0]!,
+      B,
+      T,
+      C,
+      H,
+      0.5,
+    );
+    const written = new Set<number>();
+    for (const [at, n] of Object.values(regions)) for (let i = 0; i < n!; i++) written.add(at! + i);
+    const touched: number[] = [];
+    for (let i = 0; i < heap.length; i++) if (!written.has(i) && heap[i] !== SENTINEL) touched.push(i);
+    expect(touched).toEqual([]);
+    // Each head's probability rows sum to 1.
+    for (let r = 0; r < B * H; r++) {
+      let offset = regions.probs[0]! + r * 15;
+      for (let i = 0; i < T; i++) {
+        let sum = 0;
+        for (let j = 0; j <= i; j++) sum += heap[offset + j]!;
+        expect(sum).toBeCloseTo(1, 5);
+        offset += i + 1;
+      }
+    }
+  });
+});
