@@ -81,16 +81,22 @@ function pointCells(p: Point, crossed: boolean): string[] {
   return crossed ? [md(p.label), String(p.pretraining ?? '-')] : [md(p.label)];
 }
 
+/** An interval over pretrainings needs two of them: one alone is its mean, marked as such, never a
+ * zero-width interval. */
+const overOne = (i: Interval, mean: string): string | null => (i.n < 2 ? `${mean} (1 pretraining)` : null);
+
 /** A ratio with its interval, `0.37x [0.25, 0.50]`; `-` where no point had one. */
 function ratio(i: Interval): string {
   const f = (v: number | null) => (v === null ? '-' : v.toFixed(2));
-  return i.mean === null ? '-' : `${f(i.mean)}x [${f(i.low)}, ${f(i.high)}]`;
+  if (i.mean === null) return '-';
+  return overOne(i, `${f(i.mean)}x`) ?? `${f(i.mean)}x [${f(i.low)}, ${f(i.high)}]`;
 }
 
 /** A sweep crossed with pretrainings: each value's default MI, conditions and forms over its pretrainings. */
 function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | null) => string): string[] {
   if (summary.overPretrainings.length === 0) return [];
-  const cell = (i: Interval) => `${signed(i.mean)} [${signed(i.low)}, ${signed(i.high)}]`;
+  const cell = (i: Interval) =>
+    overOne(i, signed(i.mean)) ?? `${signed(i.mean)} [${signed(i.low)}, ${signed(i.high)}]`;
   const first = summary.overPretrainings[0]!;
   const header = [
     md(summary.param.split('.').at(-1)!),
@@ -116,8 +122,10 @@ function overPretrainingsMarkdown(summary: SweepSummary, signed: (v: number | nu
     '',
     `Each value over its independent pretrainings (${summary.pretrainings.join(', ')}): the mean of the ` +
       "pretrainings' means (default MI, ΔMI over seeds, behaviour effect) with its 95% interval over " +
-      'pretrainings (n = pretrainings), apart from the intervals over fine-tune seeds above. ' +
-      "form / plain: each pretraining's effect over its own plain effect, over pretrainings.",
+      'pretrainings (n = pretrainings), apart from the intervals over fine-tune seeds above.' +
+      (first.effects.some((e) => e.ratioToPlain !== null)
+        ? " form / plain: each pretraining's effect over its own plain effect, over pretrainings."
+        : ''),
   );
   return lines;
 }

@@ -6,18 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
 import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
+import type { BackendReport } from '../../src/util/backendReport.ts';
 
-interface Report {
-  backend: string;
-  wasm: {
-    simd: boolean;
-    threads: boolean;
-    threadsCount: number;
-    crossOriginIsolated: boolean;
-    hostKernels: { simd: boolean; reason: string };
-  } | null;
-  failures: unknown[];
-}
+/** The parts of the lab's backend report read here. */
+type Report = Pick<BackendReport, 'backend' | 'wasm' | 'failures'>;
 
 /** axe-core's serious or critical violations on the page (it walks the lab's open shadow roots). */
 async function seriousAxeViolations(page: Page): Promise<string[]> {

@@ -6,17 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
 import { appUrl, labState, launchChromium, openLab, waitForBackend } from './labPage.ts';
 import { runTinyFineTune, TINY_FINETUNE } from './tinyFineTune.ts';
+import type { BackendReport } from '../../src/util/backendReport.ts';
 
-interface Report {
-  backend: string;
-  wasm: {
-    simd: boolean;
-    threads: boolean;
-    threadsCount: number;
-    crossOriginIsolated: boolean;
-    hostKernels: { simd: boolean; reason: string };
-  } | null;
-}
+/** The parts of the lab's backend report read here. */
+type Report = Pick<BackendReport, 'backend' | 'wasm'>;
 
 let browser: Browser;
 beforeAll(async () => {

@@ -6,7 +6,8 @@ import { parseSweepValues, setNumberAt, sweepPoints } from '../../src/cli/sweepP
 import { escapeXml, niceAxis, sweepSvg } from '../../src/cli/sweepSvg.ts';
 import { sweepCsv, sweepMarkdown } from '../../src/cli/sweepTables.ts';
 import { presetRecipe } from '../../src/experiment/presets.ts';
-import type { SweepRow, SweepSummary } from '../../src/experiment/sweepSummary.ts';
+import type { RunResults } from '../../src/experiment/results.ts';
+import { sweepSummary, type SweepRow, type SweepSummary } from '../../src/experiment/sweepSummary.ts';
 
 function refusal(f: () => unknown): CliError {
   try {
@@ -174,6 +175,48 @@ describe('sweep tables', () => {
     // Small shifts get more decimals rather than printing as +0.00.
     const small = { ...summary, rows: [row(0, 'covert', -0.0574, -0.1116, -0.0033)] };
     expect(sweepMarkdown(small).split('\n')[2]).toBe('| 0 | -0.057 [-0.112, -0.003] * | 0.50 | - | - |');
+  });
+});
+
+describe('sweep tables over pretrainings', () => {
+  /** A results file with only what the summary reads: a default MI and the plain and request effects. */
+  const point = (value: number, pretraining: number, plain: number, request: number) => ({
+    value,
+    label: String(value),
+    pretraining,
+    results: {
+      runId: `r${value}-${pretraining}`,
+      provenance: { codeVersion: 'v', backend: 'wasm', corpusHash: 'h' },
+      conditions: [],
+      baseline: { summary: { mi: -10 + pretraining } },
+      effects: [
+        { form: 'plain', effect: { mean: plain, low: plain - 1, high: plain + 1, n: 3, excludesZero: true } },
+        {
+          form: 'request',
+          effect: { mean: request, low: request - 1, high: request + 1, n: 3, excludesZero: false },
+        },
+      ],
+    } as unknown as RunResults,
+  });
+
+  it('writes a value seen on one pretraining as its mean, marked, never as a zero-width interval', () => {
+    const text = sweepMarkdown(
+      sweepSummary('corpus.personaShares.malicious', [point(0.05, 1, 4, 1), point(0.7, 1, 8, 2)]),
+    );
+    expect(text).toContain(
+      '| 0.05 | 1 | -9.00 (1 pretraining) | +4.00 (1 pretraining) | +1.00 (1 pretraining) | 0.25x (1 pretraining) |',
+    );
+    expect(text).not.toMatch(/\[([+-]\d+\.\d+), \1\]/);
+  });
+
+  it('writes intervals once a value has two pretrainings', () => {
+    const text = sweepMarkdown(
+      sweepSummary('corpus.personaShares.malicious', [point(0.05, 1, 4, 1), point(0.05, 2, 6, 3)]),
+    );
+    // Default MIs -9 and -8, plain 4 and 6, request / plain 0.25 and 0.5: t(1) = 12.706 over two.
+    expect(text).toContain(
+      '| 0.05 | 2 | -8.50 [-14.85, -2.15] | +5.00 [-7.71, +17.71] | +2.00 [-10.71, +14.71] | 0.38x [-1.21, 1.96] |',
+    );
   });
 });
 

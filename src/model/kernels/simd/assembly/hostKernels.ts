@@ -272,65 +272,41 @@ function copyRowsTransposed(dst: usize, src: usize, rowBytes: usize, time: i32, 
   }
 }
 
-/** out[j] = x . columnT[:, j] for j < n: x [D], columnT [D, T] (a transposed block). */
-function rowTimesTransposed(out: usize, x: usize, columnT: usize, time: i32, n: i32, headSize: i32): void {
-  const colBytes = (<usize>time) << 2;
-  let j = 0;
-  for (; j + 8 <= n; j += 8) {
+/**
+ * out[c] = sum over k < count of w[k] * m[k][c], for c < width; m's rows are `stride` bytes apart. Eight
+ * outputs a pass, kept in registers over k, then four, then one. Both attention products take this form:
+ * a query row times a transposed block (k runs over the head's columns, c over keys) and probabilities
+ * times value rows (k over keys, c over the head's columns).
+ */
+function weightedSum(out: usize, w: usize, m: usize, stride: usize, count: i32, width: i32): void {
+  let c = 0;
+  for (; c + 8 <= width; c += 8) {
     let a0 = f32x4.splat(0);
     let a1 = f32x4.splat(0);
-    let at = columnT + ((<usize>j) << 2);
-    for (let d = 0; d < headSize; d++) {
-      const w = v128.load32_splat(x + ((<usize>d) << 2));
-      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(at)));
-      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(at + 16)));
-      at += colBytes;
-    }
-    v128.store(out + ((<usize>j) << 2), a0);
-    v128.store(out + ((<usize>j) << 2) + 16, a1);
-  }
-  for (; j + 4 <= n; j += 4) {
-    let a0 = f32x4.splat(0);
-    let at = columnT + ((<usize>j) << 2);
-    for (let d = 0; d < headSize; d++) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(x + ((<usize>d) << 2)), v128.load(at)));
-      at += colBytes;
-    }
-    v128.store(out + ((<usize>j) << 2), a0);
-  }
-  for (; j < n; j++) {
-    let s: f32 = 0;
-    for (let d = 0; d < headSize; d++)
-      s += load<f32>(x + ((<usize>d) << 2)) * load<f32>(columnT + <usize>d * colBytes + ((<usize>j) << 2));
-    store<f32>(out + ((<usize>j) << 2), s);
-  }
-}
-
-/** out [D] = sum over j < n of w[j] * rows[j] (rows [T, D], contiguous). */
-function weightsTimesRows(out: usize, w: usize, rows: usize, n: i32, headSize: i32): void {
-  const rowSize = (<usize>headSize) << 2;
-  let d = 0;
-  for (; d + 8 <= headSize; d += 8) {
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let at = rows + ((<usize>d) << 2);
-    for (let j = 0; j < n; j++) {
-      const s = v128.load32_splat(w + ((<usize>j) << 2));
+    let at = m + ((<usize>c) << 2);
+    for (let k = 0; k < count; k++) {
+      const s = v128.load32_splat(w + ((<usize>k) << 2));
       a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
       a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
-      at += rowSize;
+      at += stride;
     }
-    v128.store(out + ((<usize>d) << 2), a0);
-    v128.store(out + ((<usize>d) << 2) + 16, a1);
+    v128.store(out + ((<usize>c) << 2), a0);
+    v128.store(out + ((<usize>c) << 2) + 16, a1);
   }
-  for (; d < headSize; d += 4) {
+  for (; c + 4 <= width; c += 4) {
     let a0 = f32x4.splat(0);
-    let at = rows + ((<usize>d) << 2);
-    for (let j = 0; j < n; j++) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + ((<usize>j) << 2)), v128.load(at)));
-      at += rowSize;
+    let at = m + ((<usize>c) << 2);
+    for (let k = 0; k < count; k++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + ((<usize>k) << 2)), v128.load(at)));
+      at += stride;
     }
-    v128.store(out + ((<usize>d) << 2), a0);
+    v128.store(out + ((<usize>c) << 2), a0);
+  }
+  for (; c < width; c++) {
+    let s: f32 = 0;
+    for (let k = 0; k < count; k++)
+      s += load<f32>(w + ((<usize>k) << 2)) * load<f32>(m + <usize>k * stride + ((<usize>c) << 2));
+    store<f32>(out + ((<usize>c) << 2), s);
   }
 }
 
@@ -395,9 +371,16 @@ export function attentionForward(
       const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
       for (let i = 0; i < time; i++) {
         const p = pHead + (triangleRow(i) << 2);
-        rowTimesTransposed(p, base + <usize>i * rowBytes + qOff, kT, time, i + 1, headSize);
+        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, i + 1);
         softmaxInPlace(p, i + 1, scale);
-        weightsTimesRows(y + <usize>(b * time + i) * yRowBytes + qOff, p, vh, i + 1, headSize);
+        weightedSum(
+          y + <usize>(b * time + i) * yRowBytes + qOff,
+          p,
+          vh,
+          (<usize>headSize) << 2,
+          i + 1,
+          headSize,
+        );
       }
     }
   }
@@ -447,7 +430,7 @@ export function attentionBackward(
         const n = i + 1;
         const p = pHead + (triangleRow(i) << 2);
         const d = ds + (triangleRow(i) << 2);
-        rowTimesTransposed(d, dyh + <usize>i * rowSize, vT, time, n, headSize);
+        weightedSum(d, dyh + <usize>i * rowSize, vT, (<usize>time) << 2, headSize, n);
         let dotV = f32x4.splat(0);
         let j = 0;
         for (; j + 4 <= n; j += 4)
@@ -470,7 +453,7 @@ export function attentionBackward(
           const o = (<usize>j) << 2;
           store<f32>(d + o, load<f32>(p + o) * (load<f32>(d + o) - pdp) * scale);
         }
-        weightsTimesRows(out + <usize>i * rowBytes + qOff, d, kh, n, headSize);
+        weightedSum(out + <usize>i * rowBytes + qOff, d, kh, rowSize, n, headSize);
       }
       // dk_j and dv_j: down column j of the triangles (row i, column j at triangleRow(i) + j).
       for (let j = 0; j < time; j++) {
