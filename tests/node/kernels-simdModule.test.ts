@@ -57,6 +57,7 @@ describe('the SIMD kernels module', () => {
         'attentionForward',
         'attentionBackward',
         'transpose',
+        'adamWSlice',
       ]),
     );
   });

@@ -1,5 +1,6 @@
-// One AdamW step with global-norm clipping for the `wasm` and `cpu` backends, as one kernel: two JS
-// passes over the gradients (the norm, then moments and parameters together). The stock-op flat update
+// One AdamW step with global-norm clipping for the `wasm` and `cpu` backends, as one kernel: two passes
+// over the gradients (the norm in JS, in float64; then moments and parameters together, in wasm SIMD
+// where the SIMD kernels run, else in JS). The stock-op flat update
 // concatenates the gradients and the parameters, runs ~15 element-wise kernels on [P] and splits the
 // result 30 ways (tfjs-wasm's SplitV alone took ~15-25 ms on the reference config).
 // Same inputs, outputs and attributes as the WebGPU kernel (webgpuAdamW.ts).
@@ -65,6 +66,37 @@ function adamW(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedA
   }
   const gradNorm = Math.sqrt(squares);
   const clip = a.maxNorm / Math.max(gradNorm, a.maxNorm);
+  if (host.simd) {
+    const ptr = (info: Info) => host.ptr(info);
+    const { beta1, beta2, eps, lr, correction1, correction2 } = a;
+    let at = 0; // bytes into the flat moments
+    for (let i = 0; i < count; i++) {
+      const p = inputs[`p${i}`]!;
+      const [g, out] = [inputs[`g${i}`]!, next[i]!];
+      const [mAt, vAt, mNextAt, vNextAt] = [ptr(m) + at, ptr(v) + at, ptr(mNext) + at, ptr(vNext) + at];
+      host.simd.adamWSlice(
+        ptr(g),
+        ptr(p),
+        ptr(out),
+        mAt,
+        vAt,
+        mNextAt,
+        vNextAt,
+        sizeOf(p),
+        clip,
+        a.decays[i]!,
+        beta1,
+        beta2,
+        eps,
+        lr,
+        correction1,
+        correction2,
+      );
+      at += 4 * sizeOf(p);
+    }
+    host.view(norm)[0] = gradNorm;
+    return [norm, mNext, vNext, ...next];
+  }
   const [ms, vs, msNext, vsNext] = [host.view(m), host.view(v), host.view(mNext), host.view(vNext)];
   let offset = 0;
   for (let i = 0; i < count; i++) {

@@ -35,6 +35,24 @@ export interface SimdKernels {
     scale: number,
   ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  adamWSlice(
+    g: number,
+    p: number,
+    out: number,
+    m: number,
+    v: number,
+    mNext: number,
+    vNext: number,
+    n: number,
+    clip: number,
+    decay: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    lr: number,
+    correction1: number,
+    correction2: number,
+  ): void;
   attentionBackward(
     dy: number,
     qkv: number,

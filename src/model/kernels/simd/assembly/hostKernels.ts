@@ -545,3 +545,59 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
     }
   }
 }
+
+/**
+ * One parameter's AdamW update (the clip factor already known): c = g clip; m' = b1 m + (1 - b1) c;
+ * v' = b2 v + (1 - b2) c^2; p' = p - lr (m' / k1 / (sqrt(v' / k2) + eps) + decay p), over n values.
+ */
+export function adamWSlice(
+  g: usize,
+  p: usize,
+  out: usize,
+  m: usize,
+  v: usize,
+  mNext: usize,
+  vNext: usize,
+  n: i32,
+  clip: f32,
+  decay: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  lr: f32,
+  correction1: f32,
+  correction2: f32,
+): void {
+  const clipV = f32x4.splat(clip);
+  const b1 = f32x4.splat(beta1);
+  const b1c = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2);
+  const b2c = f32x4.splat(1 - beta2);
+  const k1 = f32x4.splat(correction1);
+  const k2 = f32x4.splat(correction2);
+  const epsV = f32x4.splat(eps);
+  const lrV = f32x4.splat(lr);
+  const decayV = f32x4.splat(decay);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const c = f32x4.mul(v128.load(g + o), clipV);
+    const mk = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(b1c, c));
+    const vk = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(b2c, f32x4.mul(c, c)));
+    v128.store(mNext + o, mk);
+    v128.store(vNext + o, vk);
+    const w = v128.load(p + o);
+    const step = f32x4.div(f32x4.div(mk, k1), f32x4.add(f32x4.sqrt(f32x4.div(vk, k2)), epsV));
+    v128.store(out + o, f32x4.sub(w, f32x4.mul(lrV, f32x4.add(step, f32x4.mul(decayV, w)))));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const c = load<f32>(g + o) * clip;
+    const mk = beta1 * load<f32>(m + o) + (1 - beta1) * c;
+    const vk = beta2 * load<f32>(v + o) + (1 - beta2) * c * c;
+    store<f32>(mNext + o, mk);
+    store<f32>(vNext + o, vk);
+    const w = load<f32>(p + o);
+    store<f32>(out + o, w - lr * (mk / correction1 / (Mathf.sqrt(vk / correction2) + eps) + decay * w));
+  }
+}
