@@ -58,6 +58,8 @@ describe('the SIMD kernels module', () => {
         'attentionBackward',
         'transpose',
         'adamWSlice',
+        'crossEntropySum',
+        'crossEntropyGrad',
       ]),
     );
   });

@@ -190,6 +190,15 @@ function crossEntropy(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   const { logits, targets, mask } = inputs as { logits: Info; targets: Info; mask: Info };
   const vocab = lastAxis(logits);
   const out = host.alloc([]);
+  if (host.simd) {
+    const p = (info: Info) => host.ptr(info);
+    const scratch = host.alloc([vocab]);
+    const rows = sizeOf(targets);
+    const total = host.simd.crossEntropySum(p(logits), p(targets), p(mask), p(scratch), rows, vocab);
+    host.free(scratch);
+    host.view(out)[0] = total / maskTotal(host.view(mask));
+    return out;
+  }
   const [ls, ts, ms] = [host.view(logits), host.viewInt32(targets), host.view(mask)];
   const probs = new Float64Array(vocab);
   let total = 0;
@@ -206,6 +215,12 @@ function crossEntropyGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info
   const { dy, logits, targets, mask } = inputs as { dy: Info; logits: Info; targets: Info; mask: Info };
   const vocab = lastAxis(logits);
   const dLogits = host.alloc([...logits.shape]);
+  if (host.simd) {
+    const p = (info: Info) => host.ptr(info);
+    const scale = host.view(dy)[0]! / maskTotal(host.view(mask));
+    host.simd.crossEntropyGrad(p(logits), p(targets), p(mask), p(dLogits), sizeOf(targets), vocab, scale);
+    return dLogits;
+  }
   const [ls, ts, ms, out] = [host.view(logits), host.viewInt32(targets), host.view(mask), host.view(dLogits)];
   const scale = host.view(dy)[0]! / maskTotal(ms);
   const probs = new Float64Array(vocab);

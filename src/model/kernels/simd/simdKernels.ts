@@ -35,6 +35,23 @@ export interface SimdKernels {
     scale: number,
   ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  crossEntropySum(
+    logits: number,
+    targets: number,
+    mask: number,
+    scratch: number,
+    rows: number,
+    vocab: number,
+  ): number;
+  crossEntropyGrad(
+    logits: number,
+    targets: number,
+    mask: number,
+    dLogits: number,
+    rows: number,
+    vocab: number,
+    scale: number,
+  ): void;
   adamWSlice(
     g: number,
     p: number,

@@ -601,3 +601,108 @@ export function adamWSlice(
     store<f32>(out + o, w - lr * (mk / correction1 / (Mathf.sqrt(vk / correction2) + eps) + decay * w));
   }
 }
+
+/**
+ * ln x for x > 0, in float64: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh((m - 1) / (m + 1)) by
+ * its series to the 11th power (error < 1e-10 there). The standard library's log would bring lookup tables,
+ * that is a data segment, which this module must not have (it would be written into tfjs-wasm's heap).
+ */
+function ln(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    e += 1;
+  }
+  const s = (m - 1) / (m + 1);
+  const s2 = s * s;
+  const series =
+    s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9 + (s2 * 2.0) / 11)))));
+  return <f64>e * 0.6931471805599453 + series;
+}
+
+/** Softmax of one row of n logits into out (out may be the row itself); returns its log-sum-exp. */
+function rowSoftmaxInto(row: usize, out: usize, n: i32): f32 {
+  let mV = f32x4.splat(-Infinity);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) mV = f32x4.max(mV, v128.load(row + ((<usize>i) << 2)));
+  let m = maxLanes(mV);
+  for (; i < n; i++) m = max(m, load<f32>(row + ((<usize>i) << 2)));
+  const maxV = f32x4.splat(m);
+  let sumV = f32x4.splat(0);
+  i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const e = expV(f32x4.sub(v128.load(row + ((<usize>i) << 2)), maxV));
+    v128.store(out + ((<usize>i) << 2), e);
+    sumV = f32x4.add(sumV, e);
+  }
+  let sum = sumLanes(sumV);
+  for (; i < n; i++) {
+    const e = expS(load<f32>(row + ((<usize>i) << 2)) - m);
+    store<f32>(out + ((<usize>i) << 2), e);
+    sum += e;
+  }
+  const inv = f32x4.splat(1 / sum);
+  i = 0;
+  for (; i + 4 <= n; i += 4)
+    v128.store(out + ((<usize>i) << 2), f32x4.mul(v128.load(out + ((<usize>i) << 2)), inv));
+  for (; i < n; i++) store<f32>(out + ((<usize>i) << 2), load<f32>(out + ((<usize>i) << 2)) / sum);
+  return m + <f32>ln(<f64>sum);
+}
+
+/**
+ * Masked cross-entropy: logits [rows, vocab], targets [rows] int32, mask [rows] -> the sum over rows of
+ * mask * (log-sum-exp - logit of the target), in float64 (the caller divides by the mask's total).
+ * scratch: vocab floats.
+ */
+export function crossEntropySum(
+  logits: usize,
+  targets: usize,
+  mask: usize,
+  scratch: usize,
+  rows: i32,
+  vocab: i32,
+): f64 {
+  let total: f64 = 0;
+  const rowBytes = (<usize>vocab) << 2;
+  for (let r = 0; r < rows; r++) {
+    const w = load<f32>(mask + ((<usize>r) << 2));
+    if (w == 0) continue;
+    const row = logits + <usize>r * rowBytes;
+    const lse = rowSoftmaxInto(row, scratch, vocab);
+    const target = load<i32>(targets + ((<usize>r) << 2));
+    total += <f64>w * <f64>(lse - load<f32>(row + ((<usize>target) << 2)));
+  }
+  return total;
+}
+
+/** Its gradient: dLogits = scale * mask * (softmax - onehot(target)) per row (zero where masked out). */
+export function crossEntropyGrad(
+  logits: usize,
+  targets: usize,
+  mask: usize,
+  dLogits: usize,
+  rows: i32,
+  vocab: i32,
+  scale: f32,
+): void {
+  const rowBytes = (<usize>vocab) << 2;
+  for (let r = 0; r < rows; r++) {
+    const out = dLogits + <usize>r * rowBytes;
+    const m = load<f32>(mask + ((<usize>r) << 2));
+    if (m == 0) {
+      memory.fill(out, 0, rowBytes);
+      continue;
+    }
+    rowSoftmaxInto(logits + <usize>r * rowBytes, out, vocab);
+    const w = f32x4.splat(scale * m);
+    let i = 0;
+    for (; i + 4 <= vocab; i += 4)
+      v128.store(out + ((<usize>i) << 2), f32x4.mul(v128.load(out + ((<usize>i) << 2)), w));
+    for (; i < vocab; i++)
+      store<f32>(out + ((<usize>i) << 2), load<f32>(out + ((<usize>i) << 2)) * scale * m);
+    const at = out + ((<usize>load<i32>(targets + ((<usize>r) << 2))) << 2);
+    store<f32>(at, load<f32>(at) - scale * m);
+  }
+}
