@@ -28,7 +28,7 @@ export async function runSimdBench(args: readonly string[]): Promise<void> {
   const report = await selectBackend('wasm');
   console.log(machineLine());
   console.log(
-    `SIMD pair, ${configName} config, Node ${tf.getBackend()} (${report.wasm?.threadsCount ?? 1} thread): ` +
+    `SIMD pair, ${configName} config, Node ${tf.getBackend()} (${report.wasm?.threadsCount ?? 1} thread${(report.wasm?.threadsCount ?? 1) === 1 ? '' : 's'}): ` +
       `A = host kernels in wasm SIMD, B = the same kernels' JS loops; ${rounds} rounds x ${steps} steps`,
   );
   const loadBefore = loadavg();
