@@ -137,7 +137,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
   const y = host.alloc([batch, time, width]);
   const probs = host.alloc([batch * heads, triangleRow(time)]);
   if (host.simd && headSize % 4 === 0) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     const scratch = host.alloc([2 * time * headSize]);
     host.simd.attentionForward(p(qkv), p(y), p(probs), p(scratch), batch, time, width, heads, scale);
     host.free(scratch);
@@ -175,7 +175,7 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
   if (host.simd && headSize % 4 === 0) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     const scratch = host.alloc([4 * time * headSize + triangleRow(time)]);
     host.simd.attentionBackward(
       p(dy),

@@ -67,7 +67,7 @@ function adamW(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedA
   const gradNorm = Math.sqrt(squares);
   const clip = a.maxNorm / Math.max(gradNorm, a.maxNorm);
   if (host.simd) {
-    const ptr = (info: Info) => host.ptr(info);
+    const ptr = host.ptr;
     const { beta1, beta2, eps, lr, correction1, correction2 } = a;
     let at = 0; // bytes into the flat moments
     for (let i = 0; i < count; i++) {

@@ -23,7 +23,7 @@ export interface KernelHost {
   /** The wasm SIMD kernels working on this backend's memory in place; null where they cannot. */
   simd: SimdKernels | null;
   /** Where a tensor starts in the backend's memory, in bytes (only where `simd` is not null). */
-  ptr(info: Info): number;
+  ptr: (info: Info) => number;
 }
 
 /** The parts of the wasm backend used here (see tfjs-backend-wasm's BackendWasm). */

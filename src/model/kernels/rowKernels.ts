@@ -24,7 +24,7 @@ function layerNorm(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
   const y = host.alloc([...x.shape]);
   const stats = host.alloc([rows, 2]);
   if (host.simd) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     host.simd.layerNorm(p(x), p(gamma), p(beta), p(y), p(stats), rows, c);
     return [y, stats];
   }
@@ -60,7 +60,7 @@ function layerNormGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] 
   const dGamma = host.alloc([c]);
   const dBeta = host.alloc([c]);
   if (host.simd) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     const scratch = host.alloc([4 * c]); // 2c float64 accumulators
     host.simd.layerNormGrad(p(dy), p(x), p(gamma), p(stats), p(dx), p(dGamma), p(dBeta), p(scratch), rows, c);
     host.free(scratch);
@@ -191,7 +191,7 @@ function crossEntropy(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   const vocab = lastAxis(logits);
   const out = host.alloc([]);
   if (host.simd) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     const scratch = host.alloc([vocab]);
     const rows = sizeOf(targets);
     const total = host.simd.crossEntropySum(p(logits), p(targets), p(mask), p(scratch), rows, vocab);
@@ -216,7 +216,7 @@ function crossEntropyGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info
   const vocab = lastAxis(logits);
   const dLogits = host.alloc([...logits.shape]);
   if (host.simd) {
-    const p = (info: Info) => host.ptr(info);
+    const p = host.ptr;
     const scale = host.view(dy)[0]! / maskTotal(host.view(mask));
     host.simd.crossEntropyGrad(p(logits), p(targets), p(mask), p(dLogits), sizeOf(targets), vocab, scale);
     return dLogits;

@@ -88,6 +88,9 @@ let enabled = true;
 const compiled = new Map<'plain' | 'shared', WebAssembly.Module>();
 let lastReason = 'not asked for yet';
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+/** Why the module did not load on a memory: kept, so that kernel calls (each looks the module up) do not
+ * retry a failing compile on every call. */
+const failures = new WeakMap<WebAssembly.Memory, string>();
 
 /** Turns the SIMD kernels off (or back on) for every later kernel call: the bench's A/B switch. */
 export function setSimdKernelsEnabled(on: boolean): void {
@@ -125,7 +128,15 @@ export function simdKernelsIn(memory: unknown): SimdKernels | null {
     return null;
   }
   const known = instances.get(memory);
-  if (known) return known;
+  if (known) {
+    lastReason = 'active';
+    return known;
+  }
+  const failed = failures.get(memory);
+  if (failed !== undefined) {
+    lastReason = failed;
+    return null;
+  }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
     const instance = new WebAssembly.Instance(compile(shared ? 'shared' : 'plain'), { env: { memory } });
@@ -135,6 +146,7 @@ export function simdKernelsIn(memory: unknown): SimdKernels | null {
     return kernels;
   } catch (e) {
     lastReason = `the SIMD module did not load: ${e instanceof Error ? e.message : String(e)}`;
+    failures.set(memory, lastReason);
     return null;
   }
 }
