@@ -33,7 +33,7 @@ function sectionIds(binary: Uint8Array): number[] {
 describe('the SIMD kernels module', () => {
   it('is what its source builds (run `npm run build:kernels` after changing it)', async () => {
     expect(readFileSync(SIMD_KERNELS_MODULE, 'utf8')).toBe(await simdKernelsModule());
-  }, 120_000);
+  }, 300_000);
 
   it.each([
     ['plain', HOST_KERNELS_WASM],
