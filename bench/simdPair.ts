@@ -4,9 +4,13 @@
 // Prints each round's wall and CPU ms per step, the ratios' median and range, and step / bound per side.
 //   --rounds N   A/B pairs (default 4)      --steps N   steps per round and side (default 3)
 //   --tiny       the tiny config instead of the reference one
+//   --pool       on the threaded build (PERSONA_LAB_WASM_THREADS=N): A = the SIMD kernels split over the
+//                kernel pool's N threads, B = the same kernels on the calling thread alone
+// Step / bound is given by CPU time and, since threads add CPU time of their own, by wall clock.
 import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { setSimdKernelsEnabled, simdKernelsStatus } from '../src/model/kernels/simd/simdKernels.ts';
+import { setSimdThreads, simdThreads } from '../src/model/kernels/simd/simdPool.ts';
 import { selectBackend } from '../src/platform/backend.ts';
 import { BENCH_CONFIGS, createBenchTrainer, median, type BenchCase } from './benchCore.ts';
 import { machineLine } from './machine.ts';
@@ -26,15 +30,27 @@ export async function runSimdBench(args: readonly string[]): Promise<void> {
   const steps = option('--steps') ?? 3;
   const configName: BenchCase['configName'] = args.includes('--tiny') ? 'tiny' : 'reference';
   const report = await selectBackend('wasm');
+  const threads = report.wasm?.threadsCount ?? 1;
+  const pool = args.includes('--pool');
+  const poolThreads = simdThreads();
+  if (pool && poolThreads < 2)
+    throw new Error(
+      '--pool needs the threaded build: PERSONA_LAB_WASM_THREADS=2 npm run bench -- simd --pool',
+    );
+  const [nameA, nameB] = pool ? ['pool', 'one thread'] : ['SIMD', 'JS'];
   console.log(machineLine());
   console.log(
-    `SIMD pair, ${configName} config, Node ${tf.getBackend()} (${report.wasm?.threadsCount ?? 1} thread${(report.wasm?.threadsCount ?? 1) === 1 ? '' : 's'}): ` +
-      `A = host kernels in wasm SIMD, B = the same kernels' JS loops; ${rounds} rounds x ${steps} steps`,
+    `SIMD pair, ${configName} config, Node ${tf.getBackend()} (${threads} thread${threads === 1 ? '' : 's'}): ` +
+      (pool
+        ? `A = host kernels in wasm SIMD split over ${poolThreads} threads, B = the same on the calling thread`
+        : `A = host kernels in wasm SIMD, B = the same kernels' JS loops`) +
+      `; ${rounds} rounds x ${steps} steps`,
   );
   const loadBefore = loadavg();
   const trainer = createBenchTrainer(configName, 'fast');
-  const side = async (simd: boolean, from: number) => {
-    setSimdKernelsEnabled(simd);
+  const side = async (a: boolean, from: number) => {
+    if (pool) setSimdThreads(a ? poolThreads : 1);
+    else setSimdKernelsEnabled(a);
     const walls: number[] = [];
     const start = cpuMs();
     for (let s = 0; s < steps; s++) walls.push(await trainer.step(from + s));
@@ -55,29 +71,36 @@ export async function runSimdBench(args: readonly string[]): Promise<void> {
       b.push(await side(false, i));
       i += steps;
       console.log(
-        `  round ${r + 1}: SIMD ${a[r]!.wallMs.toFixed(0)} ms wall, ${a[r]!.cpuMs.toFixed(0)} ms CPU; ` +
-          `JS ${b[r]!.wallMs.toFixed(0)} ms wall, ${b[r]!.cpuMs.toFixed(0)} ms CPU`,
+        `  round ${r + 1}: ${nameA} ${a[r]!.wallMs.toFixed(0)} ms wall, ${a[r]!.cpuMs.toFixed(0)} ms CPU; ` +
+          `${nameB} ${b[r]!.wallMs.toFixed(0)} ms wall, ${b[r]!.cpuMs.toFixed(0)} ms CPU`,
       );
     }
     setSimdKernelsEnabled(true);
+    setSimdThreads(poolThreads);
     const ratios = (f: (x: { wallMs: number; cpuMs: number }) => number) => a.map((x, r) => f(b[r]!) / f(x));
     const spread = (v: number[]) =>
       `${median(v).toFixed(2)}x (range ${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)})`;
     console.log(
-      `JS loops / SIMD per step: ${spread(ratios((x) => x.wallMs))} by wall, ${spread(ratios((x) => x.cpuMs))} by CPU time`,
+      `${nameB} / ${nameA} per step: ${spread(ratios((x) => x.wallMs))} by wall, ${spread(ratios((x) => x.cpuMs))} by CPU time`,
     );
     const { model, batchSize } = BENCH_CONFIGS[configName];
     const bound = await measureMatMulBound(stepMatMuls(model, batchSize), cpuMs);
-    const perSide = (name: string, xs: { cpuMs: number }[]) =>
-      `${name} ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms CPU = ${(median(xs.map((x) => x.cpuMs)) / bound.causalCpuMs!).toFixed(2)}x`;
+    const perSide = (name: string, xs: { cpuMs: number; wallMs: number }[]) => {
+      const [cpu, wall] = [median(xs.map((x) => x.cpuMs)), median(xs.map((x) => x.wallMs))];
+      return (
+        `${name} ${(cpu / bound.causalCpuMs!).toFixed(2)}x by CPU time, ` +
+        `${(wall / bound.causalMs).toFixed(2)}x by wall (${wall.toFixed(0)} ms)`
+      );
+    };
     console.log(
-      `matmul bound (causal attention) ${bound.causalCpuMs!.toFixed(0)} ms CPU a step (${bound.gflop.toFixed(2)} GFLOP); ` +
-        `step / bound: ${perSide('SIMD', a)}, ${perSide('JS', b)}`,
+      `matmul bound (causal attention) ${bound.causalCpuMs!.toFixed(0)} ms CPU, ${bound.causalMs.toFixed(0)} ms wall a step ` +
+        `(${bound.gflop.toFixed(2)} GFLOP); step / bound: ${perSide(nameA, a)}; ${perSide(nameB, b)}`,
     );
     const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
     console.log(`load average ${load(loadBefore)} -> ${load(loadavg())}`);
   } finally {
     setSimdKernelsEnabled(true);
+    setSimdThreads(poolThreads);
     trainer.dispose();
   }
 }

@@ -2,7 +2,12 @@
 // runs the browser's WGSL kernels through Dawn (src/platform/nodeWebGpu.ts) and, where no adapter
 // exists, says why and falls back to wasm, then cpu, as the browser does. webgl does not exist in Node.
 import * as tf from '@tensorflow/tfjs';
-import { BackendUnavailableError, selectBackend, type BackendName } from '../platform/backend.ts';
+import {
+  BackendUnavailableError,
+  selectBackend,
+  type BackendHints,
+  type BackendName,
+} from '../platform/backend.ts';
 import { releaseNodeWebGpu } from '../platform/nodeWebGpu.ts';
 import { CliError } from './cliErrors.ts';
 
@@ -20,11 +25,13 @@ export function nodeBackendArg(value: string | undefined): NodeBackendChoice {
 
 /**
  * Starts the backend and returns its name. A webgpu that cannot start (no `webgpu` package, no adapter)
- * is reported through `notice`, with the reason, and the run continues on wasm (or cpu).
+ * is reported through `notice`, with the reason, and the run continues on wasm (or cpu). With a step's
+ * work in `hints`, wasm may start threaded; `notice` says how many threads and why, for a large model.
  */
 export async function startBackend(
   choice: NodeBackendChoice,
   notice: (line: string) => void = (line) => console.error(line),
+  hints: BackendHints = {},
 ): Promise<BackendName> {
   // Production mode: no tfjs debug checks, and no banner urging tfjs-node (which cannot install here).
   tf.env().set('PROD', true);
@@ -33,10 +40,15 @@ export async function startBackend(
   const reasons: string[] = [];
   for (const name of order) {
     try {
-      const started = (await selectBackend(name)).backend;
+      const report = await selectBackend(name, hints);
       if (reasons.length > 0 && choice === 'webgpu')
-        notice(`persona-lab: ${reasons.join('; ')}; running on ${started} instead`);
-      return started;
+        notice(`persona-lab: ${reasons.join('; ')}; running on ${report.backend} instead`);
+      const why = report.wasm?.threadsReason;
+      if (why !== undefined && hints.stepGflop !== undefined && !why.startsWith('off: a small model'))
+        notice(
+          `persona-lab: wasm threads: ${report.wasm!.threads ? `${report.wasm!.threadsCount} (${why})` : why}`,
+        );
+      return report.backend;
     } catch (error) {
       reasons.push(
         error instanceof BackendUnavailableError ? failureText(error) : `${name}: ${String(error)}`,

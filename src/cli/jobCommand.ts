@@ -13,6 +13,7 @@ import { runExperiment } from '../experiment/runner.ts';
 import { RunSetupError } from '../experiment/runSetupError.ts';
 import type { RunState } from '../experiment/runState.ts';
 import { startBackend } from './cliBackend.ts';
+import { recipeStepGflop } from './recipeStepGflop.ts';
 import { CliError, EXIT, writeFailure } from './cliErrors.ts';
 import { FileRunStore, removeTemporaryFiles } from './fileRunStore.ts';
 import { lockRunFolder } from './lockRunFolder.ts';
@@ -65,7 +66,7 @@ export async function jobCommand(args: JobArgs): Promise<number> {
       log('already done (skipped)');
       return EXIT.ok;
     }
-    const backend = await startBackend(plan.backend);
+    const backend = await startBackend(plan.backend, undefined, { stepGflop: recipeStepGflop(recipe) });
     const inputs = corpusInputs(recipe);
     const store = new FileRunStore(own, checkpointDir(dir, job.point));
     if (saved) {

@@ -27,6 +27,7 @@ import { validateRecipe } from '../experiment/validateRecipe.ts';
 import { fileURLToPath } from 'node:url';
 import type { RunState } from '../experiment/runState.ts';
 import { formatRunTiming } from '../experiment/runTiming.ts';
+import { recipeStepGflop } from './recipeStepGflop.ts';
 
 export interface RunArgs {
   /** A recipe file or preset name, or a recipe already built and validated (one point of `sweep`). */
@@ -153,6 +154,8 @@ async function runLocked(
     backendChoice === 'webgl' || (backendChoice === 'webgpu' && args.backend === undefined)
       ? 'auto'
       : backendChoice,
+    undefined,
+    { stepGflop: recipeStepGflop(recipe) },
   );
   const resuming = existsSync(join(dir, STATE_FILE));
   log(`${resuming ? 'resuming' : 'starting'} the run in ${dir} on the ${backend} backend`);

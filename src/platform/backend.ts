@@ -135,21 +135,46 @@ async function prepareWasm(): Promise<void> {
   wasmPrepared = true;
 }
 
-async function tryWasm(): Promise<Failure | Started> {
+/** What the caller knows that helps start a backend well. */
+export interface BackendHints {
+  /** The work of one training step, in GFLOP: in Node, wasm threads are chosen for it (wasmThreads.ts). */
+  stepGflop?: number;
+}
+
+async function tryWasm(hints: BackendHints): Promise<Failure | Started> {
   try {
     await prepareWasm();
   } catch (error) {
     return { failure: `could not load @tensorflow/tfjs-backend-wasm: ${String(error)}`, kind: 'failed' };
   }
-  // Node: opt-in WASM threads (PERSONA_LAB_WASM_THREADS=N), see wasmThreads.ts (performance work).
-  const failure = isNode
-    ? await (await import('./wasmThreads.ts')).startNodeWasm(() => setBackendCapturingWarnings('wasm'))
-    : await setBackendCapturingWarnings('wasm');
+  // Node: WASM threads where they pay or PERSONA_LAB_WASM_THREADS asks (wasmThreads.ts).
+  let threadsReason: string | undefined;
+  let failure: string | null;
+  if (isNode) {
+    const { startNodeWasm } = await import('./wasmThreads.ts');
+    const { started, choice } = await startNodeWasm(
+      () => setBackendCapturingWarnings('wasm'),
+      hints.stepGflop,
+    );
+    [failure, threadsReason] = [started, choice.reason];
+  } else {
+    failure = await setBackendCapturingWarnings('wasm');
+  }
   if (failure) return { failure, kind: 'failed' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const { wasmHostKernels } = await import('../model/kernels/kernelHost.ts');
+  const { setSimdThreads } = await import('../model/kernels/simd/simdPool.ts');
+  // The threaded build's shared memory lets the lab's SIMD kernels split over threads too: in Node as many
+  // as XNNPACK got; in a page, the logical cores (tfjs gives XNNPACK half of them), at most 4.
+  setSimdThreads(
+    threads !== true
+      ? 1
+      : isNode
+        ? getThreadsCount()
+        : Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1),
+  );
   return {
     ...NOTHING_ELSE,
     wasm: {
@@ -158,15 +183,20 @@ async function tryWasm(): Promise<Failure | Started> {
       threadsCount: getThreadsCount(),
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       hostKernels: wasmHostKernels(tf.backend()),
+      ...(threadsReason === undefined ? {} : { threadsReason }),
     },
   };
 }
 
 /** Starts one backend; `skipSoftware` (under 'auto') refuses a GPU backend that only has software. */
-async function tryBackend(name: BackendName, skipSoftware: boolean): Promise<Failure | Started> {
+async function tryBackend(
+  name: BackendName,
+  skipSoftware: boolean,
+  hints: BackendHints,
+): Promise<Failure | Started> {
   if (name === 'webgpu') return tryWebGpu(skipSoftware);
   if (name === 'webgl') return tryWebGl(skipSoftware);
-  if (name === 'wasm') return tryWasm();
+  if (name === 'wasm') return tryWasm(hints);
   return (await start(name)) ?? NOTHING_ELSE;
 }
 
@@ -176,7 +206,10 @@ async function tryBackend(name: BackendName, skipSoftware: boolean): Promise<Fai
  * CPU) and reports. A forced backend is used even on software. A forced backend that fails throws
  * BackendUnavailableError, as does 'auto' when nothing starts.
  */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
+export async function selectBackend(
+  choice: BackendChoice = 'auto',
+  hints: BackendHints = {},
+): Promise<BackendReport> {
   if (choice !== 'auto' && !isBackendName(choice)) {
     throw new Error(
       `unknown backend ${JSON.stringify(choice)}: choose 'auto' or one of ${BACKEND_NAMES.join(', ')}`,
@@ -185,7 +218,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   const order: readonly BackendName[] = choice === 'auto' ? BACKEND_NAMES : [choice];
   const failures: BackendFailure[] = [];
   for (const name of order) {
-    const result = await tryBackend(name, choice === 'auto');
+    const result = await tryBackend(name, choice === 'auto', hints);
     if ('failure' in result) {
       failures.push({ backend: name, kind: result.kind, reason: result.failure });
       continue;

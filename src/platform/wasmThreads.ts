@@ -1,6 +1,9 @@
 // Lets tfjs-backend-wasm's threaded SIMD build run in Node, where tfjs turns threads off
-// (WASM_HAS_MULTITHREAD_SUPPORT is false under Node, tfjs issue 3830). Opt-in: the environment
-// variable PERSONA_LAB_WASM_THREADS=N (N >= 2) before the wasm backend starts.
+// (WASM_HAS_MULTITHREAD_SUPPORT is false under Node, tfjs issue 3830). When: the environment variable
+// PERSONA_LAB_WASM_THREADS=N (N >= 2; 0 turns threads off) before the wasm backend starts, or, without
+// it, where they pay (`chooseWasmThreads`): a run of a model large enough, on cores free at its start.
+// The thread count never changes a result: XNNPACK splits products by output tiles and the lab's kernel
+// pool by independent rows, so every value is computed by the same code in the same order.
 //
 // Why a shim is needed, and what it changes, only while the backend initialises:
 // - tfjs hands emscripten its pthread worker script as a Blob URL; Node's worker_threads cannot load
@@ -34,24 +37,68 @@ interface PThreadLike {
 
 type GetBuiltin = (id: string) => unknown;
 
-/** The thread count asked for by PERSONA_LAB_WASM_THREADS (0: off, the default). */
-export function requestedWasmThreads(): number {
-  const value = typeof process === 'undefined' ? undefined : process.env?.PERSONA_LAB_WASM_THREADS;
-  const threads = Number(value ?? 0);
-  return Number.isInteger(threads) && threads >= 2 ? threads : 0;
+/** Below this much work a training step (GFLOP), a second thread costs more than it brings. */
+export const MIN_THREADED_STEP_GFLOP = 5;
+/** Threads chosen without PERSONA_LAB_WASM_THREADS, at most. */
+const MAX_AUTO_THREADS = 4;
+
+export interface WasmThreadsChoice {
+  /** 0: the single-threaded build. */
+  threads: number;
+  reason: string;
 }
 
 /**
- * Runs `start`, which starts the wasm backend in Node: as it is, unless PERSONA_LAB_WASM_THREADS asks
- * for threads and this is the backend's first start in the process (its build is chosen only then).
+ * How many wasm threads a process gets: PERSONA_LAB_WASM_THREADS where set; else, for a training step of
+ * `stepGflop` (unknown: off), as many as the cores left free by the load average's whole part, at most
+ * 4, when that is 2 or more. On a busy machine a second thread only spins (docs/performance.md).
  */
-export async function startNodeWasm<T>(start: () => Promise<T>): Promise<T> {
-  const threads = requestedWasmThreads();
-  if (threads === 0 || tf.findBackend('wasm')) return start();
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+export function chooseWasmThreads(
+  env: string | undefined,
+  stepGflop: number | undefined,
+  cores: number,
+  load: number,
+): WasmThreadsChoice {
+  if (env !== undefined && env.trim() !== '') {
+    const n = Number(env);
+    return Number.isInteger(n) && n >= 2
+      ? { threads: n, reason: `PERSONA_LAB_WASM_THREADS=${env}` }
+      : { threads: 0, reason: `off (PERSONA_LAB_WASM_THREADS=${env})` };
+  }
+  if (stepGflop === undefined) return { threads: 0, reason: 'off unless a run asks' };
+  if (stepGflop < MIN_THREADED_STEP_GFLOP)
+    return { threads: 0, reason: `off: a small model (${stepGflop.toFixed(2)} GFLOP a step)` };
+  const free = Math.min(MAX_AUTO_THREADS, cores - Math.floor(load));
+  if (free < 2)
+    return {
+      threads: 0,
+      reason: `off: the cores are busy (load average ${load.toFixed(1)} on ${cores} cores)`,
+    };
+  return { threads: free, reason: `${free} free cores and ${stepGflop.toFixed(0)} GFLOP a step` };
+}
+
+function nodeEnv(): string | undefined {
+  return typeof process === 'undefined' ? undefined : process.env?.PERSONA_LAB_WASM_THREADS;
+}
+
+/**
+ * Runs `start`, which starts the wasm backend in Node: as it is, unless threads are chosen
+ * (`chooseWasmThreads` for a step of `stepGflop`) and this is the backend's first start in the process
+ * (its build is chosen only then). Returns what `start` returned and the choice.
+ */
+export async function startNodeWasm<T>(
+  start: () => Promise<T>,
+  stepGflop?: number,
+): Promise<{ started: T; choice: WasmThreadsChoice }> {
   const getBuiltin = (process as unknown as { getBuiltinModule: GetBuiltin }).getBuiltinModule;
-  const fs = getBuiltin('node:fs') as typeof NodeFs;
   const os = getBuiltin('node:os') as typeof NodeOs;
+  const choice = tf.findBackend('wasm')
+    ? { threads: 0, reason: 'the backend had started already' }
+    : chooseWasmThreads(nodeEnv(), stepGflop, os.availableParallelism(), os.loadavg()[0]!);
+  const threads = choice.threads;
+  if (threads === 0) return { started: await start(), choice };
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const fs = getBuiltin('node:fs') as typeof NodeFs;
   const path = getBuiltin('node:path') as typeof NodePath;
   const nodeModule = getBuiltin('node:module') as { createRequire(from: string): NodeRequire };
   const require = nodeModule.createRequire(import.meta.url);
@@ -79,9 +126,9 @@ export async function startNodeWasm<T>(start: () => Promise<T>): Promise<T> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
   try {
-    const result = await start();
+    const started = await start();
     unrefWorkers();
-    return result;
+    return { started, choice };
   } finally {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;

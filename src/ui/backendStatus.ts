@@ -120,7 +120,11 @@ export class BackendStatus extends LitElement {
               WASM: SIMD ${r.wasm.simd ? 'on' : 'off'}, threads
               ${r.wasm.threads ? `on (${r.wasm.threadsCount})` : 'off'}, cross-origin isolated
               ${r.wasm.crossOriginIsolated ? 'yes' : 'no'}; the lab's own kernels
-              ${r.wasm.hostKernels.simd ? 'in wasm SIMD' : `in JS (${r.wasm.hostKernels.reason})`}
+              ${
+                r.wasm.hostKernels.simd
+                  ? `in wasm SIMD${r.wasm.hostKernels.threads > 1 ? ` on up to ${r.wasm.hostKernels.threads} threads` : ''}`
+                  : `in JS (${r.wasm.hostKernels.reason})`
+              }
             </div>`
           : nothing
       }

@@ -25,10 +25,15 @@ export interface WasmReport {
   threads: boolean;
   /** Threads the backend runs its kernels on (1 without threads). */
   threadsCount: number;
+  /** In Node: why this many threads (chosen for the run, or PERSONA_LAB_WASM_THREADS). */
+  threadsReason?: string;
   /** Threads need SharedArrayBuffer, which needs COOP/COEP headers (cross-origin isolation). */
   crossOriginIsolated: boolean;
-  /** Whether the project's own kernels (LayerNorm, GELU, attention) run in wasm SIMD, and if not, why. */
-  hostKernels: { simd: boolean; reason: string };
+  /**
+   * Whether the project's own kernels (LayerNorm, GELU, attention) run in wasm SIMD, and if not, why; and
+   * on how many threads the large ones may split (1 without the threaded build).
+   */
+  hostKernels: { simd: boolean; reason: string; threads: number };
 }
 
 export interface BackendReport {

@@ -11,6 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { fastExp } from './fastExp.ts';
 import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+import { splitEvenly } from './simd/simdPool.ts';
 
 export const ATTENTION_FORWARD = 'PersonaLabCausalAttention';
 export const ATTENTION_BACKWARD = 'PersonaLabCausalAttentionGrad';
@@ -66,6 +67,14 @@ function scatterHead(
 
 /** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
 const triangleRow = (i: number): number => (i * (i + 1)) / 2;
+
+/** Below this many multiply-adds a part, splitting attention over threads costs more than it saves. */
+const MIN_SPLIT_WORK = 1 << 21;
+
+/** Batch rows split for the SIMD pool: each slice's first row and count. */
+function batchSlices(host: KernelHost, { batch, heads, time, headSize }: Dims): [number, number][] {
+  return splitEvenly(batch, host.simdParts((batch * heads * time * time * headSize) / 2, MIN_SPLIT_WORK));
+}
 
 /**
  * Causal softmax of scores s [T, T] (times `scale`) in place (zero above the diagonal), the result
@@ -137,9 +146,24 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
   const y = host.alloc([batch, time, width]);
   const probs = host.alloc([batch * heads, triangleRow(time)]);
   if (host.simd && headSize % 4 === 0) {
-    const p = host.ptr;
-    const scratch = host.alloc([2 * time * headSize]);
-    host.simd.attentionForward(p(qkv), p(y), p(probs), p(scratch), batch, time, width, heads, scale);
+    const slices = batchSlices(host, dims);
+    const scratchSize = 2 * time * headSize;
+    const scratch = host.alloc([slices.length * scratchSize]);
+    const [q, out, pr, s] = [qkv, y, probs, scratch].map(host.ptr) as [number, number, number, number];
+    host.simdRun(
+      'attentionForward',
+      slices.map(([b, n], i) => [
+        q + 4 * b * time * 3 * width,
+        out + 4 * b * time * width,
+        pr + 4 * b * heads * triangleRow(time),
+        s + 4 * i * scratchSize,
+        n,
+        time,
+        width,
+        heads,
+        scale,
+      ]),
+    );
     host.free(scratch);
     return [y, probs];
   }
@@ -175,19 +199,30 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const scale = 1 / Math.sqrt(headSize);
   const dqkv = host.alloc([batch, time, 3 * width]);
   if (host.simd && headSize % 4 === 0) {
-    const p = host.ptr;
-    const scratch = host.alloc([4 * time * headSize + triangleRow(time)]);
-    host.simd.attentionBackward(
-      p(dy),
-      p(qkv),
-      p(probs),
-      p(dqkv),
-      p(scratch),
-      batch,
-      time,
-      width,
-      heads,
-      scale,
+    const slices = batchSlices(host, dims);
+    const scratchSize = 4 * time * headSize + triangleRow(time);
+    const scratch = host.alloc([slices.length * scratchSize]);
+    const [d, q, pr, dq, s] = [dy, qkv, probs, dqkv, scratch].map(host.ptr) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    host.simdRun(
+      'attentionBackward',
+      slices.map(([b, n], i) => [
+        d + 4 * b * time * width,
+        q + 4 * b * time * 3 * width,
+        pr + 4 * b * heads * triangleRow(time),
+        dq + 4 * b * time * 3 * width,
+        s + 4 * i * scratchSize,
+        n,
+        time,
+        width,
+        heads,
+        scale,
+      ]),
     );
     host.free(scratch);
     return dqkv;

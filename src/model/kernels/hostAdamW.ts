@@ -6,7 +6,7 @@
 // Same inputs, outputs and attributes as the WebGPU kernel (webgpuAdamW.ts).
 import type * as tf from '@tensorflow/tfjs';
 import type { GpuAdamWAttrs } from './webgpuAdamW.ts';
-import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+import { elementSlices, registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
 export const HOST_ADAMW = 'PersonaLabHostAdamW';
 
@@ -69,31 +69,35 @@ function adamW(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedA
   if (host.simd) {
     const ptr = host.ptr;
     const { beta1, beta2, eps, lr, correction1, correction2 } = a;
+    const calls: number[][] = [];
     let at = 0; // bytes into the flat moments
     for (let i = 0; i < count; i++) {
       const p = inputs[`p${i}`]!;
       const [g, out] = [inputs[`g${i}`]!, next[i]!];
-      const [mAt, vAt, mNextAt, vNextAt] = [ptr(m) + at, ptr(v) + at, ptr(mNext) + at, ptr(vNext) + at];
-      host.simd.adamWSlice(
-        ptr(g),
-        ptr(p),
-        ptr(out),
-        mAt,
-        vAt,
-        mNextAt,
-        vNextAt,
-        sizeOf(p),
-        clip,
-        a.decays[i]!,
-        beta1,
-        beta2,
-        eps,
-        lr,
-        correction1,
-        correction2,
-      );
+      for (const [first, n] of elementSlices(host, sizeOf(p))) {
+        const [el, mo] = [4 * first, at + 4 * first]; // bytes into this slice, and into the moments
+        calls.push([
+          ptr(g) + el,
+          ptr(p) + el,
+          ptr(out) + el,
+          ptr(m) + mo,
+          ptr(v) + mo,
+          ptr(mNext) + mo,
+          ptr(vNext) + mo,
+          n,
+          clip,
+          a.decays[i]!,
+          beta1,
+          beta2,
+          eps,
+          lr,
+          correction1,
+          correction2,
+        ]);
+      }
       at += 4 * sizeOf(p);
     }
+    host.simdRun('adamWSlice', calls);
     host.view(norm)[0] = gradNorm;
     return [norm, mNext, vNext, ...next];
   }

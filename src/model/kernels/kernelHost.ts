@@ -2,7 +2,8 @@
 // run on: it hands out Float32Array views of a tensor's memory, allocates outputs, and calls the
 // backend's own 2-D matmul (XNNPACK on wasm), so one kernel source serves both backends.
 import * as tf from '@tensorflow/tfjs';
-import { simdKernelsIn, simdKernelsStatus, type SimdKernels } from './simd/simdKernels.ts';
+import { simdKernelsIn, simdKernelsStatus, simdPoolIn, type SimdKernels } from './simd/simdKernels.ts';
+import { simdThreads, splitEvenly, type PooledKernel, type SimdPool } from './simd/simdPool.ts';
 
 /** What a kernel sees of a tensor: tfjs's TensorInfo. */
 export type Info = tf.TensorInfo;
@@ -24,6 +25,34 @@ export interface KernelHost {
   simd: SimdKernels | null;
   /** Where a tensor starts in the backend's memory, in bytes (only where `simd` is not null). */
   ptr: (info: Info) => number;
+  /**
+   * Into how many independent calls to split a SIMD kernel's work of `work` units now: more than 1 only
+   * where a thread pool is ready and each part gets at least `minWork` (./simd/simdPool.ts).
+   */
+  simdParts(work: number, minWork: number): number;
+  /** Runs SIMD kernel calls (each the kernel's arguments), over the pool's threads where there is one. */
+  simdRun(kernel: PooledKernel, calls: number[][]): void;
+}
+
+function runner(simd: SimdKernels | null, pool: SimdPool | null): Pick<KernelHost, 'simdParts' | 'simdRun'> {
+  if (pool)
+    return { simdParts: (work, minWork) => pool.parts(work, minWork), simdRun: (k, c) => pool.run(k, c) };
+  return {
+    simdParts: () => 1,
+    simdRun: (kernel, calls) => {
+      if (!simd) throw new Error('kernel host: no SIMD kernels here');
+      const own: (...args: number[]) => void = simd[kernel];
+      for (const call of calls) own(...call);
+    },
+  };
+}
+
+/** Below this many elements a part, splitting an elementwise kernel over threads costs more than it saves. */
+const MIN_SPLIT_ELEMENTS = 1 << 16;
+
+/** [first, count] element ranges of an n-element elementwise SIMD kernel, one per part (16-aligned). */
+export function elementSlices(host: KernelHost, n: number): [number, number][] {
+  return splitEvenly(n, host.simdParts(n, MIN_SPLIT_ELEMENTS), 16);
 }
 
 /** The parts of the wasm backend used here (see tfjs-backend-wasm's BackendWasm). */
@@ -66,17 +95,21 @@ function matMulWith(backendName: string, backend: object, a: Info, b: Info): Inf
 const heapOf = (wasm: WasmBackendLike): unknown => wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
 
 /** Whether the SIMD kernels run on this wasm backend (loading them now if they can), and if not, why. */
-export function wasmHostKernels(backend: object): { simd: boolean; reason: string } {
-  simdKernelsIn(heapOf(backend as WasmBackendLike));
+export function wasmHostKernels(backend: object): { simd: boolean; reason: string; threads: number } {
+  const heap = heapOf(backend as WasmBackendLike);
+  simdKernelsIn(heap);
   const { active, reason } = simdKernelsStatus();
-  return { simd: active, reason };
+  return { simd: active, reason, threads: active && simdPoolIn(heap) ? simdThreads() : 1 };
 }
 
 /** The host for a kernel invocation on `backendName` ('wasm' or 'cpu'). */
 export function kernelHost(backendName: HostBackendName, backend: object): KernelHost {
   if (backendName === 'wasm') {
     const wasm = backend as WasmBackendLike;
+    const heap = heapOf(wasm);
+    const simd = simdKernelsIn(heap);
     return {
+      ...runner(simd, simd && simdPoolIn(heap)),
       view: (info) => {
         if (info.dtype !== 'float32') throw new Error(`kernel host: float32 expected, got ${info.dtype}`);
         return wasm.typedArrayFromHeap(info) as Float32Array;
@@ -88,7 +121,7 @@ export function kernelHost(backendName: HostBackendName, backend: object): Kerne
       alloc: (shape) => wasm.makeOutput(shape, 'float32'),
       matMul: (a, b) => matMulWith('wasm', backend, a, b),
       free: (info) => void wasm.disposeData(info.dataId),
-      simd: simdKernelsIn(heapOf(wasm)),
+      simd,
       ptr: (info) => {
         const data = wasm.dataIdMap.get(info.dataId);
         if (!data) throw new Error('kernel host: a tensor the wasm backend does not hold');
@@ -113,6 +146,7 @@ export function kernelHost(backendName: HostBackendName, backend: object): Kerne
     matMul: (a, b) => matMulWith('cpu', backend, a, b),
     free: (info) => cpu.disposeIntermediateTensorInfo(info),
     simd: null,
+    ...runner(null, null),
     ptr: () => {
       throw new Error('kernel host: the cpu backend has no wasm memory');
     },

@@ -4,7 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_EPS } from '../modelOps.ts';
 import { fastExp } from './fastExp.ts';
-import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+import { elementSlices, registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
 export const LAYER_NORM = 'PersonaLabLayerNorm';
 export const LAYER_NORM_GRAD = 'PersonaLabLayerNormGrad';
@@ -127,7 +127,11 @@ function gelu(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
   const y = host.alloc([...x.shape]);
   const tanh = host.alloc([...x.shape]);
   if (host.simd) {
-    host.simd.gelu(host.ptr(x), host.ptr(y), host.ptr(tanh), sizeOf(x));
+    const [xp, yp, tp] = [x, y, tanh].map(host.ptr) as [number, number, number];
+    host.simdRun(
+      'gelu',
+      elementSlices(host, sizeOf(x)).map(([i, n]) => [xp + 4 * i, yp + 4 * i, tp + 4 * i, n]),
+    );
     return [y, tanh];
   }
   const [xs, ys, ts] = [host.view(x), host.view(y), host.view(tanh)];
@@ -155,7 +159,11 @@ function geluGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   const { dy, x, tanh } = inputs as { dy: Info; x: Info; tanh: Info };
   const dx = host.alloc([...x.shape]);
   if (host.simd) {
-    host.simd.geluGrad(host.ptr(dy), host.ptr(x), host.ptr(tanh), host.ptr(dx), sizeOf(x));
+    const [dyp, xp, tp, dxp] = [dy, x, tanh, dx].map(host.ptr) as [number, number, number, number];
+    host.simdRun(
+      'geluGrad',
+      elementSlices(host, sizeOf(x)).map(([i, n]) => [dyp + 4 * i, xp + 4 * i, tp + 4 * i, dxp + 4 * i, n]),
+    );
     return dx;
   }
   const [dys, xs, ts, dxs] = [host.view(dy), host.view(x), host.view(tanh), host.view(dx)];

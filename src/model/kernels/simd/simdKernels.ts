@@ -1,17 +1,29 @@
 // The host kernels' wasm SIMD module, instantiated on tfjs-wasm's own memory so that its functions work on
 // tensors in place: every argument is a byte offset into that memory (a tensor's `memoryOffset`). Two
 // builds of one source: for the plain memory of tfjs-wasm's single-threaded builds and for the shared one
-// of its threaded build (the kernels themselves run on the calling thread). Where the module cannot load
-// (a page's main thread refuses to compile more than 4 KB synchronously; training runs in a worker), the
-// JS loops run and `simdKernelsStatus` says why.
+// of its threaded build (there a pool of threads can share a kernel's work: ./simdPool.ts). Where the
+// module cannot load (a page's main thread refuses to compile more than 4 KB synchronously; training runs
+// in a worker), the JS loops run and `simdKernelsStatus` says why.
 import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from './hostKernelsWasm.ts';
+import { simdPoolFor, type SimdPool } from './simdPool.ts';
 
-/** The module's exports (./assembly/hostKernels.ts); pointers are byte offsets, sizes element counts. */
+/**
+ * The module's exports (./assembly/hostKernels.ts); pointers are byte offsets, sizes element counts. Plain
+ * functions (no `this`): a pool calls them by name.
+ */
 export interface SimdKernels {
-  gelu(x: number, y: number, tanh: number, n: number): void;
-  geluGrad(dy: number, x: number, tanh: number, dx: number, n: number): void;
-  layerNorm(x: number, gamma: number, beta: number, y: number, stats: number, rows: number, c: number): void;
-  layerNormGrad(
+  gelu: (x: number, y: number, tanh: number, n: number) => void;
+  geluGrad: (dy: number, x: number, tanh: number, dx: number, n: number) => void;
+  layerNorm: (
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    stats: number,
+    rows: number,
+    c: number,
+  ) => void;
+  layerNormGrad: (
     dy: number,
     x: number,
     gamma: number,
@@ -22,8 +34,8 @@ export interface SimdKernels {
     scratch: number,
     rows: number,
     c: number,
-  ): void;
-  attentionForward(
+  ) => void;
+  attentionForward: (
     qkv: number,
     y: number,
     probs: number,
@@ -33,17 +45,17 @@ export interface SimdKernels {
     width: number,
     heads: number,
     scale: number,
-  ): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
-  crossEntropySum(
+  ) => void;
+  transpose: (src: number, dst: number, rows: number, cols: number) => void;
+  crossEntropySum: (
     logits: number,
     targets: number,
     mask: number,
     scratch: number,
     rows: number,
     vocab: number,
-  ): number;
-  crossEntropyGrad(
+  ) => number;
+  crossEntropyGrad: (
     logits: number,
     targets: number,
     mask: number,
@@ -51,8 +63,8 @@ export interface SimdKernels {
     rows: number,
     vocab: number,
     scale: number,
-  ): void;
-  adamWSlice(
+  ) => void;
+  adamWSlice: (
     g: number,
     p: number,
     out: number,
@@ -69,8 +81,8 @@ export interface SimdKernels {
     lr: number,
     correction1: number,
     correction2: number,
-  ): void;
-  attentionBackward(
+  ) => void;
+  attentionBackward: (
     dy: number,
     qkv: number,
     probs: number,
@@ -81,7 +93,7 @@ export interface SimdKernels {
     width: number,
     heads: number,
     scale: number,
-  ): void;
+  ) => void;
 }
 
 let enabled = true;
@@ -149,4 +161,11 @@ export function simdKernelsIn(memory: unknown): SimdKernels | null {
     failures.set(memory, lastReason);
     return null;
   }
+}
+
+/** The thread pool for the SIMD kernels on `memory` (a shared one: the threaded build), or null. */
+export function simdPoolIn(memory: unknown): SimdPool | null {
+  if (!enabled || !(memory instanceof WebAssembly.Memory)) return null;
+  const kernels = instances.get(memory);
+  return kernels ? simdPoolFor(kernels, compile('shared'), memory) : null;
 }

@@ -1,0 +1,70 @@
+// The SIMD kernels' thread pool (src/model/kernels/simd/simdPool.ts) on the threaded wasm build in Node:
+// attention, GELU and AdamW split over two threads give bit for bit the values they give on one (each
+// output element is computed by the same code in the same order), and the split really ran on a worker.
+// This file runs in its own process (vitest forks per file): the wasm build is chosen once per process.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { GPTConfig } from '../../src/model/config.ts';
+import { simdPoolIn } from '../../src/model/kernels/simd/simdKernels.ts';
+import { setSimdThreads, splitEvenly, type SimdPool } from '../../src/model/kernels/simd/simdPool.ts';
+import { selectBackend } from '../../src/platform/backend.ts';
+import { lossAndGrads, trainLosses } from './parity-helpers.ts';
+
+// Large enough that every pooled kernel splits: attention 12.6M multiply-adds a call, GELU 786K elements,
+// the MLP's weights 147K (AdamW); small enough for a slow, loaded 2-core machine.
+const config: GPTConfig = { vocabSize: 13, nLayer: 1, nHead: 6, nEmbd: 192, blockSize: 128, dropout: 0 };
+
+describe('splitEvenly', () => {
+  it('covers the range in order, in nearly equal aligned slices', () => {
+    expect(splitEvenly(10, 1)).toEqual([[0, 10]]);
+    expect(splitEvenly(10, 2)).toEqual([
+      [0, 5],
+      [5, 5],
+    ]);
+    expect(splitEvenly(7, 3)).toEqual([
+      [0, 3],
+      [3, 2],
+      [5, 2],
+    ]);
+    expect(splitEvenly(100, 3, 16)).toEqual([
+      [0, 48],
+      [48, 32],
+      [80, 20],
+    ]);
+    expect(splitEvenly(20, 4, 16)).toEqual([
+      [0, 16],
+      [16, 4],
+    ]);
+    expect(splitEvenly(0, 2)).toEqual([]);
+  });
+});
+
+describe('the SIMD kernels on two threads', () => {
+  it('match one thread bit for bit, and the worker takes part', { timeout: 900_000 }, async () => {
+    process.env.PERSONA_LAB_WASM_THREADS = '2';
+    const report = await selectBackend('wasm');
+    expect(report.wasm?.hostKernels).toEqual({ simd: true, reason: 'active', threads: 2 });
+    const backend = tf.backend() as unknown as { wasm: { wasmMemory: unknown } };
+    const pool = simdPoolIn(backend.wasm.wasmMemory) as SimdPool;
+    expect(pool).not.toBeNull();
+    // Workers start on the first split worth it and take work once ready: wait for them.
+    for (let i = 0; i < 600 && pool.parts(1 << 30, 1) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pool.parts(1 << 30, 1)).toBe(2);
+
+    const pooled = await lossAndGrads(config, undefined);
+    const pooledLosses = await trainLosses(config, undefined, 3);
+    expect(pool.jobs).toBeGreaterThan(0);
+    const jobs = pool.jobs;
+
+    setSimdThreads(1);
+    const single = await lossAndGrads(config, undefined);
+    const singleLosses = await trainLosses(config, undefined, 3);
+    expect(pool.jobs).toBe(jobs); // one thread: nothing went to the worker
+
+    expect(pooled.loss).toBe(single.loss);
+    single.grads.forEach((g, i) => expect(pooled.grads[i], `parameter ${i}`).toEqual(g));
+    expect(pooledLosses).toEqual(singleLosses);
+    expect(singleLosses[2]).toBeLessThan(singleLosses[0]!);
+    pool.close();
+  });
+});
