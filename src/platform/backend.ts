@@ -3,6 +3,7 @@
 // asked, what was chosen, on which adapter or renderer, and why (and of which kind) every other try failed.
 // Works in a page, in a Worker and in Node (wasm and cpu; webgpu through Dawn, see nodeWebGpu.ts).
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmIdentity } from '../model/kernels/wasmIdentity.ts';
 import { registerWasmUnsortedSegmentSum } from '../model/kernels/wasmUnsortedSegmentSum.ts';
 import { WEBGPU_SUBMIT_BATCH } from '../model/kernels/webgpuProgram.ts';
 import {
@@ -123,6 +124,7 @@ let wasmPrepared = false;
 async function prepareWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   registerWasmUnsortedSegmentSum();
+  registerWasmIdentity();
   if (wasmPrepared) return;
   // In Node the package reads its .wasm files from its own folder; under vite they are hashed assets,
   // and the threaded build's pthread workers need the unminified main script (wasmPthreadScript.ts).
