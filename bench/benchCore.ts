@@ -69,9 +69,11 @@ export function syntheticBatch(batchSize: number, time: number, vocab: number) {
   return { batchSize, time, x, y, mask: new Float32Array(n).fill(1) };
 }
 
+/** The median; for an even count, the mean of the two middle values. */
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
 };
 
 function countBy(names: string[]): Record<string, number> {

@@ -2,7 +2,8 @@
 // seed, fewer steps) on Node wasm, in memory; prints its wall time with the breakdown the run state
 // records (pretrain, select, fine-tune training, evaluation, sampling, checkpoints, other), so two
 // commits can be compared on one machine. Then projects the full reference experiment from the measured
-// unit costs (seconds per training step of each stage kind, per full and per live evaluation).
+// unit costs (seconds per training step of each stage kind, per full and per live evaluation). The wasm
+// backend starts as `run` starts it (threads chosen for the reference model on the cores free now).
 //   --pretrain N   pretraining steps (default 50; an evaluation and checkpoint halfway)
 //   --select N     selection steps (default 10)
 //   --finetune N   steps per fine-tune branch (default 10; the reference's evaluation every 5)
@@ -16,6 +17,7 @@ import { MemoryRunStore } from '../src/experiment/runStore.ts';
 import { formatRunTiming, newRunTiming, type RunTiming } from '../src/experiment/runTiming.ts';
 import { validateRecipe } from '../src/experiment/validateRecipe.ts';
 import { selectBackend } from '../src/platform/backend.ts';
+import { recipeStepGflop } from '../src/cli/recipeStepGflop.ts';
 import { machineLine } from './machine.ts';
 
 function shortened(
@@ -64,7 +66,12 @@ export async function runReferenceShort(args: readonly string[]): Promise<void> 
     option('--select', 10),
     option('--finetune', 10),
   );
-  const backend = await selectBackend('wasm');
+  // The backend as `run` starts it: wasm threads where they pay for this model (or as
+  // PERSONA_LAB_WASM_THREADS says).
+  const backend = await selectBackend('wasm', { stepGflop: recipeStepGflop(reference) });
+  console.log(
+    `wasm threads: ${backend.wasm?.threads ? backend.wasm.threadsCount : 'off'} (${backend.wasm?.threadsReason ?? '?'})`,
+  );
   const start = performance.now();
   const inputs = corpusInputs(recipe);
   const store = new MemoryRunStore();

@@ -168,15 +168,11 @@ async function tryWasm(hints: BackendHints): Promise<Failure | Started> {
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const { wasmHostKernels } = await import('../model/kernels/kernelHost.ts');
   const { setSimdThreads } = await import('../model/kernels/simd/simdPool.ts');
-  // The threaded build's shared memory lets the lab's SIMD kernels split over threads too: in Node as many
-  // as XNNPACK got; in a page, the logical cores (tfjs gives XNNPACK half of them), at most 4.
-  setSimdThreads(
-    threads !== true
-      ? 1
-      : isNode
-        ? getThreadsCount()
-        : Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1),
-  );
+  // In Node the threaded build's shared memory lets the lab's SIMD kernels split over as many threads as
+  // XNNPACK got (simdPool.ts). Pages keep them on the worker's one thread: the pool would start nested
+  // workers there, which no test covers yet.
+  setSimdThreads(threads === true && isNode ? getThreadsCount() : 1);
+
   return {
     ...NOTHING_ELSE,
     wasm: {

@@ -1,13 +1,15 @@
-// Threads for the SIMD module's kernels. On tfjs-wasm's threaded build the heap is a shared memory, so
-// other threads can run the same module on the same tensors: the pool's workers each instantiate it on
-// that memory, and a kernel split into independent calls (attention by batch rows, GELU and AdamW by
-// element ranges) runs its calls on the calling thread and the workers at once. XNNPACK's own thread
-// pool idles meanwhile (the kernels run between its products), so the same cores serve both.
+// Threads for the SIMD module's kernels, in Node. On tfjs-wasm's threaded build the heap is a shared
+// memory, so other threads can run the same module on the same tensors: the pool's workers each
+// instantiate it on that memory, and a kernel split into independent calls (attention by batch rows,
+// GELU and AdamW by element ranges) runs its calls on the calling thread and the workers at once.
+// XNNPACK's own thread pool idles meanwhile (the kernels run between its products), so the same cores
+// serve both.
 //
 // A call never waits for a worker to start: workers start on the first split that is worth it and take
-// work once ready; until then, and wherever a pool cannot exist (a plain memory, no SharedArrayBuffer,
-// Atomics.wait refused), every call runs on the calling thread. Results do not depend on the split: each
-// output element is computed by the same code in the same order, on whichever thread.
+// work once ready; until then, and wherever a pool cannot exist (a plain memory, no worker_threads,
+// Atomics.wait refused), every call runs on the calling thread. Pages use one thread (backend.ts).
+// Results do not depend on the split: each output element is computed by the same code in the same
+// order, on whichever thread.
 //
 // Protocol, per worker: a shared Int32 control word (IDLE -> JOB by the caller, JOB -> DONE or FAILED by
 // the worker) and the job's calls as float64 arguments after it.
@@ -36,7 +38,7 @@ const CONTROL_BYTES = 4 * HEADER_INTS + 8 * MAX_ARGS * MAX_CALLS;
 /** A worker that has not answered a job within this long is taken for dead. */
 const ANSWER_MS = 300_000;
 
-// The worker's source, plain JS for both Node's worker_threads (eval) and a browser Worker (Blob URL).
+// The worker's source, plain JS for Node's worker_threads (eval).
 const WORKER_SOURCE = `
 const start = ({ module, memory, control, names }) => {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -58,8 +60,7 @@ const start = ({ module, memory, control, names }) => {
     Atomics.notify(word, 0);
   }
 };
-if (typeof require === 'function') start(require('node:worker_threads').workerData);
-else self.onmessage = (event) => start(event.data);
+start(require('node:worker_threads').workerData);
 `;
 
 interface PoolWorker {
@@ -74,23 +75,16 @@ type Spawn = (source: string, data: object, onError: () => void) => boolean;
 function spawnThread(source: string, data: object, onError: () => void): boolean {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
     ?.getBuiltinModule;
-  if (getBuiltin) {
-    const threads = getBuiltin('node:worker_threads') as {
-      Worker: new (
-        code: string,
-        options: { eval: true; workerData: object },
-      ) => { unref(): void; on(event: string, f: () => void): void };
-    };
-    const worker = new threads.Worker(source, { eval: true, workerData: data });
-    worker.unref(); // an idle pool never keeps a finished process alive
-    worker.on('error', onError);
-    return true;
-  }
-  if (typeof Worker === 'undefined' || typeof Blob === 'undefined') return false;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  worker.onerror = onError;
-  worker.postMessage(data);
+  if (!getBuiltin) return false;
+  const threads = getBuiltin('node:worker_threads') as {
+    Worker: new (
+      code: string,
+      options: { eval: true; workerData: object },
+    ) => { unref(): void; on(event: string, f: () => void): void };
+  };
+  const worker = new threads.Worker(source, { eval: true, workerData: data });
+  worker.unref(); // an idle pool never keeps a finished process alive
+  worker.on('error', onError);
   return true;
 }
 
