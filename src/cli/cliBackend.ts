@@ -9,6 +9,7 @@ import {
   type BackendName,
 } from '../platform/backend.ts';
 import { releaseNodeWebGpu } from '../platform/nodeWebGpu.ts';
+import { MIN_THREADED_STEP_GFLOP } from '../platform/wasmThreads.ts';
 import { CliError } from './cliErrors.ts';
 
 export const NODE_BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
@@ -44,7 +45,8 @@ export async function startBackend(
       if (reasons.length > 0 && choice === 'webgpu')
         notice(`persona-lab: ${reasons.join('; ')}; running on ${report.backend} instead`);
       const why = report.wasm?.threadsReason;
-      if (why !== undefined && hints.stepGflop !== undefined && !why.startsWith('off: a small model'))
+      // Said for a model large enough to get threads; small ones never do.
+      if (why !== undefined && (hints.stepGflop ?? 0) >= MIN_THREADED_STEP_GFLOP)
         notice(
           `persona-lab: wasm threads: ${report.wasm!.threads ? `${report.wasm!.threadsCount} (${why})` : why}`,
         );

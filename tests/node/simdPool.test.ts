@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { GPTConfig } from '../../src/model/config.ts';
-import { simdPoolIn } from '../../src/model/kernels/simd/simdKernels.ts';
+import { simdKernelsIn, simdPoolIn } from '../../src/model/kernels/simd/simdKernels.ts';
 import { setSimdThreads, splitEvenly, type SimdPool } from '../../src/model/kernels/simd/simdPool.ts';
 import { selectBackend } from '../../src/platform/backend.ts';
 import { lossAndGrads, trainLosses } from './parity-helpers.ts';
@@ -44,12 +44,37 @@ describe('the SIMD kernels on two threads', () => {
     process.env.PERSONA_LAB_WASM_THREADS = '2';
     const report = await selectBackend('wasm');
     expect(report.wasm?.hostKernels).toEqual({ simd: true, reason: 'active', threads: 2 });
-    const backend = tf.backend() as unknown as { wasm: { wasmMemory: unknown } };
+    const backend = tf.backend() as unknown as {
+      wasm: { wasmMemory: unknown };
+      dataIdMap: { get(dataId: object): { memoryOffset: number } };
+    };
     const pool = simdPoolIn(backend.wasm.wasmMemory) as SimdPool;
     expect(pool).not.toBeNull();
     // Workers start on the first split worth it and take work once ready: wait for them.
-    for (let i = 0; i < 600 && pool.parts(1 << 30, 1) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 3000 && pool.parts(1 << 30, 1) < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(pool.parts(1 << 30, 1)).toBe(2);
+
+    // More calls than a worker's job holds (64) run in rounds: 300 GELU calls of 16 elements each, over
+    // two threads, in 3 rounds (the worker takes one job a round), equal one call over all.
+    const n = 300 * 16;
+    const ptr = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const x = tf.randomNormal([n], 0, 2, 'float32', 5);
+    const [y1, t1, y2, t2] = [1, 2, 3, 4].map((v) => tf.fill([n], v)) as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    const before = pool.jobs;
+    pool.run(
+      'gelu',
+      Array.from({ length: 300 }, (_, i) => [ptr(x) + 64 * i, ptr(y1) + 64 * i, ptr(t1) + 64 * i, 16]),
+    );
+    expect(pool.jobs - before).toBe(3);
+    simdKernelsIn(backend.wasm.wasmMemory)!.gelu(ptr(x), ptr(y2), ptr(t2), n);
+    expect(await y1.data()).toEqual(await y2.data());
+    expect(await t1.data()).toEqual(await t2.data());
+    tf.dispose([x, y1, t1, y2, t2]);
 
     const pooled = await lossAndGrads(config, undefined);
     const pooledLosses = await trainLosses(config, undefined, 3);

@@ -52,7 +52,7 @@ describe('chooseWasmThreads', () => {
 });
 
 describe('the CLI', () => {
-  it('says, for a large model, how many wasm threads it runs on and why', { timeout: 120_000 }, async () => {
+  it('says, for a large model, how many wasm threads it runs on and why', { timeout: 300_000 }, async () => {
     process.env.PERSONA_LAB_WASM_THREADS = '0'; // the one choice that does not depend on this machine's load
     const notices: string[] = [];
     expect(await startBackend('wasm', (line) => notices.push(line), { stepGflop: 20 })).toBe('wasm');

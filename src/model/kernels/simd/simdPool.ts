@@ -70,8 +70,6 @@ interface PoolWorker {
 }
 
 /** Starts a worker thread running `source` with `data`; false where this platform has no threads. */
-type Spawn = (source: string, data: object, onError: () => void) => boolean;
-
 function spawnThread(source: string, data: object, onError: () => void): boolean {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
     ?.getBuiltinModule;
@@ -121,7 +119,6 @@ export class SimdPool {
     private readonly kernels: SimdKernels,
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
-    private readonly spawn: Spawn = spawnThread,
   ) {}
 
   /**
@@ -140,32 +137,33 @@ export class SimdPool {
   /** Runs every call (each the kernel's arguments), spread over the caller and the ready workers. */
   run(kernel: PooledKernel, calls: number[][]): void {
     const ready = this.workers.filter((w) => !w.dead && Atomics.load(w.word, 3) === 1);
-    const threads = Math.min(threadsWanted, ready.length + 1, calls.length);
-    const busy: PoolWorker[] = [];
-    for (let t = 1; t < threads; t++) {
-      const w = ready[t - 1]!;
+    const workers = ready.slice(0, Math.min(threadsWanted, calls.length) - 1);
+    // A worker's job holds at most MAX_CALLS calls: longer lists run in rounds.
+    const round = MAX_CALLS * (workers.length + 1);
+    for (let from = 0; from < calls.length; from += round)
+      this.runRound(kernel, calls.slice(from, from + round), workers);
+  }
+
+  /** Call i goes to thread i mod (workers + 1); thread 0 is the caller. */
+  private runRound(kernel: PooledKernel, calls: number[][], workers: PoolWorker[]): void {
+    const threads = workers.length + 1;
+    workers.forEach((w, i) => {
       let count = 0;
-      for (let c = t; c < calls.length && count < MAX_CALLS; c += threads) {
+      for (let c = i + 1; c < calls.length; c += threads) {
         const call = calls[c]!;
         if (call.length > MAX_ARGS)
           throw new Error(`simd pool: ${kernel} takes at most ${MAX_ARGS} arguments`);
-        w.args.set(call, count * MAX_ARGS);
-        count++;
+        w.args.set(call, count++ * MAX_ARGS);
       }
       w.word[1] = POOLED.indexOf(kernel);
       w.word[2] = count;
       Atomics.store(w.word, 0, JOB);
       Atomics.notify(w.word, 0);
-      busy.push(w);
       this.jobs++;
-    }
+    });
     const own: (...args: number[]) => void = this.kernels[kernel];
     for (let c = 0; c < calls.length; c += threads) own(...calls[c]!);
-    // Calls past a worker's MAX_CALLS run here too.
-    for (let t = 1; t < threads; t++) {
-      for (let c = t + MAX_CALLS * threads; c < calls.length; c += threads) own(...calls[c]!);
-    }
-    for (const w of busy) {
+    for (const w of workers) {
       while (Atomics.load(w.word, 0) === JOB) {
         if (Atomics.wait(w.word, 0, JOB, ANSWER_MS) === 'timed-out') {
           w.dead = true;
@@ -202,7 +200,7 @@ export class SimdPool {
       };
       const data = { module: this.module, memory: this.memory, control, names: POOLED };
       try {
-        if (!this.spawn(WORKER_SOURCE, data, () => (worker.dead = true))) return;
+        if (!spawnThread(WORKER_SOURCE, data, () => (worker.dead = true))) return;
       } catch {
         return;
       }
