@@ -44,7 +44,8 @@ const transpose2d = (x: tf.Tensor2D): tf.Tensor2D => run<tf.Tensor2D>(TRANSPOSE_
 /**
  * x [B, T, Cin] @ w [Cin, Cout] + b. The gradient transposes explicitly (tiled host kernel) and then
  * multiplies plainly: tfjs-wasm runs a matmul with a transposed operand on a slow path (10-25x slower).
- * The bias gradient is a ones-row matmul rather than a column sum (also faster on wasm).
+ * The bias gradient is a ones-row matmul rather than a column sum (also faster on wasm). The weight
+ * gradient multiplies whichever of x and dy is narrower as the right operand (the one XNNPACK packs).
  */
 export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const [x, w, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, Save];
@@ -60,7 +61,16 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape<tf.Rank.R2>(dy, [batch * time, cout]); // [N, Cout]
       const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
+      if (cout > cin) {
+        // XNNPACK packs a product's right operand afresh for every new tensor, and packing [N, C]
+        // costs about as much as the product itself here: pack the narrower of x and dy.
+        const dyT = transpose2d(dy2); // [Cout, N]
+        const dw = transpose2d(tf.matMul(dyT, xs)); // ([Cout, N] @ [N, Cin])^T
+        const db = tf.reshape(tf.matMul(dyT, tf.ones([batch * time, 1])), [cout]);
+        return [dx, dw, db];
+      }
       const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
+      // After dw, dy's packing is cached: the bias gradient reuses it.
       const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);
       return [dx, dw, db];
     },

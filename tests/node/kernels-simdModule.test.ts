@@ -79,7 +79,7 @@ describe('the SIMD kernels module', () => {
     ] as const) {
       const n = rows * cols;
       for (let i = 0; i < n; i++) heap[i] = i + 0.25;
-      kernels.transpose(0, 4 * n, rows, cols);
+      kernels.transpose(0, 4 * n, rows, cols, rows);
       const wrong: number[] = [];
       for (let r = 0; r < rows; r++)
         for (let c = 0; c < cols; c++)

@@ -37,6 +37,12 @@ const cases: OpCase[] = [
     apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
   },
   {
+    // Narrowing: the weight gradient packs dy rather than x (the widening case above packs x).
+    name: 'linear, narrowing',
+    inputs: () => [rnd([B, T, C], 17), rnd([C, 5], 18), rnd([5], 19)],
+    apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
+  },
+  {
     name: 'causalAttention',
     inputs: () => [tf.mul(rnd([B, T, 3 * C], 7), 2)],
     apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
@@ -57,6 +63,13 @@ const cases: OpCase[] = [
     name: 'causalAttention, head size 8, 13 steps',
     inputs: () => [tf.mul(rnd([B, 13, 3 * 32], 16), 2)],
     apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
+  },
+  {
+    // Head size 48, 45 steps: the SIMD kernels' 32-, 16-, 8- and 4-wide blocks over keys and columns,
+    // rows padded to four lanes, and a last row with a scalar tail.
+    name: 'causalAttention, head size 48, 45 steps',
+    inputs: () => [tf.mul(rnd([B, 45, 3 * 96], 20), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, 2),
   },
   {
     // Head size 5: not a multiple of four, so wasm takes the JS loops even with the SIMD kernels on.

@@ -1,6 +1,7 @@
 // The SIMD kernels' thread pool (src/model/kernels/simd/simdPool.ts) on the threaded wasm build in Node:
-// attention, GELU and AdamW split over two threads give bit for bit the values they give on one (each
-// output element is computed by the same code in the same order), and the split really ran on a worker.
+// attention, GELU, AdamW and the transpose split over two threads give bit for bit the values they give
+// on one (each output element is computed by the same code in the same order), and the split really ran
+// on a worker.
 // This file runs in its own process (vitest forks per file): the wasm build is chosen once per process.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +76,27 @@ describe('the SIMD kernels on two threads', () => {
     expect(await y1.data()).toEqual(await y2.data());
     expect(await t1.data()).toEqual(await t2.data());
     tf.dispose([x, y1, t1, y2, t2]);
+
+    // A transpose in two bands of rows (each into its columns of the result, rows not a multiple of the
+    // 32-row tiles) equals one call over the whole matrix.
+    const [rows, cols] = [333, 70];
+    const m = tf.randomNormal([rows, cols], 0, 1, 'float32', 6);
+    const [mt1, mt2] = [tf.zeros([cols, rows]), tf.ones([cols, rows])];
+    const bands = splitEvenly(rows, 2, 32);
+    expect(bands).toEqual([
+      [0, 192],
+      [192, 141],
+    ]);
+    const jobsBefore = pool.jobs;
+    pool.run(
+      'transpose',
+      bands.map(([r, count]) => [ptr(m) + 4 * r * cols, ptr(mt1) + 4 * r, count, cols, rows]),
+    );
+    expect(pool.jobs - jobsBefore).toBe(1);
+    simdKernelsIn(backend.wasm.wasmMemory)!.transpose(ptr(m), ptr(mt2), rows, cols, rows);
+    expect(await mt1.data()).toEqual(await mt2.data());
+    expect(await mt2.data()).toEqual(await tf.transpose(m).data());
+    tf.dispose([m, mt1, mt2]);
 
     const pooled = await lossAndGrads(config, undefined);
     const pooledLosses = await trainLosses(config, undefined, 3);

@@ -48,7 +48,7 @@ function runner(simd: SimdKernels | null, pool: SimdPool | null): Pick<KernelHos
 }
 
 /** Below this many elements a part, splitting an elementwise kernel over threads costs more than it saves. */
-const MIN_SPLIT_ELEMENTS = 1 << 16;
+export const MIN_SPLIT_ELEMENTS = 1 << 16;
 
 /** [first, count] element ranges of an n-element elementwise SIMD kernel, one per part (16-aligned). */
 export function elementSlices(host: KernelHost, n: number): [number, number][] {

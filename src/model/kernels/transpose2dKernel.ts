@@ -2,7 +2,8 @@
 // ~27 ms for a [7168, 512] activation (the linear layers' weight gradients need X^T); walking 32 x 32
 // tiles keeps both the reads and the strided writes in cache (on wasm in SIMD, 4 x 4 blocks at a time).
 import type * as tf from '@tensorflow/tfjs';
-import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+import { MIN_SPLIT_ELEMENTS, registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
+import { splitEvenly } from './simd/simdPool.ts';
 
 export const TRANSPOSE_2D = 'PersonaLabTranspose2D';
 
@@ -28,7 +29,13 @@ function transpose2d(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   const [rows, cols] = x.shape as [number, number];
   const y = host.alloc([cols, rows]);
   if (host.simd) {
-    host.simd.transpose(host.ptr(x), host.ptr(y), rows, cols);
+    // Bands of rows (whole tiles) over the pool's threads, each into its own columns of y.
+    const [xp, yp] = [host.ptr(x), host.ptr(y)];
+    const bands = splitEvenly(rows, host.simdParts(rows * cols, MIN_SPLIT_ELEMENTS), TILE);
+    host.simdRun(
+      'transpose',
+      bands.map(([r, n]) => [xp + 4 * r * cols, yp + 4 * r, n, cols, rows]),
+    );
     return y;
   }
   transposeInto(host.view(x), host.view(y), rows, cols);

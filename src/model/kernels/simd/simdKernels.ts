@@ -46,7 +46,7 @@ export interface SimdKernels {
     heads: number,
     scale: number,
   ) => void;
-  transpose: (src: number, dst: number, rows: number, cols: number) => void;
+  transpose: (src: number, dst: number, rows: number, cols: number, dstRows: number) => void;
   crossEntropySum: (
     logits: number,
     targets: number,

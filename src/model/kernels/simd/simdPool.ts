@@ -1,7 +1,8 @@
 // Threads for the SIMD module's kernels, in Node. On tfjs-wasm's threaded build the heap is a shared
 // memory, so other threads can run the same module on the same tensors: the pool's workers each
 // instantiate it on that memory, and a kernel split into independent calls (attention by batch rows,
-// GELU and AdamW by element ranges) runs its calls on the calling thread and the workers at once.
+// GELU and AdamW by element ranges, a transpose by bands of rows) runs its calls on the calling thread
+// and the workers at once.
 // XNNPACK's own thread pool idles meanwhile (the kernels run between its products), so the same cores
 // serve both.
 //
@@ -16,13 +17,15 @@
 import type { SimdKernels } from './simdKernels.ts';
 
 /** The kernels a pool can run: each call independent of the others, writing only its own outputs. */
-export type PooledKernel = 'attentionForward' | 'attentionBackward' | 'gelu' | 'geluGrad' | 'adamWSlice';
+export type PooledKernel =
+  'attentionForward' | 'attentionBackward' | 'gelu' | 'geluGrad' | 'adamWSlice' | 'transpose';
 const POOLED: readonly PooledKernel[] = [
   'attentionForward',
   'attentionBackward',
   'gelu',
   'geluGrad',
   'adamWSlice',
+  'transpose',
 ];
 
 const IDLE = 0;

@@ -9,10 +9,15 @@ const GELU_A: f32 = 0.044715;
 const LAYER_NORM_EPS: f32 = 1e-5;
 
 /** e^x for four lanes, relative error < 2e-7 on [-87, 88] (inputs clamped to it): x = k ln2 + r,
- * a degree-6 Taylor polynomial for e^r, 2^k written into the exponent bits. */
+ * a degree-6 Taylor polynomial for e^r, 2^k written into the exponent bits. k is rounded by adding
+ * 1.5 * 2^23 (the sum's units are whole, so it rounds to nearest even, as `nearest` does) and read
+ * from the sum's low bits: no float-to-int conversion, which wasm only has saturating (several x64
+ * instructions). pmin/pmax are single instructions; min/max's NaN and -0 rules cost several, and give
+ * the same result here. */
 function expV(x: v128): v128 {
-  const v = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const k = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.4426950408889634)));
+  const v = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const shifted = f32x4.add(f32x4.mul(v, f32x4.splat(1.4426950408889634)), f32x4.splat(12582912.0));
+  const k = f32x4.sub(shifted, f32x4.splat(12582912.0));
   let r = f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.1219444e-4)));
   let p = f32x4.splat(1.0 / 720.0);
@@ -22,7 +27,8 @@ function expV(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  const bits = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // The low bits of `shifted` hold k (two's complement); shifting by 23 drops the rest.
+  const bits = i32x4.shl(i32x4.add(shifted, i32x4.splat(127)), 23);
   return f32x4.mul(p, bits);
 }
 
@@ -241,12 +247,22 @@ export function layerNormGrad(
 // Causal attention. Each head's operands are first copied out of packed qkv [B, T, 3C] (q, k, v of head h
 // at columns hD, C + hD, 2C + hD) into contiguous blocks in `scratch` (K and V transposed where the
 // products run along the keys), so that every inner loop below reads consecutive memory that stays in
-// L1. The products are register-blocked: eight keys, or eight output columns, a pass. Only the lower
+// L1. The products are register-blocked: up to 32 keys or output columns a pass, in independent sums. Only the lower
 // triangle (key j <= query i) is visited. These need the head size to be a multiple of four.
 
 /** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
 function triangleRow(i: i32): usize {
   return <usize>((i * (i + 1)) >> 1);
+}
+
+/**
+ * How many scores row i of a triangle computes: its i + 1 rounded up to four lanes, so that no row ends
+ * in a scalar tail. The up to three extra values land in row i + 1's place (written after), read keys
+ * past i from the same scratch, and are never used. The last row keeps its exact length: nothing of this
+ * head follows it.
+ */
+function padded(i: i32, time: i32): i32 {
+  return i + 1 < time ? (i + 4) & ~3 : i + 1;
 }
 
 /** The head's D-wide blocks of the rows of `src` (rows `rowBytes` apart, starting at `at`) -> dst [T, D]. */
@@ -273,13 +289,66 @@ function copyRowsTransposed(dst: usize, src: usize, rowBytes: usize, time: i32, 
 }
 
 /**
- * out[c] = sum over k < count of w[k] * m[k][c], for c < width; m's rows are `stride` bytes apart. Eight
- * outputs a pass, kept in registers over k, then four, then one. Both attention products take this form:
- * a query row times a transposed block (k runs over the head's columns, c over keys) and probabilities
- * times value rows (k over keys, c over the head's columns).
+ * out[c] = sum over k < count of w[k] * m[k][c], for c < width; m's rows are `stride` bytes apart. 32
+ * outputs a pass, kept in eight registers over k (independent sums, so the adds' latency overlaps), then
+ * 16, 8, 4 and one. Both attention products take this form: a query row times a transposed block (k runs
+ * over the head's columns, c over keys) and probabilities times value rows (k over keys, c over the
+ * head's columns).
  */
 function weightedSum(out: usize, w: usize, m: usize, stride: usize, count: i32, width: i32): void {
   let c = 0;
+  for (; c + 32 <= width; c += 32) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0);
+    let a5 = f32x4.splat(0);
+    let a6 = f32x4.splat(0);
+    let a7 = f32x4.splat(0);
+    let at = m + ((<usize>c) << 2);
+    for (let k = 0; k < count; k++) {
+      const s = v128.load32_splat(w + ((<usize>k) << 2));
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(at + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(s, v128.load(at + 48)));
+      a4 = f32x4.add(a4, f32x4.mul(s, v128.load(at + 64)));
+      a5 = f32x4.add(a5, f32x4.mul(s, v128.load(at + 80)));
+      a6 = f32x4.add(a6, f32x4.mul(s, v128.load(at + 96)));
+      a7 = f32x4.add(a7, f32x4.mul(s, v128.load(at + 112)));
+      at += stride;
+    }
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, a0);
+    v128.store(o + 16, a1);
+    v128.store(o + 32, a2);
+    v128.store(o + 48, a3);
+    v128.store(o + 64, a4);
+    v128.store(o + 80, a5);
+    v128.store(o + 96, a6);
+    v128.store(o + 112, a7);
+  }
+  for (; c + 16 <= width; c += 16) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let at = m + ((<usize>c) << 2);
+    for (let k = 0; k < count; k++) {
+      const s = v128.load32_splat(w + ((<usize>k) << 2));
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(at + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(s, v128.load(at + 48)));
+      at += stride;
+    }
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, a0);
+    v128.store(o + 16, a1);
+    v128.store(o + 32, a2);
+    v128.store(o + 48, a3);
+  }
   for (; c + 8 <= width; c += 8) {
     let a0 = f32x4.splat(0);
     let a1 = f32x4.splat(0);
@@ -314,7 +383,7 @@ function weightedSum(out: usize, w: usize, m: usize, stride: usize, count: i32, 
 function softmaxInPlace(p: usize, n: i32, scale: f32): void {
   let mV = f32x4.splat(-Infinity);
   let j = 0;
-  for (; j + 4 <= n; j += 4) mV = f32x4.max(mV, v128.load(p + ((<usize>j) << 2)));
+  for (; j + 4 <= n; j += 4) mV = f32x4.pmax(mV, v128.load(p + ((<usize>j) << 2)));
   let m = maxLanes(mV);
   for (; j < n; j++) m = max(m, load<f32>(p + ((<usize>j) << 2)));
   const maxV = f32x4.splat(m);
@@ -371,7 +440,7 @@ export function attentionForward(
       const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
       for (let i = 0; i < time; i++) {
         const p = pHead + (triangleRow(i) << 2);
-        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, i + 1);
+        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, padded(i, time));
         softmaxInPlace(p, i + 1, scale);
         weightedSum(
           y + <usize>(b * time + i) * yRowBytes + qOff,
@@ -430,7 +499,7 @@ export function attentionBackward(
         const n = i + 1;
         const p = pHead + (triangleRow(i) << 2);
         const d = ds + (triangleRow(i) << 2);
-        weightedSum(d, dyh + <usize>i * rowSize, vT, (<usize>time) << 2, headSize, n);
+        weightedSum(d, dyh + <usize>i * rowSize, vT, (<usize>time) << 2, headSize, padded(i, time));
         let dotV = f32x4.splat(0);
         let j = 0;
         for (; j + 4 <= n; j += 4)
@@ -460,6 +529,44 @@ export function attentionBackward(
         const kAt = out + <usize>j * rowBytes + kOff;
         const vAt = out + <usize>j * rowBytes + vOff;
         let c = 0;
+        for (; c + 16 <= headSize; c += 16) {
+          let k0 = f32x4.splat(0);
+          let k1 = f32x4.splat(0);
+          let k2 = f32x4.splat(0);
+          let k3 = f32x4.splat(0);
+          let v0 = f32x4.splat(0);
+          let v1 = f32x4.splat(0);
+          let v2 = f32x4.splat(0);
+          let v3 = f32x4.splat(0);
+          let at = (triangleRow(j) + <usize>j) << 2;
+          let row = <usize>j * rowSize + ((<usize>c) << 2);
+          for (let i = j; i < time; i++) {
+            const sw = v128.load32_splat(ds + at);
+            const pw = v128.load32_splat(pHead + at);
+            const q = qh + row;
+            const g = dyh + row;
+            k0 = f32x4.add(k0, f32x4.mul(sw, v128.load(q)));
+            k1 = f32x4.add(k1, f32x4.mul(sw, v128.load(q + 16)));
+            k2 = f32x4.add(k2, f32x4.mul(sw, v128.load(q + 32)));
+            k3 = f32x4.add(k3, f32x4.mul(sw, v128.load(q + 48)));
+            v0 = f32x4.add(v0, f32x4.mul(pw, v128.load(g)));
+            v1 = f32x4.add(v1, f32x4.mul(pw, v128.load(g + 16)));
+            v2 = f32x4.add(v2, f32x4.mul(pw, v128.load(g + 32)));
+            v3 = f32x4.add(v3, f32x4.mul(pw, v128.load(g + 48)));
+            at += (<usize>(i + 1)) << 2;
+            row += rowSize;
+          }
+          const ko = kAt + ((<usize>c) << 2);
+          const vo = vAt + ((<usize>c) << 2);
+          v128.store(ko, k0);
+          v128.store(ko + 16, k1);
+          v128.store(ko + 32, k2);
+          v128.store(ko + 48, k3);
+          v128.store(vo, v0);
+          v128.store(vo + 16, v1);
+          v128.store(vo + 32, v2);
+          v128.store(vo + 48, v3);
+        }
         for (; c + 8 <= headSize; c += 8) {
           let k0 = f32x4.splat(0);
           let k1 = f32x4.splat(0);
@@ -501,11 +608,15 @@ export function attentionBackward(
   }
 }
 
-/** src [rows, cols] -> dst [cols, rows], in 32 x 32 tiles of 4 x 4 blocks transposed in registers. */
-export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
+/**
+ * src [rows, cols] -> dst [cols, rows], in 32 x 32 tiles of 4 x 4 blocks transposed in registers. dst's
+ * rows are `dstRows` floats long (>= rows), so that a band of a larger matrix's rows can be transposed
+ * into its columns of the result.
+ */
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32, dstRows: i32): void {
   const tile = 32;
   const srcRow = (<usize>cols) << 2;
-  const dstRow = (<usize>rows) << 2;
+  const dstRow = (<usize>dstRows) << 2;
   for (let r0 = 0; r0 < rows; r0 += tile) {
     const r1 = min(r0 + tile, rows);
     for (let c0 = 0; c0 < cols; c0 += tile) {
@@ -626,7 +737,7 @@ function ln(x: f64): f64 {
 function rowSoftmaxInto(row: usize, out: usize, n: i32): f32 {
   let mV = f32x4.splat(-Infinity);
   let i = 0;
-  for (; i + 4 <= n; i += 4) mV = f32x4.max(mV, v128.load(row + ((<usize>i) << 2)));
+  for (; i + 4 <= n; i += 4) mV = f32x4.pmax(mV, v128.load(row + ((<usize>i) << 2)));
   let m = maxLanes(mV);
   for (; i < n; i++) m = max(m, load<f32>(row + ((<usize>i) << 2)));
   const maxV = f32x4.splat(m);
