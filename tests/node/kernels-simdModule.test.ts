@@ -56,6 +56,7 @@ describe('the SIMD kernels module', () => {
         'layerNormGrad',
         'attentionForward',
         'attentionBackward',
+        'prefixAttentionForward',
         'transpose',
         'adamWSlice',
         'crossEntropySum',
@@ -132,5 +133,45 @@ describe('the SIMD kernels module', () => {
         offset += i + 1;
       }
     }
+  });
+  it('scores packed rows writing only their outputs and scratch, every row a distribution', () => {
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+      env: { memory },
+    }).exports as unknown as SimdKernels;
+    const heap = new Float32Array(memory.buffer);
+    const ints = new Int32Array(memory.buffer);
+    const SENTINEL = -12345.5;
+    heap.fill(SENTINEL);
+    // B 2, T 7, C 8, H 2 (head size 4); v = 1 everywhere, so every output is its row's probability sum.
+    const [B, T, C, H] = [2, 7, 8, 2];
+    const regions = {
+      qkv: [1000, B * T * 3 * C],
+      groups: [2000, B * T],
+      y: [3000, B * T * C],
+      scratch: [4000, 2 * T * 4 + T + 4],
+    };
+    const [qkvAt] = regions.qkv as [number, number];
+    for (let t = 0; t < B * T; t++)
+      for (let c = 0; c < 3 * C; c++) heap[qkvAt + t * 3 * C + c] = c >= 2 * C ? 1 : Math.sin(t * 7 + c);
+    ints.set([0, 0, 1, 1, 2, 2, 2, 0, 0, 0, 0, 3, 3, 3], regions.groups[0]);
+    kernels.prefixAttentionForward(
+      4 * qkvAt,
+      4 * regions.groups[0]!,
+      4 * regions.y[0]!,
+      4 * regions.scratch[0]!,
+      B,
+      T,
+      C,
+      H,
+      0.5,
+    );
+    const written = new Set<number>();
+    for (const [at, n] of Object.values(regions)) for (let i = 0; i < n!; i++) written.add(at! + i);
+    const touched: number[] = [];
+    for (let i = 0; i < heap.length; i++) if (!written.has(i) && heap[i] !== SENTINEL) touched.push(i);
+    expect(touched).toEqual([]);
+    const y = heap.subarray(regions.y[0], regions.y[0]! + B * T * C);
+    for (const v of y) expect(v).toBeCloseTo(1, 5);
   });
 });

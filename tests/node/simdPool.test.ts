@@ -1,13 +1,14 @@
 // The SIMD kernels' thread pool (src/model/kernels/simd/simdPool.ts) on the threaded wasm build in Node:
-// attention, GELU, AdamW and the transpose split over two threads give bit for bit the values they give
-// on one (each output element is computed by the same code in the same order), and the split really ran
-// on a worker.
+// attention (training's and scoring's), GELU, AdamW and the transpose split over two threads give bit
+// for bit the values they give on one (each output element is computed by the same code in the same
+// order), and the split really ran on a worker.
 // This file runs in its own process (vitest forks per file): the wasm build is chosen once per process.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { GPTConfig } from '../../src/model/config.ts';
 import { simdKernelsIn, simdPoolIn } from '../../src/model/kernels/simd/simdKernels.ts';
 import { setSimdThreads, splitEvenly, type SimdPool } from '../../src/model/kernels/simd/simdPool.ts';
+import { prefixAttention } from '../../src/model/prefixAttention.ts';
 import { selectBackend } from '../../src/platform/backend.ts';
 import { lossAndGrads, trainLosses } from './parity-helpers.ts';
 
@@ -98,12 +99,31 @@ describe('the SIMD kernels on two threads', () => {
     expect(await mt2.data()).toEqual(await tf.transpose(m).data());
     tf.dispose([m, mt1, mt2]);
 
+    // Scoring's prefix attention (forward only), 7M multiply-adds: split by batch rows.
+    const scoringRows = tf.randomNormal<tf.Rank.R3>([8, 96, 3 * 192], 0, 1, 'float32', 7);
+    const groups = tf.tensor2d(
+      Int32Array.from({ length: 8 * 96 }, (_, i) => (i % 96 < 40 ? 0 : 1 + ((i % 96) % 3))),
+      [8, 96],
+      'int32',
+    );
+    const prefixOut = async () => {
+      const out = prefixAttention(scoringRows, groups, 6);
+      const values = await out.data();
+      out.dispose();
+      return values;
+    };
+    const jobsBeforePrefix = pool.jobs;
+    const pooledPrefix = await prefixOut();
+    expect(pool.jobs).toBeGreaterThan(jobsBeforePrefix);
+
     const pooled = await lossAndGrads(config, undefined);
     const pooledLosses = await trainLosses(config, undefined, 3);
     expect(pool.jobs).toBeGreaterThan(0);
     const jobs = pool.jobs;
 
     setSimdThreads(1);
+    expect(await prefixOut()).toEqual(pooledPrefix);
+    tf.dispose([scoringRows, groups]);
     const single = await lossAndGrads(config, undefined);
     const singleLosses = await trainLosses(config, undefined, 3);
     expect(pool.jobs).toBe(jobs); // one thread: nothing went to the worker

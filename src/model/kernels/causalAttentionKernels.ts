@@ -72,7 +72,7 @@ const triangleRow = (i: number): number => (i * (i + 1)) / 2;
 const MIN_SPLIT_WORK = 1 << 21;
 
 /** Batch rows split for the SIMD pool: each slice's first row and count. */
-function batchSlices(host: KernelHost, { batch, heads, time, headSize }: Dims): [number, number][] {
+export function batchSlices(host: KernelHost, { batch, heads, time, headSize }: Dims): [number, number][] {
   return splitEvenly(batch, host.simdParts((batch * heads * time * time * headSize) / 2, MIN_SPLIT_WORK));
 }
 

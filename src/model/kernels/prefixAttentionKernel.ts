@@ -2,10 +2,11 @@
 // trains). A row holds a shared prompt followed by several candidates; each token is labelled with a
 // group (0: the shared prompt, k > 0: candidate k), and token i sees token j when j <= i and j is in the
 // prompt or in i's own candidate. So every candidate reads the prompt's keys and values once computed,
-// exactly as if it followed the prompt alone. Same scheme as the causal kernel (causalAttentionKernels):
+// exactly as if it followed the prompt alone. On wasm with the SIMD module, its kernel runs it over the
+// lower triangle (the pool's threads take batch rows); elsewhere, as the causal kernel's JS path does,
 // per (row, head) two plain 2-D matmuls on the backend's fast kernel and a masked softmax loop.
 import type * as tf from '@tensorflow/tfjs';
-import { dimsOf, gatherHead } from './causalAttentionKernels.ts';
+import { batchSlices, dimsOf, gatherHead } from './causalAttentionKernels.ts';
 import { fastExp } from './fastExp.ts';
 import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
@@ -50,6 +51,29 @@ function prefixAttention(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs:
   const { batch, time, width, heads, headSize } = dims;
   const scale = 1 / Math.sqrt(headSize);
   const y = host.alloc([batch, time, width]);
+  if (host.simd && headSize % 4 === 0) {
+    // The module's kernel: lower triangle only, batch rows over the pool's threads.
+    const slices = batchSlices(host, dims);
+    const scratchSize = 2 * time * headSize + time + 4;
+    const scratch = host.alloc([slices.length * scratchSize]);
+    const [q, g, out, s] = [qkv, groups, y, scratch].map(host.ptr) as [number, number, number, number];
+    host.simdRun(
+      'prefixAttentionForward',
+      slices.map(([b, n], i) => [
+        q + 4 * b * time * 3 * width,
+        g + 4 * b * time,
+        out + 4 * b * time * width,
+        s + 4 * i * scratchSize,
+        n,
+        time,
+        width,
+        heads,
+        scale,
+      ]),
+    );
+    host.free(scratch);
+    return y;
+  }
   const q = host.alloc([time, headSize]);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {

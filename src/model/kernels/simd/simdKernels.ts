@@ -46,6 +46,17 @@ export interface SimdKernels {
     heads: number,
     scale: number,
   ) => void;
+  prefixAttentionForward: (
+    qkv: number,
+    groups: number,
+    y: number,
+    scratch: number,
+    batch: number,
+    time: number,
+    width: number,
+    heads: number,
+    scale: number,
+  ) => void;
   transpose: (src: number, dst: number, rows: number, cols: number, dstRows: number) => void;
   crossEntropySum: (
     logits: number,

@@ -18,10 +18,17 @@ import type { SimdKernels } from './simdKernels.ts';
 
 /** The kernels a pool can run: each call independent of the others, writing only its own outputs. */
 export type PooledKernel =
-  'attentionForward' | 'attentionBackward' | 'gelu' | 'geluGrad' | 'adamWSlice' | 'transpose';
+  | 'attentionForward'
+  | 'attentionBackward'
+  | 'prefixAttentionForward'
+  | 'gelu'
+  | 'geluGrad'
+  | 'adamWSlice'
+  | 'transpose';
 const POOLED: readonly PooledKernel[] = [
   'attentionForward',
   'attentionBackward',
+  'prefixAttentionForward',
   'gelu',
   'geluGrad',
   'adamWSlice',

@@ -456,6 +456,62 @@ export function attentionForward(
 }
 
 /**
+ * Attention over packed scoring rows (forward only): qkv [B, T, 3C], groups [B, T] (int32) -> y [B, T, C].
+ * Token i sees token j <= i when j's group is 0 (the shared prompt) or i's own. Each row's scores run
+ * over every j <= i as in the causal kernel; the masked ones are set to -Infinity before the softmax
+ * and to 0 after it (its exp of the clamped input, ~1e-38, is below every sum's last bit). scratch:
+ * 2 T D + T + 4 floats.
+ */
+export function prefixAttentionForward(
+  qkv: usize,
+  groups: usize,
+  y: usize,
+  scratch: usize,
+  batch: i32,
+  time: i32,
+  width: i32,
+  heads: i32,
+  scale: f32,
+): void {
+  const headSize = width / heads;
+  const rowBytes = (<usize>(3 * width)) << 2;
+  const yRowBytes = (<usize>width) << 2;
+  const kT = scratch; // [D, T]
+  const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
+  const p = scratch + ((<usize>(2 * time * headSize)) << 2); // one row of scores, padded
+  for (let b = 0; b < batch; b++) {
+    const base = qkv + <usize>(b * time) * rowBytes;
+    const g = groups + ((<usize>(b * time)) << 2);
+    for (let h = 0; h < heads; h++) {
+      const qOff = (<usize>(h * headSize)) << 2;
+      copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
+      copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
+      for (let i = 0; i < time; i++) {
+        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, (i + 4) & ~3);
+        const own = load<i32>(g + ((<usize>i) << 2));
+        for (let j = 0; j < i; j++) {
+          const other = load<i32>(g + ((<usize>j) << 2));
+          if (other != 0 && other != own) store<f32>(p + ((<usize>j) << 2), -Infinity);
+        }
+        softmaxInPlace(p, i + 1, scale);
+        for (let j = 0; j < i; j++) {
+          const other = load<i32>(g + ((<usize>j) << 2));
+          if (other != 0 && other != own) store<f32>(p + ((<usize>j) << 2), 0);
+        }
+        weightedSum(
+          y + <usize>(b * time + i) * yRowBytes + qOff,
+          p,
+          vh,
+          (<usize>headSize) << 2,
+          i + 1,
+          headSize,
+        );
+      }
+    }
+  }
+}
+
+/**
  * Backward: dy [B, T, C], qkv, probs -> dqkv [B, T, 3C]. Per head: dP_i = dy_i V^T, dS_i = P_i (dP_i -
  * P_i . dP_i) * scale (kept as a packed triangle), dq_i = dS_i K; then per key j, dk_j = sum over i >= j
  * of dS_ij q_i and dv_j = sum over i >= j of P_ij dy_i. scratch: 4 T D + T(T+1)/2 floats.
