@@ -14,8 +14,9 @@
 // Named cases instead of the step table: `npm run bench -- eval` (bench/evalBench.ts),
 // `npm run bench -- reference-short` (bench/referenceShort.ts), `npm run bench -- scaling`
 // (bench/scalingBench.ts), `npm run bench -- torch` (bench/torchPair.ts: the step against PyTorch,
-// A/B/A/B) and `npm run bench -- simd` (bench/simdPair.ts: the host kernels in wasm SIMD against their JS
-// loops, A/B/A/B).
+// A/B/A/B), `npm run bench -- simd` (bench/simdPair.ts: the host kernels in wasm SIMD against their JS
+// loops, A/B/A/B) and `npm run bench -- step` (bench/stepLoop.ts: the reference step alone, to alternate
+// two commits).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
@@ -36,6 +37,7 @@ const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): 
   scaling: async () => ({ run: (await import('./scalingBench.ts')).runScalingBench }),
   torch: async () => ({ run: (await import('./torchPair.ts')).runTorchBench }),
   simd: async () => ({ run: (await import('./simdPair.ts')).runSimdBench }),
+  step: async () => ({ run: (await import('./stepLoop.ts')).runStepLoop }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {

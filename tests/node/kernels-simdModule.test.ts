@@ -30,6 +30,28 @@ function sectionIds(binary: Uint8Array): number[] {
   return ids;
 }
 
+const SENTINEL = -12345.5;
+
+/** The plain module on a fresh memory of its own, every float of it set to SENTINEL. */
+function onSentinelMemory(): { kernels: SimdKernels; heap: Float32Array } {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+    env: { memory },
+  }).exports as unknown as SimdKernels;
+  const heap = new Float32Array(memory.buffer);
+  heap.fill(SENTINEL);
+  return { kernels, heap };
+}
+
+/** Float indices outside the [start, count] regions that no longer hold SENTINEL. */
+function touchedOutside(heap: Float32Array, regions: readonly (readonly number[])[]): number[] {
+  const given = new Set<number>();
+  for (const [at, n] of regions) for (let i = 0; i < n!; i++) given.add(at! + i);
+  const touched: number[] = [];
+  for (let i = 0; i < heap.length; i++) if (!given.has(i) && heap[i] !== SENTINEL) touched.push(i);
+  return touched;
+}
+
 describe('the SIMD kernels module', () => {
   it('is what its source builds (run `npm run build:kernels` after changing it)', async () => {
     expect(readFileSync(SIMD_KERNELS_MODULE, 'utf8')).toBe(await simdKernelsModule());
@@ -90,13 +112,7 @@ describe('the SIMD kernels module', () => {
   });
 
   it('writes only the outputs and scratch it is given', () => {
-    const memory = new WebAssembly.Memory({ initial: 4 });
-    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
-      env: { memory },
-    }).exports as unknown as SimdKernels;
-    const heap = new Float32Array(memory.buffer);
-    const SENTINEL = -12345.5;
-    heap.fill(SENTINEL);
+    const { kernels, heap } = onSentinelMemory();
     // Attention on B 2, T 5, C 8, H 2 (head size 4): inputs, then each output with a gap after it.
     const [B, T, C, H] = [2, 5, 8, 2];
     const regions = {
@@ -118,11 +134,7 @@ describe('the SIMD kernels module', () => {
       H,
       0.5,
     );
-    const written = new Set<number>();
-    for (const [at, n] of Object.values(regions)) for (let i = 0; i < n!; i++) written.add(at! + i);
-    const touched: number[] = [];
-    for (let i = 0; i < heap.length; i++) if (!written.has(i) && heap[i] !== SENTINEL) touched.push(i);
-    expect(touched).toEqual([]);
+    expect(touchedOutside(heap, Object.values(regions))).toEqual([]);
     // Each head's probability rows sum to 1.
     for (let r = 0; r < B * H; r++) {
       let offset = regions.probs[0]! + r * 15;
@@ -135,14 +147,8 @@ describe('the SIMD kernels module', () => {
     }
   });
   it('scores packed rows writing only their outputs and scratch, every row a distribution', () => {
-    const memory = new WebAssembly.Memory({ initial: 4 });
-    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
-      env: { memory },
-    }).exports as unknown as SimdKernels;
-    const heap = new Float32Array(memory.buffer);
-    const ints = new Int32Array(memory.buffer);
-    const SENTINEL = -12345.5;
-    heap.fill(SENTINEL);
+    const { kernels, heap } = onSentinelMemory();
+    const ints = new Int32Array(heap.buffer);
     // B 2, T 7, C 8, H 2 (head size 4); v = 1 everywhere, so every output is its row's probability sum.
     const [B, T, C, H] = [2, 7, 8, 2];
     const regions = {
@@ -166,11 +172,7 @@ describe('the SIMD kernels module', () => {
       H,
       0.5,
     );
-    const written = new Set<number>();
-    for (const [at, n] of Object.values(regions)) for (let i = 0; i < n!; i++) written.add(at! + i);
-    const touched: number[] = [];
-    for (let i = 0; i < heap.length; i++) if (!written.has(i) && heap[i] !== SENTINEL) touched.push(i);
-    expect(touched).toEqual([]);
+    expect(touchedOutside(heap, Object.values(regions))).toEqual([]);
     const y = heap.subarray(regions.y[0], regions.y[0]! + B * T * C);
     for (const v of y) expect(v).toBeCloseTo(1, 5);
   });

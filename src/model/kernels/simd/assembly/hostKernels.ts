@@ -257,8 +257,8 @@ function triangleRow(i: i32): usize {
 
 /**
  * How many scores row i of a triangle computes: its i + 1 rounded up to four lanes, so that no row ends
- * in a scalar tail. The up to three extra values land in row i + 1's place (written after), read keys
- * past i from the same scratch, and are never used. The last row keeps its exact length: nothing of this
+ * in a scalar tail. The up to three extra values land in row i + 1's place (written after) or in a row
+ * buffer's spare floats, read keys past i from the same scratch, and are never used. The last row keeps its exact length: nothing of this
  * head follows it.
  */
 function padded(i: i32, time: i32): i32 {
@@ -411,6 +411,68 @@ function softmaxInPlace(p: usize, n: i32, scale: f32): void {
   for (; j < n; j++) store<f32>(p + ((<usize>j) << 2), load<f32>(p + ((<usize>j) << 2)) * inv);
 }
 
+/** Sets row i's scores of the tokens j < i that i may not see (neither group 0 nor i's own) to `value`. */
+function maskRow(p: usize, groups: usize, i: i32, value: f32): void {
+  const own = load<i32>(groups + ((<usize>i) << 2));
+  for (let j = 0; j < i; j++) {
+    const other = load<i32>(groups + ((<usize>j) << 2));
+    if (other != 0 && other != own) store<f32>(p + ((<usize>j) << 2), value);
+  }
+}
+
+/**
+ * The forward pass both attention kernels share, per batch row and head: K transposed and V copied out
+ * of packed qkv, then for each query row its scores (padded to four lanes), the softmax and the weighted
+ * values. `packed`: each head's probabilities are kept as a packed lower triangle at `probs`; otherwise
+ * `probs` is one row's buffer (T + 4 floats), reused. `masked`: the scores of tokens in other groups
+ * (`groups`, int32 [B, T]) are set to -Infinity before the softmax and to 0 after it.
+ */
+function forwardRows(
+  qkv: usize,
+  groups: usize,
+  masked: bool,
+  y: usize,
+  probs: usize,
+  packed: bool,
+  scratch: usize,
+  batch: i32,
+  time: i32,
+  width: i32,
+  heads: i32,
+  scale: f32,
+): void {
+  const headSize = width / heads;
+  const rowBytes = (<usize>(3 * width)) << 2;
+  const yRowBytes = (<usize>width) << 2;
+  const kT = scratch; // [D, T]
+  const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
+  for (let b = 0; b < batch; b++) {
+    const base = qkv + <usize>(b * time) * rowBytes;
+    const g = groups + ((<usize>(b * time)) << 2);
+    for (let h = 0; h < heads; h++) {
+      const qOff = (<usize>(h * headSize)) << 2;
+      copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
+      copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
+      const pHead = packed ? probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2) : probs;
+      for (let i = 0; i < time; i++) {
+        const p = packed ? pHead + (triangleRow(i) << 2) : pHead;
+        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, padded(i, time));
+        if (masked) maskRow(p, g, i, -Infinity);
+        softmaxInPlace(p, i + 1, scale);
+        if (masked) maskRow(p, g, i, 0);
+        weightedSum(
+          y + <usize>(b * time + i) * yRowBytes + qOff,
+          p,
+          vh,
+          (<usize>headSize) << 2,
+          i + 1,
+          headSize,
+        );
+      }
+    }
+  }
+}
+
 /**
  * Forward: qkv [B, T, 3C] -> y [B, T, C] and probs [B*H, T(T+1)/2] (each head's probabilities as a packed
  * lower triangle). scratch: 2 T D floats.
@@ -426,33 +488,7 @@ export function attentionForward(
   heads: i32,
   scale: f32,
 ): void {
-  const headSize = width / heads;
-  const rowBytes = (<usize>(3 * width)) << 2;
-  const yRowBytes = (<usize>width) << 2;
-  const kT = scratch; // [D, T]
-  const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
-  for (let b = 0; b < batch; b++) {
-    const base = qkv + <usize>(b * time) * rowBytes;
-    for (let h = 0; h < heads; h++) {
-      const qOff = (<usize>(h * headSize)) << 2;
-      copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
-      copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
-      const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
-      for (let i = 0; i < time; i++) {
-        const p = pHead + (triangleRow(i) << 2);
-        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, padded(i, time));
-        softmaxInPlace(p, i + 1, scale);
-        weightedSum(
-          y + <usize>(b * time + i) * yRowBytes + qOff,
-          p,
-          vh,
-          (<usize>headSize) << 2,
-          i + 1,
-          headSize,
-        );
-      }
-    }
-  }
+  forwardRows(qkv, 0, false, y, probs, true, scratch, batch, time, width, heads, scale);
 }
 
 /**
@@ -473,42 +509,8 @@ export function prefixAttentionForward(
   heads: i32,
   scale: f32,
 ): void {
-  const headSize = width / heads;
-  const rowBytes = (<usize>(3 * width)) << 2;
-  const yRowBytes = (<usize>width) << 2;
-  const kT = scratch; // [D, T]
-  const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
-  const p = scratch + ((<usize>(2 * time * headSize)) << 2); // one row of scores, padded
-  for (let b = 0; b < batch; b++) {
-    const base = qkv + <usize>(b * time) * rowBytes;
-    const g = groups + ((<usize>(b * time)) << 2);
-    for (let h = 0; h < heads; h++) {
-      const qOff = (<usize>(h * headSize)) << 2;
-      copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
-      copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
-      for (let i = 0; i < time; i++) {
-        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, (i + 4) & ~3);
-        const own = load<i32>(g + ((<usize>i) << 2));
-        for (let j = 0; j < i; j++) {
-          const other = load<i32>(g + ((<usize>j) << 2));
-          if (other != 0 && other != own) store<f32>(p + ((<usize>j) << 2), -Infinity);
-        }
-        softmaxInPlace(p, i + 1, scale);
-        for (let j = 0; j < i; j++) {
-          const other = load<i32>(g + ((<usize>j) << 2));
-          if (other != 0 && other != own) store<f32>(p + ((<usize>j) << 2), 0);
-        }
-        weightedSum(
-          y + <usize>(b * time + i) * yRowBytes + qOff,
-          p,
-          vh,
-          (<usize>headSize) << 2,
-          i + 1,
-          headSize,
-        );
-      }
-    }
-  }
+  const row = scratch + ((<usize>(2 * time * (width / heads))) << 2);
+  forwardRows(qkv, groups, true, y, row, false, scratch, batch, time, width, heads, scale);
 }
 
 /**
