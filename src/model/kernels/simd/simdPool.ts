@@ -2,9 +2,8 @@
 // memory, so other threads can run the same module on the same tensors: the pool's workers each
 // instantiate it on that memory, and a kernel split into independent calls (attention by batch rows,
 // GELU and AdamW by element ranges, a transpose by bands of rows) runs its calls on the calling thread
-// and the workers at once.
-// XNNPACK's own thread pool idles meanwhile (the kernels run between its products), so the same cores
-// serve both.
+// and the workers at once. XNNPACK's own thread pool idles meanwhile (the kernels run between its
+// products), so the same cores serve both.
 //
 // A call never waits for a worker to start: workers start on the first split that is worth it and take
 // work once ready; until then, and wherever a pool cannot exist (a plain memory, no worker_threads,

@@ -247,8 +247,8 @@ export function layerNormGrad(
 // Causal attention. Each head's operands are first copied out of packed qkv [B, T, 3C] (q, k, v of head h
 // at columns hD, C + hD, 2C + hD) into contiguous blocks in `scratch` (K and V transposed where the
 // products run along the keys), so that every inner loop below reads consecutive memory that stays in
-// L1. The products are register-blocked: up to 32 keys or output columns a pass, in independent sums. Only the lower
-// triangle (key j <= query i) is visited. These need the head size to be a multiple of four.
+// L1. The products are register-blocked: up to 32 keys or output columns a pass, in independent sums.
+// Only the lower triangle (key j <= query i) is visited. These need the head size to be a multiple of four.
 
 /** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
 function triangleRow(i: i32): usize {
@@ -258,8 +258,8 @@ function triangleRow(i: i32): usize {
 /**
  * How many scores row i of a triangle computes: its i + 1 rounded up to four lanes, so that no row ends
  * in a scalar tail. The up to three extra values land in row i + 1's place (written after) or in a row
- * buffer's spare floats, read keys past i from the same scratch, and are never used. The last row keeps its exact length: nothing of this
- * head follows it.
+ * buffer's spare floats, read keys past i from the same scratch, and are never used. The last row keeps
+ * its exact length: nothing of this head follows it.
  */
 function padded(i: i32, time: i32): i32 {
   return i + 1 < time ? (i + 4) & ~3 : i + 1;
