@@ -21,6 +21,7 @@ import {
   registerRowKernels,
 } from './kernels/rowKernels.ts';
 import { registerTranspose2dKernel, TRANSPOSE_2D } from './kernels/transpose2dKernel.ts';
+import { LINEAR_WEIGHT_GRAD, registerWeightGradKernel } from './kernels/weightGradKernel.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
 import { gpuOps, registerGpuKernels } from './fast/gpuOps.ts';
 import { firstOutput, runKernel as run } from './fast/runKernel.ts';
@@ -42,10 +43,10 @@ export function withGrad<T extends tf.Tensor>(
 const transpose2d = (x: tf.Tensor2D): tf.Tensor2D => run<tf.Tensor2D>(TRANSPOSE_2D, { x });
 
 /**
- * x [B, T, Cin] @ w [Cin, Cout] + b. The gradient transposes explicitly (tiled host kernel) and then
+ * x [B, T, Cin] @ w [Cin, Cout] + b. The input gradient transposes w explicitly (tiled host kernel) and
  * multiplies plainly: tfjs-wasm runs a matmul with a transposed operand on a slow path (10-25x slower).
- * The bias gradient is a ones-row matmul rather than a column sum (also faster on wasm). The weight
- * gradient multiplies whichever of x and dy is narrower as the right operand (the one XNNPACK packs).
+ * The weight and bias gradients are one host kernel that reads x and dy in place (weightGradKernel.ts):
+ * as products they needed a transposed copy of x or dy, and XNNPACK's packing of a fresh [N, C] operand.
  */
 export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const [x, w, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, Save];
@@ -61,18 +62,8 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape<tf.Rank.R2>(dy, [batch * time, cout]); // [N, Cout]
       const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
-      if (cout > cin) {
-        // XNNPACK packs a product's right operand afresh for every new tensor, and packing [N, C]
-        // costs about as much as the product itself here: pack the narrower of x and dy.
-        const dyT = transpose2d(dy2); // [Cout, N]
-        const dw = transpose2d(tf.matMul(dyT, xs)); // ([Cout, N] @ [N, Cin])^T
-        const db = tf.reshape(tf.matMul(dyT, tf.ones([batch * time, 1])), [cout]);
-        return [dx, dw, db];
-      }
-      const dw = tf.matMul(transpose2d(xs), dy2); // [Cin, N] @ [N, Cout]
-      // After dw, dy's packing is cached: the bias gradient reuses it.
-      const db = tf.reshape(tf.matMul(tf.ones([1, batch * time]), dy2), [cout]);
-      return [dx, dw, db];
+      const [dw, db] = run<tf.Tensor[]>(LINEAR_WEIGHT_GRAD, { x: xs, dy: dy2 });
+      return [dx, dw!, db!];
     },
   };
 });
@@ -157,6 +148,7 @@ export function registerFastKernels(): void {
   registerCausalAttentionKernels();
   registerRowKernels();
   registerTranspose2dKernel();
+  registerWeightGradKernel();
   registerEmbedKernel();
   registerHostGradients();
 }

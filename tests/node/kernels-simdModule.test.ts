@@ -80,6 +80,7 @@ describe('the SIMD kernels module', () => {
         'attentionBackward',
         'prefixAttentionForward',
         'transpose',
+        'weightGrad',
         'adamWSlice',
         'crossEntropySum',
         'crossEntropyGrad',
@@ -175,5 +176,39 @@ describe('the SIMD kernels module', () => {
     expect(touchedOutside(heap, Object.values(regions))).toEqual([]);
     const y = heap.subarray(regions.y[0], regions.y[0]! + B * T * C);
     for (const v of y) expect(v).toBeCloseTo(1, 5);
+  });
+
+  it('sums a weight gradient over row chunks into its band of columns only, with the bias gradient', () => {
+    const { kernels, heap } = onSentinelMemory();
+    // 300 rows: three of the kernel's 128-row chunks; cin 18: a last block of two rows; columns [8, 28)
+    // of 30: two 8-wide panels and a 4-wide one.
+    const [rows, cin, cout, j0, j1] = [300, 18, 30, 8, 28];
+    const [xAt, dyAt, dwAt, dbAt, scratchAt] = [100, 6000, 16000, 17000, 18000];
+    for (let i = 0; i < rows * cin; i++) heap[xAt + i] = Math.sin(i * 0.37);
+    for (let i = 0; i < rows * cout; i++) heap[dyAt + i] = Math.cos(i * 0.11);
+    kernels.weightGrad(4 * xAt, 4 * dyAt, 4 * dwAt, 4 * dbAt, 4 * scratchAt, rows, cin, cout, j0, j1);
+    const regions = [
+      [xAt, rows * cin],
+      [dyAt, rows * cout],
+      ...Array.from({ length: cin }, (_, i) => [dwAt + i * cout + j0, j1 - j0]),
+      [dbAt + j0, j1 - j0],
+      [scratchAt, 128 * 8],
+    ];
+    expect(touchedOutside(heap, regions)).toEqual([]);
+    const wrong: string[] = [];
+    const check = (what: string, got: number, want: number) => {
+      if (Math.abs(got - want) > 1e-4 + 1e-5 * Math.abs(want)) wrong.push(`${what} ${got} vs ${want}`);
+    };
+    for (let j = j0; j < j1; j++) {
+      let sum = 0;
+      for (let m = 0; m < rows; m++) sum += heap[dyAt + m * cout + j]!;
+      check(`db[${j}]`, heap[dbAt + j]!, sum);
+      for (let i = 0; i < cin; i++) {
+        let dot = 0;
+        for (let m = 0; m < rows; m++) dot += heap[xAt + m * cin + i]! * heap[dyAt + m * cout + j]!;
+        check(`dw[${i}, ${j}]`, heap[dwAt + i * cout + j]!, dot);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -37,9 +37,16 @@ const cases: OpCase[] = [
     apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
   },
   {
-    // Narrowing: the weight gradient packs dy rather than x (the widening case above packs x).
+    // Narrowing to five outputs: one 4-wide column block in the SIMD module, one column in JS.
     name: 'linear, narrowing',
     inputs: () => [rnd([B, T, C], 17), rnd([C, 5], 18), rnd([5], 19)],
+    apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
+  },
+  {
+    // 300 rows: the weight gradient's three row chunks; 18 inputs: a last block of two rows; 31 outputs:
+    // its 8- and 4-wide column panels and three columns left to the JS loop.
+    name: 'linear, odd sizes over three row chunks',
+    inputs: () => [rnd([3, 100, 18], 21), rnd([18, 31], 22), rnd([31], 23)],
     apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
   },
   {

@@ -1,5 +1,5 @@
 // The SIMD kernels' thread pool (src/model/kernels/simd/simdPool.ts) on the threaded wasm build in Node:
-// attention (training's and scoring's), GELU, AdamW and the transpose split over two threads give bit
+// attention (training's and scoring's), GELU, AdamW, the transpose and the weight gradient split over two threads give bit
 // for bit the values they give on one (each output element is computed by the same code in the same
 // order), and the split really ran on a worker.
 // This file runs in its own process (vitest forks per file): the wasm build is chosen once per process.
@@ -98,6 +98,47 @@ describe('the SIMD kernels on two threads', () => {
     expect(await mt1.data()).toEqual(await mt2.data());
     expect(await mt2.data()).toEqual(await tf.transpose(m).data());
     tf.dispose([m, mt1, mt2]);
+
+    // A weight gradient in two bands of columns (an 8-wide and a 4-wide panel in the second; cin not a
+    // multiple of the 4-row blocks) equals one call.
+    const [gRows, cin, cout] = [600, 42, 36];
+    const gx = tf.randomNormal([gRows, cin], 0, 1, 'float32', 8);
+    const gdy = tf.randomNormal([gRows, cout], 0, 1, 'float32', 9);
+    const [dw1, db1, dw2, db2] = [
+      tf.zeros([cin, cout]),
+      tf.zeros([cout]),
+      tf.ones([cin, cout]),
+      tf.ones([cout]),
+    ];
+    const panels = tf.zeros([2, 128 * 8]);
+    const gradBands = splitEvenly(cout, 2, 8);
+    expect(gradBands).toEqual([
+      [0, 24],
+      [24, 12],
+    ]);
+    const grad = (dw: tf.Tensor, db: tf.Tensor, part: number, j: number, count: number) =>
+      [
+        ptr(gx),
+        ptr(gdy),
+        ptr(dw),
+        ptr(db),
+        ptr(panels) + 4 * 128 * 8 * part,
+        gRows,
+        cin,
+        cout,
+        j,
+        j + count,
+      ] as const;
+    const jobsBeforeGrad = pool.jobs;
+    pool.run(
+      'weightGrad',
+      gradBands.map(([j, count], part) => [...grad(dw1, db1, part, j, count)]),
+    );
+    expect(pool.jobs - jobsBeforeGrad).toBe(1);
+    simdKernelsIn(backend.wasm.wasmMemory)!.weightGrad(...grad(dw2, db2, 0, 0, cout));
+    expect(await dw1.data()).toEqual(await dw2.data());
+    expect(await db1.data()).toEqual(await db2.data());
+    tf.dispose([gx, gdy, dw1, db1, dw2, db2, panels]);
 
     // Scoring's prefix attention (forward only), 7M multiply-adds: split by batch rows.
     const scoringRows = tf.randomNormal<tf.Rank.R3>([8, 96, 3 * 192], 0, 1, 'float32', 7);

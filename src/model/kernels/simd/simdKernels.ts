@@ -58,6 +58,18 @@ export interface SimdKernels {
     scale: number,
   ) => void;
   transpose: (src: number, dst: number, rows: number, cols: number, dstRows: number) => void;
+  weightGrad: (
+    x: number,
+    dy: number,
+    dw: number,
+    db: number,
+    scratch: number,
+    rows: number,
+    cin: number,
+    cout: number,
+    j0: number,
+    j1: number,
+  ) => void;
   crossEntropySum: (
     logits: number,
     targets: number,

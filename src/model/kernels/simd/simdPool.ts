@@ -1,7 +1,7 @@
 // Threads for the SIMD module's kernels, in Node. On tfjs-wasm's threaded build the heap is a shared
 // memory, so other threads can run the same module on the same tensors: the pool's workers each
 // instantiate it on that memory, and a kernel split into independent calls (attention by batch rows,
-// GELU and AdamW by element ranges, a transpose by bands of rows) runs its calls on the calling thread
+// GELU and AdamW by element ranges, a transpose by bands of rows, a weight gradient by bands of its columns) runs its calls on the calling thread
 // and the workers at once. XNNPACK's own thread pool idles meanwhile (the kernels run between its
 // products), so the same cores serve both.
 //
@@ -23,7 +23,8 @@ export type PooledKernel =
   | 'gelu'
   | 'geluGrad'
   | 'adamWSlice'
-  | 'transpose';
+  | 'transpose'
+  | 'weightGrad';
 const POOLED: readonly PooledKernel[] = [
   'attentionForward',
   'attentionBackward',
@@ -32,6 +33,7 @@ const POOLED: readonly PooledKernel[] = [
   'geluGrad',
   'adamWSlice',
   'transpose',
+  'weightGrad',
 ];
 
 const IDLE = 0;

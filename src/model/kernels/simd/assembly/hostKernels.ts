@@ -715,6 +715,184 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32, dstRows:
   }
 }
 
+/** Rows of x and dy that the weight gradient takes at a time: a chunk of both stays in a core's cache. */
+const GRAD_CHUNK: i32 = 128;
+
+/** c + a b, lane by lane. */
+function madd(a: v128, b: v128, c: v128): v128 {
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * Copies `n` rows of dy's columns [j, j + 4 lanes) into `panel` (contiguous, row after row) and adds
+ * them into db's columns there (from zero when `first`). `lanes` is 1 or 2 vectors.
+ */
+function packColumns(py: usize, rowY: usize, panel: usize, db: usize, n: i32, lanes: i32, first: bool): void {
+  let s0 = first ? f32x4.splat(0) : v128.load(db);
+  let s1 = first || lanes < 2 ? f32x4.splat(0) : v128.load(db, 16);
+  const step = (<usize>lanes) << 4;
+  for (let k = 0; k < n; k++) {
+    const a = v128.load(py);
+    v128.store(panel, a);
+    s0 = f32x4.add(s0, a);
+    if (lanes > 1) {
+      const b = v128.load(py, 16);
+      v128.store(panel, b, 16);
+      s1 = f32x4.add(s1, b);
+    }
+    py += rowY;
+    panel += step;
+  }
+  v128.store(db, s0);
+  if (lanes > 1) v128.store(db, s1, 16);
+}
+
+/**
+ * One 4 x 8 block of a weight gradient over `n` rows: out[r, 0..8) (+)= sum_k x[k, r] panel[k, 0..8),
+ * eight independent sums (eight accumulators leave x64's sixteen vector registers room for the
+ * operands: wider blocks spill and ran slower). `o1..o3` are the byte offsets of x's rows 1-3 in the
+ * block (the last valid one repeated where fewer than four are valid); only `valid` rows are stored.
+ */
+function weightGradBlock8(
+  px: usize,
+  panel: usize,
+  out: usize,
+  n: i32,
+  rowX: usize,
+  rowY: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
+  valid: i32,
+  first: bool,
+): void {
+  const out1 = out + (o1 >> 2) * rowY;
+  const out2 = out + (o2 >> 2) * rowY;
+  const out3 = out + (o3 >> 2) * rowY;
+  const z = f32x4.splat(0);
+  let c00 = first ? z : v128.load(out);
+  let c01 = first ? z : v128.load(out, 16);
+  let c10 = first ? z : v128.load(out1);
+  let c11 = first ? z : v128.load(out1, 16);
+  let c20 = first ? z : v128.load(out2);
+  let c21 = first ? z : v128.load(out2, 16);
+  let c30 = first ? z : v128.load(out3);
+  let c31 = first ? z : v128.load(out3, 16);
+  for (let k = 0; k < n; k++) {
+    const b0 = v128.load(panel);
+    const b1 = v128.load(panel, 16);
+    let s = v128.load32_splat(px);
+    c00 = madd(s, b0, c00);
+    c01 = madd(s, b1, c01);
+    s = v128.load32_splat(px + o1);
+    c10 = madd(s, b0, c10);
+    c11 = madd(s, b1, c11);
+    s = v128.load32_splat(px + o2);
+    c20 = madd(s, b0, c20);
+    c21 = madd(s, b1, c21);
+    s = v128.load32_splat(px + o3);
+    c30 = madd(s, b0, c30);
+    c31 = madd(s, b1, c31);
+    px += rowX;
+    panel += 32;
+  }
+  v128.store(out, c00);
+  v128.store(out, c01, 16);
+  if (valid > 1) {
+    v128.store(out1, c10);
+    v128.store(out1, c11, 16);
+  }
+  if (valid > 2) {
+    v128.store(out2, c20);
+    v128.store(out2, c21, 16);
+  }
+  if (valid > 3) {
+    v128.store(out3, c30);
+    v128.store(out3, c31, 16);
+  }
+}
+
+/** weightGradBlock8 four columns wide: the last four columns when their count is not a multiple of 8. */
+function weightGradBlock4(
+  px: usize,
+  panel: usize,
+  out: usize,
+  n: i32,
+  rowX: usize,
+  rowY: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
+  valid: i32,
+  first: bool,
+): void {
+  const out1 = out + (o1 >> 2) * rowY;
+  const out2 = out + (o2 >> 2) * rowY;
+  const out3 = out + (o3 >> 2) * rowY;
+  const z = f32x4.splat(0);
+  let c0 = first ? z : v128.load(out);
+  let c1 = first ? z : v128.load(out1);
+  let c2 = first ? z : v128.load(out2);
+  let c3 = first ? z : v128.load(out3);
+  for (let k = 0; k < n; k++) {
+    const b = v128.load(panel);
+    c0 = madd(v128.load32_splat(px), b, c0);
+    c1 = madd(v128.load32_splat(px + o1), b, c1);
+    c2 = madd(v128.load32_splat(px + o2), b, c2);
+    c3 = madd(v128.load32_splat(px + o3), b, c3);
+    px += rowX;
+    panel += 16;
+  }
+  v128.store(out, c0);
+  if (valid > 1) v128.store(out1, c1);
+  if (valid > 2) v128.store(out2, c2);
+  if (valid > 3) v128.store(out3, c3);
+}
+
+/**
+ * A linear layer's weight and bias gradients over dw's columns [j0, j1) (j0 a multiple of 8, j1 - j0 of
+ * 4): dw[i, j] = sum_m x[m, i] dy[m, j] and db[j] = sum_m dy[m, j], for x [rows, cin], dy [rows, cout],
+ * dw [cin, cout]. No transpose of x or dy: over chunks of rows small enough to stay in cache, dy's
+ * columns are copied eight at a time into a contiguous panel in `scratch` (GRAD_CHUNK x 8 floats), the
+ * copy adding into db on the way, and blocks of 4 x 8 read x's rows in place against it, adding into dw
+ * from the second chunk on. Each element is summed in row order by the same arithmetic on any split.
+ */
+export function weightGrad(
+  x: usize,
+  dy: usize,
+  dw: usize,
+  db: usize,
+  scratch: usize,
+  rows: i32,
+  cin: i32,
+  cout: i32,
+  j0: i32,
+  j1: i32,
+): void {
+  const rowX = (<usize>cin) << 2;
+  const rowY = (<usize>cout) << 2;
+  for (let m0 = 0; m0 < rows; m0 += GRAD_CHUNK) {
+    const n = min(GRAD_CHUNK, rows - m0);
+    const first = m0 == 0;
+    for (let j = j0; j < j1;) {
+      const lanes = j + 8 <= j1 ? 2 : 1;
+      const at = (<usize>j) << 2;
+      packColumns(dy + <usize>m0 * rowY + at, rowY, scratch, db + at, n, lanes, first);
+      for (let i = 0; i < cin; i += 4) {
+        const valid = min(4, cin - i);
+        const o1 = (<usize>min(1, valid - 1)) << 2;
+        const o2 = (<usize>min(2, valid - 1)) << 2;
+        const o3 = (<usize>min(3, valid - 1)) << 2;
+        const px = x + <usize>m0 * rowX + ((<usize>i) << 2);
+        const out = dw + <usize>i * rowY + at;
+        if (lanes == 2) weightGradBlock8(px, scratch, out, n, rowX, rowY, o1, o2, o3, valid, first);
+        else weightGradBlock4(px, scratch, out, n, rowX, rowY, o1, o2, o3, valid, first);
+      }
+      j += lanes << 2;
+    }
+  }
+}
+
 /**
  * One parameter's AdamW update (the clip factor already known): c = g clip; m' = b1 m + (1 - b1) c;
  * v' = b2 v + (1 - b2) c^2; p' = p - lr (m' / k1 / (sqrt(v' / k2) + eps) + decay p), over n values.
