@@ -168,10 +168,10 @@ async function tryWasm(hints: BackendHints): Promise<Failure | Started> {
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const { wasmHostKernels } = await import('../model/kernels/kernelHost.ts');
   const { setSimdThreads } = await import('../model/kernels/simd/simdPool.ts');
-  // In Node the threaded build's shared memory lets the lab's SIMD kernels split over as many threads as
-  // XNNPACK got (simdPool.ts). Pages keep them on the worker's one thread: the pool would start nested
-  // workers there, which no test covers yet.
-  setSimdThreads(threads === true && isNode ? getThreadsCount() : 1);
+  // The threaded build's shared memory lets the lab's SIMD kernels split over as many threads as XNNPACK
+  // got (simdPool.ts): in Node, and in a page's training worker (nested workers; a page's main thread
+  // may not wait, so there they stay on one).
+  setSimdThreads(threads === true ? getThreadsCount() : 1);
 
   return {
     ...NOTHING_ELSE,

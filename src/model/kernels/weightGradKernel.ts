@@ -1,9 +1,9 @@
 // A linear layer's weight and bias gradients for the `wasm` and `cpu` backends, as one kernel:
 // dw = x^T dy and db = the column sums of dy, for x [N, Cin] and dy [N, Cout]. As products, both need
 // a transposed copy of x or dy, and XNNPACK packs the right operand afresh for every new tensor, on one
-// thread: with N = 7168 that packing cost about as much as the product. The SIMD module reads x's and
-// dy in place instead, a panel of dy's columns at a time (bands of columns over the kernel pool); the JS loops are the `cpu`
-// backend's path and the reference its tests compare against.
+// thread: with N = 7168 that packing cost about as much as the product. The SIMD module reads x and dy
+// in place instead, a panel of dy's columns at a time (bands of columns over the kernel pool); the JS
+// loops are the `cpu` backend's path and the reference its tests compare against.
 import type * as tf from '@tensorflow/tfjs';
 import { MIN_SPLIT_ELEMENTS, registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 import { splitEvenly } from './simd/simdPool.ts';

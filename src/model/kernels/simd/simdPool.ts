@@ -1,15 +1,15 @@
-// Threads for the SIMD module's kernels, in Node. On tfjs-wasm's threaded build the heap is a shared
-// memory, so other threads can run the same module on the same tensors: the pool's workers each
-// instantiate it on that memory, and a kernel split into independent calls (attention by batch rows,
-// GELU and AdamW by element ranges, a transpose by bands of rows, a weight gradient by bands of its columns) runs its calls on the calling thread
-// and the workers at once. XNNPACK's own thread pool idles meanwhile (the kernels run between its
-// products), so the same cores serve both.
+// Threads for the SIMD module's kernels, in Node and in a page's training worker. On tfjs-wasm's threaded
+// build the heap is a shared memory, so other threads can run the same module on the same tensors: the
+// pool's workers (Node's worker_threads, or Workers nested in the page's worker) each instantiate it on
+// that memory, and a kernel split into independent calls (attention by batch rows, GELU and AdamW by
+// element ranges, a transpose by bands of rows, a weight gradient by bands of its columns) runs its calls
+// on the calling thread and the workers at once. XNNPACK's own thread pool idles meanwhile (the kernels
+// run between its products), so the same cores serve both.
 //
 // A call never waits for a worker to start: workers start on the first split that is worth it and take
-// work once ready; until then, and wherever a pool cannot exist (a plain memory, no worker_threads,
-// Atomics.wait refused), every call runs on the calling thread. Pages use one thread (backend.ts).
-// Results do not depend on the split: each output element is computed by the same code in the same
-// order, on whichever thread.
+// work once ready; until then, and wherever a pool cannot exist (a plain memory, no workers, Atomics.wait
+// refused, as on a page's main thread), every call runs on the calling thread. Results do not depend on
+// the split: each output element is computed by the same code in the same order, on whichever thread.
 //
 // Protocol, per worker: a shared Int32 control word (IDLE -> JOB by the caller, JOB -> DONE or FAILED by
 // the worker) and the job's calls as float64 arguments after it.
@@ -49,8 +49,9 @@ const CONTROL_BYTES = 4 * HEADER_INTS + 8 * MAX_ARGS * MAX_CALLS;
 /** A worker that has not answered a job within this long is taken for dead. */
 const ANSWER_MS = 300_000;
 
-// The worker's source, plain JS for Node's worker_threads (eval).
-const WORKER_SOURCE = `
+// The worker's body, plain JS, and how it gets its data: workerData under Node's worker_threads (eval), the
+// first message in a page's worker (from a Blob).
+const WORKER_BODY = `
 const start = ({ module, memory, control, names }) => {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const word = new Int32Array(control, 0, ${HEADER_INTS});
@@ -71,8 +72,9 @@ const start = ({ module, memory, control, names }) => {
     Atomics.notify(word, 0);
   }
 };
-start(require('node:worker_threads').workerData);
 `;
+const NODE_WORKER_SOURCE = `${WORKER_BODY}\nstart(require('node:worker_threads').workerData);\n`;
+const PAGE_WORKER_SOURCE = `${WORKER_BODY}\nself.onmessage = (event) => start(event.data);\n`;
 
 interface PoolWorker {
   word: Int32Array;
@@ -80,20 +82,32 @@ interface PoolWorker {
   dead: boolean;
 }
 
-/** Starts a worker thread running `source` with `data`; false where this platform has no threads. */
-function spawnThread(source: string, data: object, onError: () => void): boolean {
+/**
+ * Starts a worker thread with `data`: Node's worker_threads, or a page's Worker (nested in the worker
+ * that trains: a page's main thread never gets here, as it may not wait); false where there are none.
+ */
+function spawnThread(data: object, onError: () => void): boolean {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
     ?.getBuiltinModule;
-  if (!getBuiltin) return false;
-  const threads = getBuiltin('node:worker_threads') as {
-    Worker: new (
-      code: string,
-      options: { eval: true; workerData: object },
-    ) => { unref(): void; on(event: string, f: () => void): void };
-  };
-  const worker = new threads.Worker(source, { eval: true, workerData: data });
-  worker.unref(); // an idle pool never keeps a finished process alive
-  worker.on('error', onError);
+  if (getBuiltin) {
+    const threads = getBuiltin('node:worker_threads') as {
+      Worker: new (
+        code: string,
+        options: { eval: true; workerData: object },
+      ) => { unref(): void; on(event: string, f: () => void): void };
+    };
+    const worker = new threads.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
+    worker.unref(); // an idle pool never keeps a finished process alive
+    worker.on('error', onError);
+    return true;
+  }
+  if (typeof Worker === 'undefined' || typeof Blob === 'undefined') return false;
+  // The Blob's URL stays valid for the page's life (a few hundred bytes): revoking it before the worker
+  // has loaded it would fail the load.
+  const url = URL.createObjectURL(new Blob([PAGE_WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  worker.onerror = onError;
+  worker.postMessage(data);
   return true;
 }
 
@@ -211,7 +225,7 @@ export class SimdPool {
       };
       const data = { module: this.module, memory: this.memory, control, names: POOLED };
       try {
-        if (!spawnThread(WORKER_SOURCE, data, () => (worker.dead = true))) return;
+        if (!spawnThread(data, () => (worker.dead = true))) return;
       } catch {
         return;
       }

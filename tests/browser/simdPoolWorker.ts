@@ -1,0 +1,70 @@
+// A training worker in miniature for simdPool-worker.test.ts: in a page's module Worker, as the engine
+// runs, it starts the wasm backend on a reported 4 cores (tfjs takes half: 2 threads), waits for the SIMD
+// kernels' pool to start its nested worker, and runs attention and a linear layer's gradients split over
+// both threads and then on one, answering with the backend report, the pool's job count and whether the
+// two runs agree bit for bit.
+import * as tf from '@tensorflow/tfjs';
+import { opsFor } from '../../src/model/fastOps.ts';
+import { simdPoolIn } from '../../src/model/kernels/simd/simdKernels.ts';
+import { setSimdThreads } from '../../src/model/kernels/simd/simdPool.ts';
+import { selectBackend } from '../../src/platform/backend.ts';
+
+export interface PoolWorkerAnswer {
+  wasm: unknown;
+  poolReady: boolean;
+  jobs: number;
+  jobsOnOneThread: number;
+  equal: boolean;
+  error?: string;
+}
+
+Object.defineProperty(navigator, 'hardwareConcurrency', { value: 4, configurable: true });
+
+/** Attention over [8, 128, 3 x 192] (6 heads) and a [1024, 64] -> 48 linear's gradients, as flat arrays. */
+async function outputs(): Promise<Float32Array[]> {
+  const ops = opsFor('wasm');
+  const qkv = tf.randomNormal<tf.Rank.R3>([8, 128, 3 * 192], 0, 1, 'float32', 3);
+  const x = tf.randomNormal<tf.Rank.R3>([4, 256, 64], 0, 1, 'float32', 4);
+  const w = tf.randomNormal<tf.Rank.R2>([64, 48], 0, 1, 'float32', 5);
+  const b = tf.randomNormal<tf.Rank.R1>([48], 0, 1, 'float32', 6);
+  const attention = ops.causalAttention(qkv, 6);
+  const grads = tf.grads((xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+    tf.sum(tf.square(ops.linear(xs as tf.Tensor3D, ws as tf.Tensor2D, bs as tf.Tensor1D))),
+  )([x, w, b]);
+  const values = await Promise.all([attention, ...grads].map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose([qkv, x, w, b, attention, ...grads]);
+  return values;
+}
+
+self.onmessage = async () => {
+  const answer: PoolWorkerAnswer = {
+    wasm: null,
+    poolReady: false,
+    jobs: 0,
+    jobsOnOneThread: 0,
+    equal: false,
+  };
+  try {
+    answer.wasm = (await selectBackend('wasm')).wasm;
+    const memory = (tf.backend() as unknown as { wasm: { wasmMemory: unknown } }).wasm.wasmMemory;
+    const pool = simdPoolIn(memory);
+    if (pool) {
+      // Workers start on the first split worth it and take work once ready: wait for them.
+      for (let i = 0; i < 600 && pool.parts(1 << 30, 1) < 2; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      answer.poolReady = pool.parts(1 << 30, 1) === 2;
+      const pooled = await outputs();
+      answer.jobs = pool.jobs;
+      setSimdThreads(1);
+      const single = await outputs();
+      answer.jobsOnOneThread = pool.jobs - answer.jobs;
+      answer.equal = pooled.every(
+        (v, i) => v.length === single[i]!.length && v.every((x, j) => x === single[i]![j]),
+      );
+      pool.close();
+    }
+  } catch (error) {
+    answer.error = error instanceof Error ? error.message : String(error);
+  }
+  postMessage(answer);
+};
