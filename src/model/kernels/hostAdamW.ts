@@ -47,6 +47,17 @@ function updateSlice(
 }
 
 /**
+ * The sum of g's squares, in float64. Its own small function, like updateSlice: inlined into the kernel's
+ * loop over parameters, V8 kept deoptimising it (0.9 ms a step when optimised, 17-30 ms in the steps
+ * after, on the reference model).
+ */
+function sumOfSquares(g: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < g.length; k++) sum += g[k]! * g[k]!;
+  return sum;
+}
+
+/**
  * Inputs g0..gN-1 (gradients), m [P], v [P], p0..pN-1 (parameters), both in flat order.
  * Outputs [norm [], m' [P], v' [P], p0', ..., pN-1'].
  */
@@ -60,10 +71,7 @@ function adamW(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedA
   const next = Array.from({ length: count }, (_, i) => host.alloc([...inputs[`p${i}`]!.shape]));
   // Views taken after every allocation (a wasm heap growth detaches older ones).
   let squares = 0;
-  for (let i = 0; i < count; i++) {
-    const g = host.view(inputs[`g${i}`]!);
-    for (let k = 0; k < g.length; k++) squares += g[k]! * g[k]!;
-  }
+  for (let i = 0; i < count; i++) squares += sumOfSquares(host.view(inputs[`g${i}`]!));
   const gradNorm = Math.sqrt(squares);
   const clip = a.maxNorm / Math.max(gradNorm, a.maxNorm);
   if (host.simd) {
