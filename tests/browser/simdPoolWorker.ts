@@ -50,7 +50,7 @@ self.onmessage = async () => {
     const pool = simdPoolIn(memory);
     if (pool) {
       // Workers start on the first split worth it and take work once ready: wait for them.
-      for (let i = 0; i < 600 && pool.parts(1 << 30, 1) < 2; i++)
+      for (let i = 0; i < 3000 && pool.parts(1 << 30, 1) < 2; i++)
         await new Promise((r) => setTimeout(r, 100));
       answer.poolReady = pool.parts(1 << 30, 1) === 2;
       const pooled = await outputs();

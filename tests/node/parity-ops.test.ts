@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { opsFor } from '../../src/model/fastOps.ts';
+import { runKernel } from '../../src/model/fast/runKernel.ts';
+import { LINEAR_WEIGHT_GRAD } from '../../src/model/kernels/weightGradKernel.ts';
 import { setSimdKernelsEnabled, simdKernelsStatus } from '../../src/model/kernels/simd/simdKernels.ts';
 import { referenceOps } from '../../src/model/modelOps.ts';
 import { maxAbs, maxAbsDiff, valueAndGrads, type OpCase } from './parity-helpers.ts';
@@ -134,6 +136,16 @@ for (const { label, backend, simd } of setups) {
       });
       // Which path ran: the SIMD kernels are found on wasm unless turned off (never on cpu).
       if (backend === 'wasm') expect(simdKernelsStatus().active).toBe(simd);
+    });
+
+    it('gives zero weight and bias gradients over no rows', async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      opsFor(backend);
+      const [x, dy] = [tf.zeros([0, 6]), tf.zeros([0, 8])];
+      const [dw, db] = runKernel<tf.Tensor[]>(LINEAR_WEIGHT_GRAD, { x, dy });
+      expect(Array.from(await dw!.data())).toEqual(new Array(48).fill(0));
+      expect(Array.from(await db!.data())).toEqual(new Array(8).fill(0));
+      tf.dispose([x, dy, dw!, db!]);
     });
 
     it('keeps tensor counts flat across a forward and backward pass', async () => {

@@ -45,8 +45,9 @@ function weightGrad(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info[] {
   if (dy.shape[0] !== rows) throw new Error(`weight gradient: x has ${rows} rows, dy ${dy.shape[0]}`);
   const dw = host.alloc([cin, cout]);
   const db = host.alloc([cout]);
-  // The module takes columns four at a time; the last cout % 4 columns (if any) are the JS loop's.
-  const simdCols = host.simd ? cout - (cout % 4) : 0;
+  // The module takes columns four at a time; the last cout % 4 columns (if any) are the JS loop's, as is
+  // a gradient over no rows (the module would leave it unwritten; the loop writes zeros).
+  const simdCols = host.simd && rows > 0 ? cout - (cout % 4) : 0;
   if (simdCols > 0) {
     // Bands of columns (whole 8-column panels) over the pool's threads, each with its own panel.
     const bands = splitEvenly(simdCols, host.simdParts(rows * cin * simdCols, 16 * MIN_SPLIT_ELEMENTS), 8);

@@ -751,24 +751,24 @@ function packColumns(py: usize, rowY: usize, panel: usize, db: usize, n: i32, la
  * One 4 x 8 block of a weight gradient over `n` rows: out[r, 0..8) (+)= sum_k x[k, r] panel[k, 0..8),
  * eight independent sums (eight accumulators leave x64's sixteen vector registers room for the
  * operands: wider blocks spill and ran slower). `o1..o3` are the byte offsets of x's rows 1-3 in the
- * block (the last valid one repeated where fewer than four are valid); only `valid` rows are stored.
+ * block and `out1..out3` dw's rows for them (the last valid one repeated where fewer than four are
+ * valid); only `valid` rows are stored.
  */
 function weightGradBlock8(
   px: usize,
   panel: usize,
-  out: usize,
   n: i32,
   rowX: usize,
-  rowY: usize,
   o1: usize,
   o2: usize,
   o3: usize,
+  out: usize,
+  out1: usize,
+  out2: usize,
+  out3: usize,
   valid: i32,
   first: bool,
 ): void {
-  const out1 = out + (o1 >> 2) * rowY;
-  const out2 = out + (o2 >> 2) * rowY;
-  const out3 = out + (o3 >> 2) * rowY;
   const z = f32x4.splat(0);
   let c00 = first ? z : v128.load(out);
   let c01 = first ? z : v128.load(out, 16);
@@ -816,19 +816,18 @@ function weightGradBlock8(
 function weightGradBlock4(
   px: usize,
   panel: usize,
-  out: usize,
   n: i32,
   rowX: usize,
-  rowY: usize,
   o1: usize,
   o2: usize,
   o3: usize,
+  out: usize,
+  out1: usize,
+  out2: usize,
+  out3: usize,
   valid: i32,
   first: bool,
 ): void {
-  const out1 = out + (o1 >> 2) * rowY;
-  const out2 = out + (o2 >> 2) * rowY;
-  const out3 = out + (o3 >> 2) * rowY;
   const z = f32x4.splat(0);
   let c0 = first ? z : v128.load(out);
   let c1 = first ? z : v128.load(out1);
@@ -885,8 +884,12 @@ export function weightGrad(
         const o3 = (<usize>min(3, valid - 1)) << 2;
         const px = x + <usize>m0 * rowX + ((<usize>i) << 2);
         const out = dw + <usize>i * rowY + at;
-        if (lanes == 2) weightGradBlock8(px, scratch, out, n, rowX, rowY, o1, o2, o3, valid, first);
-        else weightGradBlock4(px, scratch, out, n, rowX, rowY, o1, o2, o3, valid, first);
+        const out1 = out + (o1 >> 2) * rowY;
+        const out2 = out + (o2 >> 2) * rowY;
+        const out3 = out + (o3 >> 2) * rowY;
+        if (lanes == 2)
+          weightGradBlock8(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first);
+        else weightGradBlock4(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first);
       }
       j += lanes << 2;
     }
