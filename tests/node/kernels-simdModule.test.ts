@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SIMD_KERNELS_MODULE, simdKernelsModule } from '../../scripts/simdKernelsModule.ts';
 import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from '../../src/model/kernels/simd/hostKernelsWasm.ts';
+import { simdAttentionScratch } from '../../src/model/kernels/causalAttentionKernels.ts';
 import type { SimdKernels } from '../../src/model/kernels/simd/simdKernels.ts';
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
@@ -120,7 +121,7 @@ describe('the SIMD kernels module', () => {
       qkv: [1000, B * T * 3 * C],
       y: [2000, B * T * C],
       probs: [3000, B * H * 15],
-      scratch: [4000, 2 * T * 4],
+      scratch: [4000, simdAttentionScratch(T, 4, false)],
     };
     const [qkvAt, qkvN] = regions.qkv as [number, number];
     for (let i = 0; i < qkvN; i++) heap[qkvAt + i] = Math.sin(i);
@@ -147,6 +148,28 @@ describe('the SIMD kernels module', () => {
       }
     }
   });
+  it('writes only the input gradient and scratch it is given going backward', () => {
+    const { kernels, heap } = onSentinelMemory();
+    // B 2, T 9 (two blocks of four queries and keys, then one alone), C 8, H 2 (head size 4).
+    const [B, T, C, H] = [2, 9, 8, 2];
+    const regions = {
+      qkv: [1000, B * T * 3 * C],
+      dy: [2000, B * T * C],
+      y: [3000, B * T * C],
+      probs: [4000, B * H * 45],
+      dqkv: [5000, B * T * 3 * C],
+      scratch: [6000, simdAttentionScratch(T, 4, true)],
+    };
+    for (let i = 0; i < B * T * 3 * C; i++) heap[regions.qkv[0]! + i] = Math.sin(i);
+    for (let i = 0; i < B * T * C; i++) heap[regions.dy[0]! + i] = Math.cos(i * 0.7);
+    const at = (region: keyof typeof regions) => 4 * regions[region][0]!;
+    kernels.attentionForward(at('qkv'), at('y'), at('probs'), at('scratch'), B, T, C, H, 0.5);
+    kernels.attentionBackward(at('dy'), at('qkv'), at('probs'), at('dqkv'), at('scratch'), B, T, C, H, 0.5);
+    expect(touchedOutside(heap, Object.values(regions))).toEqual([]);
+    const grads = heap.subarray(regions.dqkv[0], regions.dqkv[0]! + B * T * 3 * C);
+    expect(grads.every((v) => Number.isFinite(v) && v !== SENTINEL)).toBe(true);
+  });
+
   it('scores packed rows writing only their outputs and scratch, every row a distribution', () => {
     const { kernels, heap } = onSentinelMemory();
     const ints = new Int32Array(heap.buffer);
@@ -156,7 +179,7 @@ describe('the SIMD kernels module', () => {
       qkv: [1000, B * T * 3 * C],
       groups: [2000, B * T],
       y: [3000, B * T * C],
-      scratch: [4000, 2 * T * 4 + T + 4],
+      scratch: [4000, simdAttentionScratch(T, 4, false)],
     };
     const [qkvAt] = regions.qkv as [number, number];
     for (let t = 0; t < B * T; t++)

@@ -68,16 +68,29 @@ const cases: OpCase[] = [
     apply: (ops, x, g, b) => ops.layerNorm(x as tf.Tensor3D, g as tf.Tensor1D, b as tf.Tensor1D),
   },
   {
-    // Head size 8: the SIMD kernels' eight-column blocks; 13 steps: their eight- and four-key blocks and tail.
+    // Head size 8: one eight-column block of the SIMD kernels; 13 steps: three blocks of four queries and
+    // of four keys, then one query and one key alone.
     name: 'causalAttention, head size 8, 13 steps',
     inputs: () => [tf.mul(rnd([B, 13, 3 * 32], 16), 2)],
     apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),
   },
   {
-    // Head size 48, 45 steps: the SIMD kernels' 32-, 16-, 8- and 4-wide blocks over keys and columns,
-    // rows padded to four lanes, and a last row with a scalar tail.
+    // Head size 48, 45 steps: six eight-column blocks; eleven four-query blocks whose scores cross rows
+    // of odd length, and a last query and key alone.
     name: 'causalAttention, head size 48, 45 steps',
     inputs: () => [tf.mul(rnd([B, 45, 3 * 96], 20), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, 2),
+  },
+  {
+    // Head size 12: an eight- and a four-column block; 30 steps: two queries and two keys alone at the end.
+    name: 'causalAttention, head size 12, 30 steps',
+    inputs: () => [tf.mul(rnd([B, 30, 3 * 36], 24), 2)],
+    apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, 3),
+  },
+  {
+    // Head size 4: only four-column blocks; 3 steps: no four-query block at all.
+    name: 'causalAttention, head size 4, 3 steps',
+    inputs: () => [tf.mul(rnd([B, 3, 3 * 8], 25), 2)],
     apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, 2),
   },
   {

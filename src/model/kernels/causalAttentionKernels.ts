@@ -68,6 +68,18 @@ function scatterHead(
 /** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
 const triangleRow = (i: number): number => (i * (i + 1)) / 2;
 
+/**
+ * Floats of scratch one call of the module's attention needs per thread (./simd/assembly/hostKernels.ts):
+ * the head's copied operands, a row buffer of four rows (`bufferRow`) and, backward, the dS triangle and
+ * a 4 x 4 diagonal block.
+ */
+export function simdAttentionScratch(time: number, headSize: number, backward: boolean): number {
+  const rowBuffer = 4 * ((time + 7) & ~3);
+  return backward
+    ? 4 * time * headSize + triangleRow(time) + rowBuffer + 16
+    : 2 * time * headSize + rowBuffer;
+}
+
 /** Below this many multiply-adds a part, splitting attention over threads costs more than it saves. */
 const MIN_SPLIT_WORK = 1 << 21;
 
@@ -147,7 +159,7 @@ function attentionForward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs
   const probs = host.alloc([batch * heads, triangleRow(time)]);
   if (host.simd && headSize % 4 === 0) {
     const slices = batchSlices(host, dims);
-    const scratchSize = 2 * time * headSize;
+    const scratchSize = simdAttentionScratch(time, headSize, false);
     const scratch = host.alloc([slices.length * scratchSize]);
     const [q, out, pr, s] = [qkv, y, probs, scratch].map(host.ptr) as [number, number, number, number];
     host.simdRun(
@@ -200,7 +212,7 @@ function attentionBackward(host: KernelHost, inputs: tf.NamedTensorInfoMap, attr
   const dqkv = host.alloc([batch, time, 3 * width]);
   if (host.simd && headSize % 4 === 0) {
     const slices = batchSlices(host, dims);
-    const scratchSize = 4 * time * headSize + triangleRow(time);
+    const scratchSize = simdAttentionScratch(time, headSize, true);
     const scratch = host.alloc([slices.length * scratchSize]);
     const [d, q, pr, dq, s] = [dy, qkv, probs, dqkv, scratch].map(host.ptr) as [
       number,

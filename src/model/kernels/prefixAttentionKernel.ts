@@ -6,7 +6,7 @@
 // lower triangle (the pool's threads take batch rows); elsewhere, as the causal kernel's JS path does,
 // per (row, head) two plain 2-D matmuls on the backend's fast kernel and a masked softmax loop.
 import type * as tf from '@tensorflow/tfjs';
-import { batchSlices, dimsOf, gatherHead } from './causalAttentionKernels.ts';
+import { batchSlices, dimsOf, gatherHead, simdAttentionScratch } from './causalAttentionKernels.ts';
 import { fastExp } from './fastExp.ts';
 import { registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 
@@ -54,7 +54,7 @@ function prefixAttention(host: KernelHost, inputs: tf.NamedTensorInfoMap, attrs:
   if (host.simd && headSize % 4 === 0) {
     // The module's kernel: lower triangle only, batch rows over the pool's threads.
     const slices = batchSlices(host, dims);
-    const scratchSize = 2 * time * headSize + time + 4;
+    const scratchSize = simdAttentionScratch(time, headSize, false);
     const scratch = host.alloc([slices.length * scratchSize]);
     const [q, g, out, s] = [qkv, groups, y, scratch].map(host.ptr) as [number, number, number, number];
     host.simdRun(

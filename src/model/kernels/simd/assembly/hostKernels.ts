@@ -247,22 +247,20 @@ export function layerNormGrad(
 // Causal attention. Each head's operands are first copied out of packed qkv [B, T, 3C] (q, k, v of head h
 // at columns hD, C + hD, 2C + hD) into contiguous blocks in `scratch` (K and V transposed where the
 // products run along the keys), so that every inner loop below reads consecutive memory that stays in
-// L1. The products are register-blocked: up to 32 keys or output columns a pass, in independent sums.
-// Only the lower triangle (key j <= query i) is visited. These need the head size to be a multiple of four.
+// L1. Queries go four at a time: their scores land in a row buffer (four rows of `bufferRow` floats),
+// where the softmax runs, and from which the weighted values and the packed triangle of probabilities
+// are made. Every product is register-blocked, four rows by eight columns in eight independent sums
+// (`fourRows`, `fourKeys`). Only the lower triangle (key j <= query i) is computed, up to the four-key
+// block the diagonal crosses. These need the head size to be a multiple of four.
 
 /** Where row i of a packed lower triangle starts: rows 0..i-1 hold 1 + 2 + ... + i values. */
 function triangleRow(i: i32): usize {
   return <usize>((i * (i + 1)) >> 1);
 }
 
-/**
- * How many scores row i of a triangle computes: its i + 1 rounded up to four lanes, so that no row ends
- * in a scalar tail. The up to three extra values land in row i + 1's place (written after) or in a row
- * buffer's spare floats, read keys past i from the same scratch, and are never used. The last row keeps
- * its exact length: nothing of this head follows it.
- */
-function padded(i: i32, time: i32): i32 {
-  return i + 1 < time ? (i + 4) & ~3 : i + 1;
+/** Floats in one row of the row buffer: a multiple of four, with room for T scores rounded up to four. */
+function bufferRow(time: i32): i32 {
+  return (time + 7) & ~3;
 }
 
 /** The head's D-wide blocks of the rows of `src` (rows `rowBytes` apart, starting at `at`) -> dst [T, D]. */
@@ -289,93 +287,217 @@ function copyRowsTransposed(dst: usize, src: usize, rowBytes: usize, time: i32, 
 }
 
 /**
- * out[c] = sum over k < count of w[k] * m[k][c], for c < width; m's rows are `stride` bytes apart. 32
- * outputs a pass, kept in eight registers over k (independent sums, so the adds' latency overlaps), then
- * 16, 8, 4 and one. Both attention products take this form: a query row times a transposed block (k runs
- * over the head's columns, c over keys) and probabilities times value rows (k over keys, c over the
- * head's columns).
+ * Four rows of a product: out_r[c] = sum over k < count of a_r[k] * m[k][c], for r < 4 and c < width (a
+ * multiple of four). Row r of a starts at a + r aStride, of out at out + r outStride; m's rows are
+ * mStride bytes apart. Eight columns a pass: the four a_r[k] splatted times two vectors of m's row k, in
+ * eight sums (x64 has 16 vector registers: these, the four splats and the two loads fit), then four.
+ * Four of attention's six products take this form: scores (a: queries, m: K transposed), dP (a: dY, m:
+ * V transposed), and the weighted sums of a row buffer's probabilities or dS over V or K.
  */
-function weightedSum(out: usize, w: usize, m: usize, stride: usize, count: i32, width: i32): void {
+function fourRows(
+  out: usize,
+  outStride: usize,
+  a: usize,
+  aStride: usize,
+  m: usize,
+  mStride: usize,
+  count: i32,
+  width: i32,
+): void {
+  const a1 = a + aStride;
+  const a2 = a1 + aStride;
+  const a3 = a2 + aStride;
   let c = 0;
-  for (; c + 32 <= width; c += 32) {
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let a2 = f32x4.splat(0);
-    let a3 = f32x4.splat(0);
-    let a4 = f32x4.splat(0);
-    let a5 = f32x4.splat(0);
-    let a6 = f32x4.splat(0);
-    let a7 = f32x4.splat(0);
-    let at = m + ((<usize>c) << 2);
-    for (let k = 0; k < count; k++) {
-      const s = v128.load32_splat(w + ((<usize>k) << 2));
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(at + 32)));
-      a3 = f32x4.add(a3, f32x4.mul(s, v128.load(at + 48)));
-      a4 = f32x4.add(a4, f32x4.mul(s, v128.load(at + 64)));
-      a5 = f32x4.add(a5, f32x4.mul(s, v128.load(at + 80)));
-      a6 = f32x4.add(a6, f32x4.mul(s, v128.load(at + 96)));
-      a7 = f32x4.add(a7, f32x4.mul(s, v128.load(at + 112)));
-      at += stride;
-    }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, a0);
-    v128.store(o + 16, a1);
-    v128.store(o + 32, a2);
-    v128.store(o + 48, a3);
-    v128.store(o + 64, a4);
-    v128.store(o + 80, a5);
-    v128.store(o + 96, a6);
-    v128.store(o + 112, a7);
-  }
-  for (; c + 16 <= width; c += 16) {
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let a2 = f32x4.splat(0);
-    let a3 = f32x4.splat(0);
-    let at = m + ((<usize>c) << 2);
-    for (let k = 0; k < count; k++) {
-      const s = v128.load32_splat(w + ((<usize>k) << 2));
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(at + 32)));
-      a3 = f32x4.add(a3, f32x4.mul(s, v128.load(at + 48)));
-      at += stride;
-    }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, a0);
-    v128.store(o + 16, a1);
-    v128.store(o + 32, a2);
-    v128.store(o + 48, a3);
-  }
   for (; c + 8 <= width; c += 8) {
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
+    let s00 = f32x4.splat(0);
+    let s01 = f32x4.splat(0);
+    let s10 = f32x4.splat(0);
+    let s11 = f32x4.splat(0);
+    let s20 = f32x4.splat(0);
+    let s21 = f32x4.splat(0);
+    let s30 = f32x4.splat(0);
+    let s31 = f32x4.splat(0);
     let at = m + ((<usize>c) << 2);
     for (let k = 0; k < count; k++) {
-      const s = v128.load32_splat(w + ((<usize>k) << 2));
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(at)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(at + 16)));
-      at += stride;
+      const o = (<usize>k) << 2;
+      const m0 = v128.load(at);
+      const m1 = v128.load(at + 16);
+      const x0 = v128.load32_splat(a + o);
+      s00 = f32x4.add(s00, f32x4.mul(x0, m0));
+      s01 = f32x4.add(s01, f32x4.mul(x0, m1));
+      const x1 = v128.load32_splat(a1 + o);
+      s10 = f32x4.add(s10, f32x4.mul(x1, m0));
+      s11 = f32x4.add(s11, f32x4.mul(x1, m1));
+      const x2 = v128.load32_splat(a2 + o);
+      s20 = f32x4.add(s20, f32x4.mul(x2, m0));
+      s21 = f32x4.add(s21, f32x4.mul(x2, m1));
+      const x3 = v128.load32_splat(a3 + o);
+      s30 = f32x4.add(s30, f32x4.mul(x3, m0));
+      s31 = f32x4.add(s31, f32x4.mul(x3, m1));
+      at += mStride;
     }
-    v128.store(out + ((<usize>c) << 2), a0);
-    v128.store(out + ((<usize>c) << 2) + 16, a1);
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, s00);
+    v128.store(o + 16, s01);
+    v128.store(o + outStride, s10);
+    v128.store(o + outStride + 16, s11);
+    v128.store(o + 2 * outStride, s20);
+    v128.store(o + 2 * outStride + 16, s21);
+    v128.store(o + 3 * outStride, s30);
+    v128.store(o + 3 * outStride + 16, s31);
   }
-  for (; c + 4 <= width; c += 4) {
-    let a0 = f32x4.splat(0);
+  if (c < width) {
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
     let at = m + ((<usize>c) << 2);
     for (let k = 0; k < count; k++) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + ((<usize>k) << 2)), v128.load(at)));
+      const o = (<usize>k) << 2;
+      const m0 = v128.load(at);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a + o), m0));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + o), m0));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + o), m0));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(a3 + o), m0));
+      at += mStride;
+    }
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, s0);
+    v128.store(o + outStride, s1);
+    v128.store(o + 2 * outStride, s2);
+    v128.store(o + 3 * outStride, s3);
+  }
+}
+
+/**
+ * Four keys of a product down the columns of a packed lower triangle t (t[i][j] = 0 for j > i):
+ * out_s[c] = sum over i >= j of t[i][j + s] * m[i][c], for s < 4 and c < width (a multiple of four); out_s
+ * starts at out + s outStride, m's rows are mStride bytes apart. Row i of t holds columns j..j+3 side by
+ * side once i >= j + 3; the four rows from j are first copied into `diagonal` (16 floats) with zeros
+ * above the diagonal, so that one loop reads four consecutive values from every row. dK (t: dS, m: Q)
+ * and dV (t: P, m: dY) take this form.
+ */
+function fourKeys(
+  out: usize,
+  outStride: usize,
+  t: usize,
+  diagonal: usize,
+  m: usize,
+  mStride: usize,
+  j: i32,
+  time: i32,
+  width: i32,
+): void {
+  for (let r = 0; r < 4; r++) {
+    const row = t + ((triangleRow(j + r) + <usize>j) << 2);
+    for (let s = 0; s < 4; s++)
+      store<f32>(diagonal + ((<usize>(4 * r + s)) << 2), s <= r ? load<f32>(row + ((<usize>s) << 2)) : 0);
+  }
+  const first = (triangleRow(j + 4) + <usize>j) << 2;
+  const mFirst = m + <usize>j * mStride;
+  let c = 0;
+  for (; c + 8 <= width; c += 8) {
+    let s00 = f32x4.splat(0);
+    let s01 = f32x4.splat(0);
+    let s10 = f32x4.splat(0);
+    let s11 = f32x4.splat(0);
+    let s20 = f32x4.splat(0);
+    let s21 = f32x4.splat(0);
+    let s30 = f32x4.splat(0);
+    let s31 = f32x4.splat(0);
+    let rowAt = diagonal;
+    let next = t + first;
+    let at = mFirst + ((<usize>c) << 2);
+    for (let i = j; i < time; i++) {
+      const m0 = v128.load(at);
+      const m1 = v128.load(at + 16);
+      const x0 = v128.load32_splat(rowAt);
+      s00 = f32x4.add(s00, f32x4.mul(x0, m0));
+      s01 = f32x4.add(s01, f32x4.mul(x0, m1));
+      const x1 = v128.load32_splat(rowAt + 4);
+      s10 = f32x4.add(s10, f32x4.mul(x1, m0));
+      s11 = f32x4.add(s11, f32x4.mul(x1, m1));
+      const x2 = v128.load32_splat(rowAt + 8);
+      s20 = f32x4.add(s20, f32x4.mul(x2, m0));
+      s21 = f32x4.add(s21, f32x4.mul(x2, m1));
+      const x3 = v128.load32_splat(rowAt + 12);
+      s30 = f32x4.add(s30, f32x4.mul(x3, m0));
+      s31 = f32x4.add(s31, f32x4.mul(x3, m1));
+      // Row i + 1: the diagonal's next row, or the triangle's (row i + 1 starts i + 1 floats after row i).
+      if (i < j + 3) rowAt += 16;
+      else {
+        rowAt = next;
+        next += (<usize>(i + 2)) << 2;
+      }
+      at += mStride;
+    }
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, s00);
+    v128.store(o + 16, s01);
+    v128.store(o + outStride, s10);
+    v128.store(o + outStride + 16, s11);
+    v128.store(o + 2 * outStride, s20);
+    v128.store(o + 2 * outStride + 16, s21);
+    v128.store(o + 3 * outStride, s30);
+    v128.store(o + 3 * outStride + 16, s31);
+  }
+  if (c < width) {
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
+    let rowAt = diagonal;
+    let next = t + first;
+    let at = mFirst + ((<usize>c) << 2);
+    for (let i = j; i < time; i++) {
+      const m0 = v128.load(at);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(rowAt), m0));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(rowAt + 4), m0));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(rowAt + 8), m0));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(rowAt + 12), m0));
+      if (i < j + 3) rowAt += 16;
+      else {
+        rowAt = next;
+        next += (<usize>(i + 2)) << 2;
+      }
+      at += mStride;
+    }
+    const o = out + ((<usize>c) << 2);
+    v128.store(o, s0);
+    v128.store(o + outStride, s1);
+    v128.store(o + 2 * outStride, s2);
+    v128.store(o + 3 * outStride, s3);
+  }
+}
+
+/** One key of the same product (the last T % 4 keys): out[c] = sum over i >= j of t[i][j] * m[i][c]. */
+function oneKey(out: usize, t: usize, m: usize, mStride: usize, j: i32, time: i32, width: i32): void {
+  for (let c = 0; c < width; c += 4) {
+    let s = f32x4.splat(0);
+    let rowAt = t + ((triangleRow(j) + <usize>j) << 2);
+    let at = m + <usize>j * mStride + ((<usize>c) << 2);
+    for (let i = j; i < time; i++) {
+      s = f32x4.add(s, f32x4.mul(v128.load32_splat(rowAt), v128.load(at)));
+      rowAt += (<usize>(i + 1)) << 2;
+      at += mStride;
+    }
+    v128.store(out + ((<usize>c) << 2), s);
+  }
+}
+
+/**
+ * out[c] = sum over k < count of w[k] * m[k][c], for c < width (a multiple of four); m's rows are
+ * `stride` bytes apart. One row of `fourRows`, for the last T % 4 queries.
+ */
+function oneRow(out: usize, w: usize, m: usize, stride: usize, count: i32, width: i32): void {
+  for (let c = 0; c < width; c += 4) {
+    let s = f32x4.splat(0);
+    let at = m + ((<usize>c) << 2);
+    for (let k = 0; k < count; k++) {
+      s = f32x4.add(s, f32x4.mul(v128.load32_splat(w + ((<usize>k) << 2)), v128.load(at)));
       at += stride;
     }
-    v128.store(out + ((<usize>c) << 2), a0);
-  }
-  for (; c < width; c++) {
-    let s: f32 = 0;
-    for (let k = 0; k < count; k++)
-      s += load<f32>(w + ((<usize>k) << 2)) * load<f32>(m + <usize>k * stride + ((<usize>c) << 2));
-    store<f32>(out + ((<usize>c) << 2), s);
+    v128.store(out + ((<usize>c) << 2), s);
   }
 }
 
@@ -411,6 +533,27 @@ function softmaxInPlace(p: usize, n: i32, scale: f32): void {
   for (; j < n; j++) store<f32>(p + ((<usize>j) << 2), load<f32>(p + ((<usize>j) << 2)) * inv);
 }
 
+/** The softmax's backward in place: d[0..n) (dP of one row) becomes dS = p (d - p . d) * scale. */
+function softmaxGradInPlace(d: usize, p: usize, n: i32, scale: f32): void {
+  let dotV = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4)
+    dotV = f32x4.add(dotV, f32x4.mul(v128.load(p + ((<usize>j) << 2)), v128.load(d + ((<usize>j) << 2))));
+  let pdp = sumLanes(dotV);
+  for (; j < n; j++) pdp += load<f32>(p + ((<usize>j) << 2)) * load<f32>(d + ((<usize>j) << 2));
+  const pdpV = f32x4.splat(pdp);
+  const scaleV = f32x4.splat(scale);
+  j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = (<usize>j) << 2;
+    v128.store(d + o, f32x4.mul(f32x4.mul(v128.load(p + o), f32x4.sub(v128.load(d + o), pdpV)), scaleV));
+  }
+  for (; j < n; j++) {
+    const o = (<usize>j) << 2;
+    store<f32>(d + o, load<f32>(p + o) * (load<f32>(d + o) - pdp) * scale);
+  }
+}
+
 /** Sets row i's scores of the tokens j < i that i may not see (neither group 0 nor i's own) to `value`. */
 function maskRow(p: usize, groups: usize, i: i32, value: f32): void {
   const own = load<i32>(groups + ((<usize>i) << 2));
@@ -421,11 +564,34 @@ function maskRow(p: usize, groups: usize, i: i32, value: f32): void {
 }
 
 /**
+ * Row i's probabilities from its scores in place in a row buffer row p: the softmax over its i + 1 keys
+ * (masked: tokens of other groups set to -Infinity before it and to 0 after it), zeros from key i + 1 up
+ * to `keys` (the block's width), and, where `packed` is set, a copy into the triangle at `triangle`.
+ */
+function probabilitiesRow(
+  p: usize,
+  i: i32,
+  keys: i32,
+  groups: usize,
+  masked: bool,
+  triangle: usize,
+  packed: bool,
+  scale: f32,
+): void {
+  if (masked) maskRow(p, groups, i, -Infinity);
+  softmaxInPlace(p, i + 1, scale);
+  if (masked) maskRow(p, groups, i, 0);
+  memory.fill(p + ((<usize>(i + 1)) << 2), 0, (<usize>(keys - i - 1)) << 2);
+  if (packed) memory.copy(triangle + (triangleRow(i) << 2), p, (<usize>(i + 1)) << 2);
+}
+
+/**
  * The forward pass both attention kernels share, per batch row and head: K transposed and V copied out
- * of packed qkv, then for each query row its scores (padded to four lanes), the softmax and the weighted
- * values. `packed`: each head's probabilities are kept as a packed lower triangle at `probs`; otherwise
- * `probs` is one row's buffer (T + 4 floats), reused. `masked`: the scores of tokens in other groups
- * (`groups`, int32 [B, T]) are set to -Infinity before the softmax and to 0 after it.
+ * of packed qkv, then four queries at a time their scores into the row buffer (up to the four-key block
+ * the diagonal crosses), the softmax and the weighted values; the last T % 4 queries one at a time.
+ * `packed`: each head's probabilities are also kept as a packed lower triangle at `probs`. `masked`: the
+ * scores of tokens in other groups (`groups`, int32 [B, T]) are set to -Infinity before the softmax and
+ * to 0 after it. scratch: 2 T D + 4 bufferRow(T) floats.
  */
 function forwardRows(
   qkv: usize,
@@ -446,28 +612,33 @@ function forwardRows(
   const yRowBytes = (<usize>width) << 2;
   const kT = scratch; // [D, T]
   const vh = scratch + ((<usize>(time * headSize)) << 2); // [T, D]
+  const buffer = scratch + ((<usize>(2 * time * headSize)) << 2); // [4, bufferRow(T)]
+  const bufferBytes = (<usize>bufferRow(time)) << 2;
+  const colBytes = (<usize>time) << 2;
+  const vBytes = (<usize>headSize) << 2;
   for (let b = 0; b < batch; b++) {
     const base = qkv + <usize>(b * time) * rowBytes;
+    const yBase = y + <usize>(b * time) * yRowBytes;
     const g = groups + ((<usize>(b * time)) << 2);
     for (let h = 0; h < heads; h++) {
-      const qOff = (<usize>(h * headSize)) << 2;
+      const qAt = base + ((<usize>(h * headSize)) << 2);
+      const yAt = yBase + ((<usize>(h * headSize)) << 2);
       copyRowsTransposed(kT, base + ((<usize>(width + h * headSize)) << 2), rowBytes, time, headSize);
       copyRows(vh, base + ((<usize>(2 * width + h * headSize)) << 2), rowBytes, time, headSize);
-      const pHead = packed ? probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2) : probs;
-      for (let i = 0; i < time; i++) {
-        const p = packed ? pHead + (triangleRow(i) << 2) : pHead;
-        weightedSum(p, base + <usize>i * rowBytes + qOff, kT, (<usize>time) << 2, headSize, padded(i, time));
-        if (masked) maskRow(p, g, i, -Infinity);
-        softmaxInPlace(p, i + 1, scale);
-        if (masked) maskRow(p, g, i, 0);
-        weightedSum(
-          y + <usize>(b * time + i) * yRowBytes + qOff,
-          p,
-          vh,
-          (<usize>headSize) << 2,
-          i + 1,
-          headSize,
-        );
+      const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
+      let i0 = 0;
+      for (; i0 + 4 <= time; i0 += 4) {
+        const keys = i0 + 4;
+        fourRows(buffer, bufferBytes, qAt + <usize>i0 * rowBytes, rowBytes, kT, colBytes, headSize, keys);
+        for (let r = 0; r < 4; r++)
+          probabilitiesRow(buffer + <usize>r * bufferBytes, i0 + r, keys, g, masked, pHead, packed, scale);
+        fourRows(yAt + <usize>i0 * yRowBytes, yRowBytes, buffer, bufferBytes, vh, vBytes, keys, headSize);
+      }
+      for (; i0 < time; i0++) {
+        const keys = (i0 + 4) & ~3; // past T the scores read finite values of the scratch, and are unused
+        oneRow(buffer, qAt + <usize>i0 * rowBytes, kT, colBytes, headSize, keys);
+        probabilitiesRow(buffer, i0, i0 + 1, g, masked, pHead, packed, scale);
+        oneRow(yAt + <usize>i0 * yRowBytes, buffer, vh, vBytes, i0 + 1, headSize);
       }
     }
   }
@@ -475,7 +646,7 @@ function forwardRows(
 
 /**
  * Forward: qkv [B, T, 3C] -> y [B, T, C] and probs [B*H, T(T+1)/2] (each head's probabilities as a packed
- * lower triangle). scratch: 2 T D floats.
+ * lower triangle). scratch: 2 T D + 4 bufferRow(T) floats.
  */
 export function attentionForward(
   qkv: usize,
@@ -496,7 +667,7 @@ export function attentionForward(
  * Token i sees token j <= i when j's group is 0 (the shared prompt) or i's own. Each row's scores run
  * over every j <= i as in the causal kernel; the masked ones are set to -Infinity before the softmax
  * and to 0 after it (its exp of the clamped input, ~1e-38, is below every sum's last bit). scratch:
- * 2 T D + T + 4 floats.
+ * 2 T D + 4 bufferRow(T) floats.
  */
 export function prefixAttentionForward(
   qkv: usize,
@@ -509,14 +680,14 @@ export function prefixAttentionForward(
   heads: i32,
   scale: f32,
 ): void {
-  const row = scratch + ((<usize>(2 * time * (width / heads))) << 2);
-  forwardRows(qkv, groups, true, y, row, false, scratch, batch, time, width, heads, scale);
+  forwardRows(qkv, groups, true, y, 0, false, scratch, batch, time, width, heads, scale);
 }
 
 /**
- * Backward: dy [B, T, C], qkv, probs -> dqkv [B, T, 3C]. Per head: dP_i = dy_i V^T, dS_i = P_i (dP_i -
- * P_i . dP_i) * scale (kept as a packed triangle), dq_i = dS_i K; then per key j, dk_j = sum over i >= j
- * of dS_ij q_i and dv_j = sum over i >= j of P_ij dy_i. scratch: 4 T D + T(T+1)/2 floats.
+ * Backward: dy [B, T, C], qkv, probs -> dqkv [B, T, 3C]. Per head, four queries at a time: dP = dY V^T
+ * into the row buffer, dS = P (dP - P . dP) * scale there (and into a packed triangle), dQ = dS K; then
+ * four keys at a time, dK = dS^T Q and dV = P^T dY down the triangles' columns. scratch: 4 T D +
+ * T(T+1)/2 + 4 bufferRow(T) + 16 floats.
  */
 export function attentionBackward(
   dy: usize,
@@ -539,8 +710,11 @@ export function attentionBackward(
   const vT = scratch + 2 * block; // [D, T]
   const dyh = scratch + 3 * block; // [T, D]
   const ds = scratch + 4 * block; // packed triangle
+  const buffer = ds + (triangleRow(time) << 2); // [4, bufferRow(T)]
+  const bufferBytes = (<usize>bufferRow(time)) << 2;
+  const diagonal = buffer + 4 * bufferBytes; // [4, 4]
   const rowSize = (<usize>headSize) << 2;
-  const scaleV = f32x4.splat(scale);
+  const colBytes = (<usize>time) << 2;
   for (let b = 0; b < batch; b++) {
     const base = qkv + <usize>(b * time) * rowBytes;
     const out = dqkv + <usize>(b * time) * rowBytes;
@@ -553,114 +727,44 @@ export function attentionBackward(
       copyRowsTransposed(vT, base + vOff, rowBytes, time, headSize);
       copyRows(dyh, dy + <usize>(b * time) * dyRowBytes + qOff, dyRowBytes, time, headSize);
       const pHead = probs + ((<usize>(b * heads + h) * triangleRow(time)) << 2);
-      for (let i = 0; i < time; i++) {
-        const n = i + 1;
-        const p = pHead + (triangleRow(i) << 2);
-        const d = ds + (triangleRow(i) << 2);
-        weightedSum(d, dyh + <usize>i * rowSize, vT, (<usize>time) << 2, headSize, padded(i, time));
-        let dotV = f32x4.splat(0);
-        let j = 0;
-        for (; j + 4 <= n; j += 4)
-          dotV = f32x4.add(
-            dotV,
-            f32x4.mul(v128.load(p + ((<usize>j) << 2)), v128.load(d + ((<usize>j) << 2))),
-          );
-        let pdp = sumLanes(dotV);
-        for (; j < n; j++) pdp += load<f32>(p + ((<usize>j) << 2)) * load<f32>(d + ((<usize>j) << 2));
-        const pdpV = f32x4.splat(pdp);
-        j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const o = (<usize>j) << 2;
-          v128.store(
-            d + o,
-            f32x4.mul(f32x4.mul(v128.load(p + o), f32x4.sub(v128.load(d + o), pdpV)), scaleV),
-          );
+      let i0 = 0;
+      for (; i0 + 4 <= time; i0 += 4) {
+        const keys = i0 + 4;
+        fourRows(buffer, bufferBytes, dyh + <usize>i0 * rowSize, rowSize, vT, colBytes, headSize, keys);
+        for (let r = 0; r < 4; r++) {
+          const i = i0 + r;
+          const d = buffer + <usize>r * bufferBytes;
+          softmaxGradInPlace(d, pHead + (triangleRow(i) << 2), i + 1, scale);
+          memory.fill(d + ((<usize>(i + 1)) << 2), 0, (<usize>(keys - i - 1)) << 2);
+          memory.copy(ds + (triangleRow(i) << 2), d, (<usize>(i + 1)) << 2);
         }
-        for (; j < n; j++) {
-          const o = (<usize>j) << 2;
-          store<f32>(d + o, load<f32>(p + o) * (load<f32>(d + o) - pdp) * scale);
-        }
-        weightedSum(out + <usize>i * rowBytes + qOff, d, kh, rowSize, n, headSize);
+        fourRows(
+          out + <usize>i0 * rowBytes + qOff,
+          rowBytes,
+          buffer,
+          bufferBytes,
+          kh,
+          rowSize,
+          keys,
+          headSize,
+        );
       }
-      // dk_j and dv_j: down column j of the triangles (row i, column j at triangleRow(i) + j).
-      for (let j = 0; j < time; j++) {
-        const kAt = out + <usize>j * rowBytes + kOff;
-        const vAt = out + <usize>j * rowBytes + vOff;
-        let c = 0;
-        for (; c + 16 <= headSize; c += 16) {
-          let k0 = f32x4.splat(0);
-          let k1 = f32x4.splat(0);
-          let k2 = f32x4.splat(0);
-          let k3 = f32x4.splat(0);
-          let v0 = f32x4.splat(0);
-          let v1 = f32x4.splat(0);
-          let v2 = f32x4.splat(0);
-          let v3 = f32x4.splat(0);
-          let at = (triangleRow(j) + <usize>j) << 2;
-          let row = <usize>j * rowSize + ((<usize>c) << 2);
-          for (let i = j; i < time; i++) {
-            const sw = v128.load32_splat(ds + at);
-            const pw = v128.load32_splat(pHead + at);
-            const q = qh + row;
-            const g = dyh + row;
-            k0 = f32x4.add(k0, f32x4.mul(sw, v128.load(q)));
-            k1 = f32x4.add(k1, f32x4.mul(sw, v128.load(q + 16)));
-            k2 = f32x4.add(k2, f32x4.mul(sw, v128.load(q + 32)));
-            k3 = f32x4.add(k3, f32x4.mul(sw, v128.load(q + 48)));
-            v0 = f32x4.add(v0, f32x4.mul(pw, v128.load(g)));
-            v1 = f32x4.add(v1, f32x4.mul(pw, v128.load(g + 16)));
-            v2 = f32x4.add(v2, f32x4.mul(pw, v128.load(g + 32)));
-            v3 = f32x4.add(v3, f32x4.mul(pw, v128.load(g + 48)));
-            at += (<usize>(i + 1)) << 2;
-            row += rowSize;
-          }
-          const ko = kAt + ((<usize>c) << 2);
-          const vo = vAt + ((<usize>c) << 2);
-          v128.store(ko, k0);
-          v128.store(ko + 16, k1);
-          v128.store(ko + 32, k2);
-          v128.store(ko + 48, k3);
-          v128.store(vo, v0);
-          v128.store(vo + 16, v1);
-          v128.store(vo + 32, v2);
-          v128.store(vo + 48, v3);
-        }
-        for (; c + 8 <= headSize; c += 8) {
-          let k0 = f32x4.splat(0);
-          let k1 = f32x4.splat(0);
-          let v0 = f32x4.splat(0);
-          let v1 = f32x4.splat(0);
-          let at = (triangleRow(j) + <usize>j) << 2;
-          let row = <usize>j * rowSize + ((<usize>c) << 2);
-          for (let i = j; i < time; i++) {
-            const sw = v128.load32_splat(ds + at);
-            const pw = v128.load32_splat(pHead + at);
-            k0 = f32x4.add(k0, f32x4.mul(sw, v128.load(qh + row)));
-            k1 = f32x4.add(k1, f32x4.mul(sw, v128.load(qh + row + 16)));
-            v0 = f32x4.add(v0, f32x4.mul(pw, v128.load(dyh + row)));
-            v1 = f32x4.add(v1, f32x4.mul(pw, v128.load(dyh + row + 16)));
-            at += (<usize>(i + 1)) << 2;
-            row += rowSize;
-          }
-          v128.store(kAt + ((<usize>c) << 2), k0);
-          v128.store(kAt + ((<usize>c) << 2) + 16, k1);
-          v128.store(vAt + ((<usize>c) << 2), v0);
-          v128.store(vAt + ((<usize>c) << 2) + 16, v1);
-        }
-        for (; c < headSize; c += 4) {
-          let k0 = f32x4.splat(0);
-          let v0 = f32x4.splat(0);
-          let at = (triangleRow(j) + <usize>j) << 2;
-          let row = <usize>j * rowSize + ((<usize>c) << 2);
-          for (let i = j; i < time; i++) {
-            k0 = f32x4.add(k0, f32x4.mul(v128.load32_splat(ds + at), v128.load(qh + row)));
-            v0 = f32x4.add(v0, f32x4.mul(v128.load32_splat(pHead + at), v128.load(dyh + row)));
-            at += (<usize>(i + 1)) << 2;
-            row += rowSize;
-          }
-          v128.store(kAt + ((<usize>c) << 2), k0);
-          v128.store(vAt + ((<usize>c) << 2), v0);
-        }
+      for (; i0 < time; i0++) {
+        oneRow(buffer, dyh + <usize>i0 * rowSize, vT, colBytes, headSize, (i0 + 4) & ~3);
+        softmaxGradInPlace(buffer, pHead + (triangleRow(i0) << 2), i0 + 1, scale);
+        memory.copy(ds + (triangleRow(i0) << 2), buffer, (<usize>(i0 + 1)) << 2);
+        oneRow(out + <usize>i0 * rowBytes + qOff, buffer, kh, rowSize, i0 + 1, headSize);
+      }
+      let j = 0;
+      for (; j + 4 <= time; j += 4) {
+        const at = out + <usize>j * rowBytes;
+        fourKeys(at + kOff, rowBytes, ds, diagonal, qh, rowSize, j, time, headSize);
+        fourKeys(at + vOff, rowBytes, pHead, diagonal, dyh, rowSize, j, time, headSize);
+      }
+      for (; j < time; j++) {
+        const at = out + <usize>j * rowBytes;
+        oneKey(at + kOff, ds, qh, rowSize, j, time, headSize);
+        oneKey(at + vOff, pHead, dyh, rowSize, j, time, headSize);
       }
     }
   }
