@@ -2,7 +2,8 @@
 // `selectBackend` starts it: PERSONA_LAB_WASM_THREADS=N for threads), a few warm-up steps and then a loop;
 // prints the median and fastest step and the process's CPU time a step. Quick enough to alternate two
 // commits process by process (one git worktree each) on a machine whose speed drifts between runs.
-//   --steps N   measured steps (default 10, after 3 warm-up)
+//   --steps N     measured steps (default 10, after 3 warm-up)
+//   --context N   the model's context (default the bench's 224; the reference experiment trains at 256)
 import * as tf from '@tensorflow/tfjs';
 import { opsFor } from '../src/model/fastOps.ts';
 import { GPT } from '../src/model/gpt.ts';
@@ -15,11 +16,16 @@ import { machineLine } from './machine.ts';
 const WARM_UP = 3;
 
 export async function runStepLoop(args: readonly string[]): Promise<void> {
-  const i = args.indexOf('--steps');
-  const steps = i >= 0 ? Number(args[i + 1]) : 10;
-  if (!Number.isInteger(steps) || steps < 1) throw new Error('--steps takes a whole number of at least 1');
+  const option = (name: string, fallback: number) => {
+    const i = args.indexOf(name);
+    const value = i >= 0 ? Number(args[i + 1]) : fallback;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number of at least 1`);
+    return value;
+  };
+  const steps = option('--steps', 10);
+  const { model: bench, batchSize } = BENCH_CONFIGS.reference;
+  const config = { ...bench, blockSize: option('--context', bench.blockSize) };
   await selectBackend('wasm');
-  const { model: config, batchSize } = BENCH_CONFIGS.reference;
   const model = GPT.create(config, 1, opsFor('wasm'));
   const optimizer = new AdamW(model.params, model.specs);
   const batch = syntheticBatch(batchSize, config.blockSize, config.vocabSize);
