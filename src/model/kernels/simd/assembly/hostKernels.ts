@@ -286,6 +286,37 @@ function copyRowsTransposed(dst: usize, src: usize, rowBytes: usize, time: i32, 
   }
 }
 
+/** A 4 x 8 block's sums into four rows `stride` bytes apart: two vectors a row. */
+function storeRows8(
+  o: usize,
+  stride: usize,
+  s00: v128,
+  s01: v128,
+  s10: v128,
+  s11: v128,
+  s20: v128,
+  s21: v128,
+  s30: v128,
+  s31: v128,
+): void {
+  v128.store(o, s00);
+  v128.store(o + 16, s01);
+  v128.store(o + stride, s10);
+  v128.store(o + stride + 16, s11);
+  v128.store(o + 2 * stride, s20);
+  v128.store(o + 2 * stride + 16, s21);
+  v128.store(o + 3 * stride, s30);
+  v128.store(o + 3 * stride + 16, s31);
+}
+
+/** A 4 x 4 block's sums into four rows `stride` bytes apart. */
+function storeRows4(o: usize, stride: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  v128.store(o, s0);
+  v128.store(o + stride, s1);
+  v128.store(o + 2 * stride, s2);
+  v128.store(o + 3 * stride, s3);
+}
+
 /**
  * Four rows of a product: out_r[c] = sum over k < count of a_r[k] * m[k][c], for r < 4 and c < width (a
  * multiple of four). Row r of a starts at a + r aStride, of out at out + r outStride; m's rows are
@@ -336,15 +367,7 @@ function fourRows(
       s31 = f32x4.add(s31, f32x4.mul(x3, m1));
       at += mStride;
     }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, s00);
-    v128.store(o + 16, s01);
-    v128.store(o + outStride, s10);
-    v128.store(o + outStride + 16, s11);
-    v128.store(o + 2 * outStride, s20);
-    v128.store(o + 2 * outStride + 16, s21);
-    v128.store(o + 3 * outStride, s30);
-    v128.store(o + 3 * outStride + 16, s31);
+    storeRows8(out + ((<usize>c) << 2), outStride, s00, s01, s10, s11, s20, s21, s30, s31);
   }
   if (c < width) {
     let s0 = f32x4.splat(0);
@@ -361,11 +384,7 @@ function fourRows(
       s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(a3 + o), m0));
       at += mStride;
     }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, s0);
-    v128.store(o + outStride, s1);
-    v128.store(o + 2 * outStride, s2);
-    v128.store(o + 3 * outStride, s3);
+    storeRows4(out + ((<usize>c) << 2), outStride, s0, s1, s2, s3);
   }
 }
 
@@ -431,15 +450,7 @@ function fourKeys(
       }
       at += mStride;
     }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, s00);
-    v128.store(o + 16, s01);
-    v128.store(o + outStride, s10);
-    v128.store(o + outStride + 16, s11);
-    v128.store(o + 2 * outStride, s20);
-    v128.store(o + 2 * outStride + 16, s21);
-    v128.store(o + 3 * outStride, s30);
-    v128.store(o + 3 * outStride + 16, s31);
+    storeRows8(out + ((<usize>c) << 2), outStride, s00, s01, s10, s11, s20, s21, s30, s31);
   }
   if (c < width) {
     let s0 = f32x4.splat(0);
@@ -462,11 +473,7 @@ function fourKeys(
       }
       at += mStride;
     }
-    const o = out + ((<usize>c) << 2);
-    v128.store(o, s0);
-    v128.store(o + outStride, s1);
-    v128.store(o + 2 * outStride, s2);
-    v128.store(o + 3 * outStride, s3);
+    storeRows4(out + ((<usize>c) << 2), outStride, s0, s1, s2, s3);
   }
 }
 
