@@ -24,7 +24,7 @@ import { registerTranspose2dKernel, TRANSPOSE_2D } from './kernels/transpose2dKe
 import { LINEAR_WEIGHT_GRAD, registerWeightGradKernel } from './kernels/weightGradKernel.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
 import { gpuOps, registerGpuKernels } from './fast/gpuOps.ts';
-import { firstOutput, runKernel as run } from './fast/runKernel.ts';
+import { runKernel as run } from './fast/runKernel.ts';
 import { referenceOps, type ModelOps } from './modelOps.ts';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
@@ -68,9 +68,60 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   };
 });
 
-// The fused kernels' gradients are registered with tfjs (not wrapped in customGrad), so that the
-// statistics a forward keeps for its backward (LayerNorm's mean and 1/std, GELU's tanh, attention's
-// probabilities) are proper kernel outputs that the tape saves and frees.
+/**
+ * A host kernel whose outputs after the first are statistics for its own backward pass (LayerNorm's mean
+ * and 1/std, GELU's tanh, attention's probabilities), as one differentiable op whose only output is the
+ * first. The statistics are saved for `backward` and freed after it (or at once when no tape records).
+ * As outputs of a taped kernel they would get no gradient, and tfjs would build a zero gradient of each
+ * one's full size in JS and copy it into the heap before calling the backward: GELU's tanh and
+ * attention's probabilities are 67 MB a reference step, ~35 ms of it.
+ */
+function withStatistics<T extends tf.Tensor>(
+  kernel: string,
+  inputNames: readonly string[],
+  attrs: tf.NamedAttrMap,
+  backward: (dy: tf.Tensor, inputs: tf.Tensor[], statistics: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): (...inputs: tf.Tensor[]) => T {
+  return withGrad<T>((...args) => {
+    const inputs = args.slice(0, inputNames.length) as tf.Tensor[];
+    const save = args[inputNames.length] as Save;
+    const named = Object.fromEntries(inputNames.map((name, i) => [name, inputs[i]!]));
+    const [value, ...statistics] = run<tf.Tensor[]>(kernel, named, attrs);
+    save([...inputs, ...statistics]);
+    return {
+      value: value as T,
+      gradFunc: (dy, saved) => backward(dy, saved.slice(0, inputs.length), saved.slice(inputs.length)),
+    };
+  });
+}
+
+const hostLayerNorm = withStatistics<tf.Tensor3D>(
+  LAYER_NORM,
+  ['x', 'gamma', 'beta'],
+  {},
+  (dy, [x, gamma], [stats]) => run<tf.Tensor[]>(LAYER_NORM_GRAD, { dy, x: x!, gamma: gamma!, stats: stats! }),
+);
+
+const hostGelu = withStatistics<tf.Tensor3D>(GELU, ['x'], {}, (dy, [x], [tanh]) =>
+  run<tf.Tensor>(GELU_GRAD, { dy, x: x!, tanh: tanh! }),
+);
+
+/** One op per head count (the kernel's attribute). */
+const hostAttention = new Map<number, (qkv: tf.Tensor) => tf.Tensor3D>();
+function causalAttentionOp(nHead: number): (qkv: tf.Tensor) => tf.Tensor3D {
+  let op = hostAttention.get(nHead);
+  if (!op) {
+    const attrs = { nHead };
+    op = withStatistics<tf.Tensor3D>(ATTENTION_FORWARD, ['qkv'], attrs, (dy, [qkv], [probs]) =>
+      run<tf.Tensor>(ATTENTION_BACKWARD, { dy, qkv: qkv!, probs: probs! }, attrs),
+    );
+    hostAttention.set(nHead, op);
+  }
+  return op;
+}
+
+// Gradients registered with tfjs for kernels run by name: the single-output host kernels, and LayerNorm
+// for the WebGPU op set, which runs the same kernel name (its statistics are small there: [B, T, 2]).
 const gradients: tf.GradConfig[] = [
   {
     kernelName: LAYER_NORM,
@@ -81,25 +132,6 @@ const gradients: tf.GradConfig[] = [
       const dys = dy as tf.Tensor[];
       const [dx, dGamma, dBeta] = run<tf.Tensor[]>(LAYER_NORM_GRAD, { dy: dys[0]!, x, gamma, stats });
       return { x: () => dx!, gamma: () => dGamma!, beta: () => dBeta! };
-    },
-  },
-  {
-    kernelName: GELU,
-    inputsToSave: ['x'],
-    outputsToSave: [false, true],
-    gradFunc: (dy, saved) => {
-      const [x, tanh] = saved as [tf.Tensor, tf.Tensor];
-      return { x: () => run<tf.Tensor>(GELU_GRAD, { dy: (dy as tf.Tensor[])[0]!, x, tanh }) };
-    },
-  },
-  {
-    kernelName: ATTENTION_FORWARD,
-    inputsToSave: ['qkv'],
-    outputsToSave: [false, true],
-    gradFunc: (dy, saved, attrs) => {
-      const [qkv, probs] = saved as [tf.Tensor, tf.Tensor];
-      const dys = dy as tf.Tensor[];
-      return { qkv: () => run<tf.Tensor>(ATTENTION_BACKWARD, { dy: dys[0]!, qkv, probs }, attrs) };
     },
   },
   {
@@ -135,10 +167,10 @@ const gradients: tf.GradConfig[] = [
 export const hostOps: ModelOps = {
   name: 'fast-host',
   embed: (table, ids) => run<tf.Tensor3D>(EMBED, { table, ids }, { vocab: table.shape[0] }),
-  layerNorm: (x, gamma, beta) => firstOutput(run(LAYER_NORM, { x, gamma, beta })),
+  layerNorm: (x, gamma, beta) => hostLayerNorm(x, gamma, beta),
   linear: (x, w, b) => linearTransposeFree(x, w, b),
-  causalAttention: (qkv, nHead) => firstOutput(run(ATTENTION_FORWARD, { qkv }, { nHead })),
-  gelu: (x) => firstOutput(run(GELU, { x })),
+  causalAttention: (qkv, nHead) => causalAttentionOp(nHead)(qkv),
+  gelu: (x) => hostGelu(x),
   maskedCrossEntropy: (logits, targets, mask) => run<tf.Scalar>(CROSS_ENTROPY, { logits, targets, mask }),
 };
 
