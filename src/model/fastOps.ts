@@ -21,6 +21,7 @@ import {
   registerRowKernels,
 } from './kernels/rowKernels.ts';
 import { registerTranspose2dKernel, TRANSPOSE_2D } from './kernels/transpose2dKernel.ts';
+import { LINEAR_MATMUL, registerMatMulKernel } from './kernels/matMulKernel.ts';
 import { LINEAR_WEIGHT_GRAD, registerWeightGradKernel } from './kernels/weightGradKernel.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasmUnsortedSegmentSum.ts';
 import { gpuOps, registerGpuKernels } from './fast/gpuOps.ts';
@@ -43,10 +44,10 @@ export function withGrad<T extends tf.Tensor>(
 const transpose2d = (x: tf.Tensor2D): tf.Tensor2D => run<tf.Tensor2D>(TRANSPOSE_2D, { x });
 
 /**
- * x [B, T, Cin] @ w [Cin, Cout] + b. The input gradient transposes w explicitly (tiled host kernel) and
- * multiplies plainly: tfjs-wasm runs a matmul with a transposed operand on a slow path (10-25x slower).
- * The weight and bias gradients are one host kernel that reads x and dy in place (weightGradKernel.ts):
- * as products they needed a transposed copy of x or dy, and XNNPACK's packing of a fresh [N, C] operand.
+ * x [B, T, Cin] @ w [Cin, Cout] + b, the product and its bias one host kernel (matMulKernel.ts). The input
+ * gradient transposes w explicitly (tiled host kernel) and multiplies plainly with the same kernel. The
+ * weight and bias gradients are one host kernel that reads x and dy in place (weightGradKernel.ts): as
+ * products they needed a transposed copy of x or dy.
  */
 export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const [x, w, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, Save];
@@ -54,14 +55,18 @@ export const linearTransposeFree = withGrad<tf.Tensor3D>((...args) => {
   const cout = w.shape[1];
   const x2 = tf.reshape(x, [batch * time, cin]); // [N, Cin]
   save([x2, w]);
-  // The bias rides in the matmul (XNNPACK's fully-connected bias on wasm): no separate Add pass.
-  const value = tf.reshape<tf.Rank.R3>(tf.fused.matMul({ a: x2, b: w, bias: b }), [batch, time, cout]);
+  const product = run<tf.Tensor2D>(LINEAR_MATMUL, { a: x2, b: w, bias: b });
+  const value = tf.reshape<tf.Rank.R3>(product, [batch, time, cout]);
   return {
     value,
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape<tf.Rank.R2>(dy, [batch * time, cout]); // [N, Cout]
-      const dx = tf.reshape(tf.matMul(dy2, transpose2d(ws)), [batch, time, cin]);
+      const dx = tf.reshape(run<tf.Tensor2D>(LINEAR_MATMUL, { a: dy2, b: transpose2d(ws) }), [
+        batch,
+        time,
+        cin,
+      ]);
       const [dw, db] = run<tf.Tensor[]>(LINEAR_WEIGHT_GRAD, { x: xs, dy: dy2 });
       return [dx, dw!, db!];
     },
@@ -181,6 +186,7 @@ export function registerFastKernels(): void {
   registerRowKernels();
   registerTranspose2dKernel();
   registerWeightGradKernel();
+  registerMatMulKernel();
   registerEmbedKernel();
   registerHostGradients();
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SIMD_KERNELS_MODULE, simdKernelsModule } from '../../scripts/simdKernelsModule.ts';
 import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from '../../src/model/kernels/simd/hostKernelsWasm.ts';
 import { simdAttentionScratch } from '../../src/model/kernels/causalAttentionKernels.ts';
+import { matMulInto } from '../../src/model/kernels/matMulKernel.ts';
 import type { SimdKernels } from '../../src/model/kernels/simd/simdKernels.ts';
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
@@ -82,6 +83,7 @@ describe('the SIMD kernels module', () => {
         'prefixAttentionForward',
         'transpose',
         'weightGrad',
+        'matMul',
         'adamWSlice',
         'crossEntropySum',
         'crossEntropyGrad',
@@ -234,4 +236,38 @@ describe('the SIMD kernels module', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it.each([true, false])(
+    'multiplies a band of rows over row chunks into its columns of four only (bias: %s), as the JS loop does',
+    (withBias) => {
+      const { kernels, heap } = onSentinelMemory();
+      // k 300: row chunks of 52 (the module keeps 64 KB of a's rows); rows [6, 121): chunks of 52, 52
+      // and 11, the last block of four with three rows; m 14: an 8-wide panel and a 4-wide one, and two
+      // columns left to the caller.
+      const [rows, k, m, r0, r1] = [121, 300, 14, 6, 121];
+      const [aAt, bAt, biasAt, cAt, scratchAt] = [100, 36500, 40800, 41000, 43000];
+      for (let i = 0; i < rows * k; i++) heap[aAt + i] = Math.sin(i * 0.37);
+      for (let i = 0; i < k * m; i++) heap[bAt + i] = Math.cos(i * 0.11);
+      for (let j = 0; j < m; j++) heap[biasAt + j] = j - 6.5;
+      const bias = withBias ? 4 * biasAt : 0;
+      kernels.matMul(4 * aAt, 4 * bAt, bias, 4 * cAt, 4 * scratchAt, k, m, r0, r1);
+      const regions = [
+        [aAt, rows * k],
+        [bAt, k * m],
+        [biasAt, m],
+        ...Array.from({ length: r1 - r0 }, (_, i) => [cAt + (r0 + i) * m, m - (m % 4)]),
+        [scratchAt, k * 8],
+      ];
+      expect(touchedOutside(heap, regions)).toEqual([]);
+      const a = heap.slice(aAt, aAt + rows * k);
+      const b = heap.slice(bAt, bAt + k * m);
+      const want = new Float32Array(rows * m);
+      matMulInto(a, b, withBias ? heap.slice(biasAt, biasAt + m) : null, want, rows, k, m);
+      const wrong: string[] = [];
+      for (let r = r0; r < r1; r++)
+        for (let j = 0; j < m - (m % 4); j++)
+          if (heap[cAt + r * m + j] !== want[r * m + j]) wrong.push(`c[${r}, ${j}]`);
+      expect(wrong).toEqual([]);
+    },
+  );
 });

@@ -52,6 +52,13 @@ const cases: OpCase[] = [
     apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
   },
   {
+    // 98 rows of 520 inputs: the product's row chunks (28 rows: 64 KB of a's rows) and a last block of
+    // two rows; 14 outputs: an 8- and a 4-wide panel and two columns left to the JS loop.
+    name: 'linear, wide input over row chunks',
+    inputs: () => [rnd([2, 49, 520], 24), tf.mul(rnd([520, 14], 25), 0.1), rnd([14], 26)],
+    apply: (ops, x, w, b) => ops.linear(x as tf.Tensor3D, w as tf.Tensor2D, b as tf.Tensor1D),
+  },
+  {
     name: 'causalAttention',
     inputs: () => [tf.mul(rnd([B, T, 3 * C], 7), 2)],
     apply: (ops, qkv) => ops.causalAttention(qkv as tf.Tensor3D, H),

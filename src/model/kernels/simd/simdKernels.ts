@@ -70,6 +70,17 @@ export interface SimdKernels {
     j0: number,
     j1: number,
   ) => void;
+  matMul: (
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    scratch: number,
+    k: number,
+    m: number,
+    r0: number,
+    r1: number,
+  ) => void;
   crossEntropySum: (
     logits: number,
     targets: number,

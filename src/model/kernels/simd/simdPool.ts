@@ -2,9 +2,9 @@
 // build the heap is a shared memory, so other threads can run the same module on the same tensors: the
 // pool's workers (Node's worker_threads, or Workers nested in the page's worker) each instantiate it on
 // that memory, and a kernel split into independent calls (attention by batch rows, GELU and AdamW by
-// element ranges, a transpose by bands of rows, a weight gradient by bands of its columns) runs its calls
-// on the calling thread and the workers at once. XNNPACK's own thread pool idles meanwhile (the kernels
-// run between its products), so the same cores serve both.
+// element ranges, a transpose and a product by bands of rows, a weight gradient by bands of its columns)
+// runs its calls on the calling thread and the workers at once. XNNPACK's own thread pool idles
+// meanwhile (a training step runs no XNNPACK product on the fast path), so the same cores serve both.
 //
 // A call never waits for a worker to start: workers start on the first split that is worth it and take
 // work once ready; until then, and wherever a pool cannot exist (a plain memory, no workers, Atomics.wait
@@ -24,7 +24,8 @@ export type PooledKernel =
   | 'geluGrad'
   | 'adamWSlice'
   | 'transpose'
-  | 'weightGrad';
+  | 'weightGrad'
+  | 'matMul';
 const POOLED: readonly PooledKernel[] = [
   'attentionForward',
   'attentionBackward',
@@ -34,6 +35,7 @@ const POOLED: readonly PooledKernel[] = [
   'adamWSlice',
   'transpose',
   'weightGrad',
+  'matMul',
 ];
 
 const IDLE = 0;

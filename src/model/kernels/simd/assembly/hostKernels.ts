@@ -859,17 +859,18 @@ function packColumns(py: usize, rowY: usize, panel: usize, db: usize, n: i32, la
 }
 
 /**
- * One 4 x 8 block of a weight gradient over `n` rows: out[r, 0..8) (+)= sum_k x[k, r] panel[k, 0..8),
- * eight independent sums (eight accumulators leave x64's sixteen vector registers room for the
- * operands: wider blocks spill and ran slower). `o1..o3` are the byte offsets of x's rows 1-3 in the
- * block and `out1..out3` dw's rows for them (the last valid one repeated where fewer than four are
- * valid); only `valid` rows are stored.
+ * One 4 x 8 block of a product over `n` steps: out[r, 0..8) = init + sum_k a_r[k] panel[k, 0..8), eight
+ * independent sums (eight accumulators leave x64's sixteen vector registers room for the operands: wider
+ * blocks spill and ran slower). a_r[k] is the float at `pa + o_r + k * step` (o_0 = 0); `out1..out3` are
+ * the output rows for rows 1-3 (the last valid one repeated where fewer than four are valid, as are its
+ * offsets), and only `valid` rows are stored. The sums start from zero when `first` and `bias` is 0, from
+ * the bias row (the same for all four) when `first`, else from the output rows' own values.
  */
-function weightGradBlock8(
-  px: usize,
+function block8(
+  pa: usize,
   panel: usize,
   n: i32,
-  rowX: usize,
+  step: usize,
   o1: usize,
   o2: usize,
   o3: usize,
@@ -879,32 +880,34 @@ function weightGradBlock8(
   out3: usize,
   valid: i32,
   first: bool,
+  bias: usize,
 ): void {
-  const z = f32x4.splat(0);
-  let c00 = first ? z : v128.load(out);
-  let c01 = first ? z : v128.load(out, 16);
-  let c10 = first ? z : v128.load(out1);
-  let c11 = first ? z : v128.load(out1, 16);
-  let c20 = first ? z : v128.load(out2);
-  let c21 = first ? z : v128.load(out2, 16);
-  let c30 = first ? z : v128.load(out3);
-  let c31 = first ? z : v128.load(out3, 16);
+  const z0 = bias ? v128.load(bias) : f32x4.splat(0);
+  const z1 = bias ? v128.load(bias, 16) : f32x4.splat(0);
+  let c00 = first ? z0 : v128.load(out);
+  let c01 = first ? z1 : v128.load(out, 16);
+  let c10 = first ? z0 : v128.load(out1);
+  let c11 = first ? z1 : v128.load(out1, 16);
+  let c20 = first ? z0 : v128.load(out2);
+  let c21 = first ? z1 : v128.load(out2, 16);
+  let c30 = first ? z0 : v128.load(out3);
+  let c31 = first ? z1 : v128.load(out3, 16);
   for (let k = 0; k < n; k++) {
     const b0 = v128.load(panel);
     const b1 = v128.load(panel, 16);
-    let s = v128.load32_splat(px);
+    let s = v128.load32_splat(pa);
     c00 = madd(s, b0, c00);
     c01 = madd(s, b1, c01);
-    s = v128.load32_splat(px + o1);
+    s = v128.load32_splat(pa + o1);
     c10 = madd(s, b0, c10);
     c11 = madd(s, b1, c11);
-    s = v128.load32_splat(px + o2);
+    s = v128.load32_splat(pa + o2);
     c20 = madd(s, b0, c20);
     c21 = madd(s, b1, c21);
-    s = v128.load32_splat(px + o3);
+    s = v128.load32_splat(pa + o3);
     c30 = madd(s, b0, c30);
     c31 = madd(s, b1, c31);
-    px += rowX;
+    pa += step;
     panel += 32;
   }
   v128.store(out, c00);
@@ -923,12 +926,12 @@ function weightGradBlock8(
   }
 }
 
-/** weightGradBlock8 four columns wide: the last four columns when their count is not a multiple of 8. */
-function weightGradBlock4(
-  px: usize,
+/** block8 four columns wide: the last four columns when their count is not a multiple of 8. */
+function block4(
+  pa: usize,
   panel: usize,
   n: i32,
-  rowX: usize,
+  step: usize,
   o1: usize,
   o2: usize,
   o3: usize,
@@ -938,19 +941,20 @@ function weightGradBlock4(
   out3: usize,
   valid: i32,
   first: bool,
+  bias: usize,
 ): void {
-  const z = f32x4.splat(0);
+  const z = bias ? v128.load(bias) : f32x4.splat(0);
   let c0 = first ? z : v128.load(out);
   let c1 = first ? z : v128.load(out1);
   let c2 = first ? z : v128.load(out2);
   let c3 = first ? z : v128.load(out3);
   for (let k = 0; k < n; k++) {
     const b = v128.load(panel);
-    c0 = madd(v128.load32_splat(px), b, c0);
-    c1 = madd(v128.load32_splat(px + o1), b, c1);
-    c2 = madd(v128.load32_splat(px + o2), b, c2);
-    c3 = madd(v128.load32_splat(px + o3), b, c3);
-    px += rowX;
+    c0 = madd(v128.load32_splat(pa), b, c0);
+    c1 = madd(v128.load32_splat(pa + o1), b, c1);
+    c2 = madd(v128.load32_splat(pa + o2), b, c2);
+    c3 = madd(v128.load32_splat(pa + o3), b, c3);
+    pa += step;
     panel += 16;
   }
   v128.store(out, c0);
@@ -998,9 +1002,101 @@ export function weightGrad(
         const out1 = out + (o1 >> 2) * rowY;
         const out2 = out + (o2 >> 2) * rowY;
         const out3 = out + (o3 >> 2) * rowY;
+        if (lanes == 2) block8(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first, 0);
+        else block4(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first, 0);
+      }
+      j += lanes << 2;
+    }
+  }
+}
+
+/** Bytes of a's rows that a product keeps in a core's cache while it sweeps b's panels. */
+const PRODUCT_CHUNK_BYTES: i32 = 65536;
+
+/** Copies `n` rows of four (lanes 1) or eight (lanes 2) columns from `src` into `panel`, contiguous. */
+function packPanel(src: usize, rowBytes: usize, panel: usize, n: i32, lanes: i32): void {
+  const step = (<usize>lanes) << 4;
+  for (let k = 0; k < n; k++) {
+    v128.store(panel, v128.load(src));
+    if (lanes > 1) v128.store(panel, v128.load(src, 16), 16);
+    src += rowBytes;
+    panel += step;
+  }
+}
+
+/**
+ * Rows [r0, r1) of c = a b (+ bias), for a [rows, k], b [k, m], c [rows, m]: the first m - m % 4 columns
+ * (the rest are the caller's). Over chunks of a's rows small enough to stay in a core's cache, b's
+ * columns are copied eight (or four) at a time into a contiguous panel in `scratch` (k x 8 floats), and
+ * blocks of 4 x 8 read a's rows in place against it. `bias`: an [m] row added to every row, or 0 for
+ * none. Each element is summed in the same order on any split of the rows.
+ */
+export function matMul(
+  a: usize,
+  b: usize,
+  bias: usize,
+  c: usize,
+  scratch: usize,
+  k: i32,
+  m: i32,
+  r0: i32,
+  r1: i32,
+): void {
+  const rowA = (<usize>k) << 2;
+  const rowC = (<usize>m) << 2;
+  const m4 = m - (m & 3);
+  const chunk = max(4, (PRODUCT_CHUNK_BYTES / max(1, k << 2)) & ~3);
+  for (let c0 = r0; c0 < r1; c0 += chunk) {
+    const c1 = min(r1, c0 + chunk);
+    for (let j = 0; j < m4;) {
+      const lanes = j + 8 <= m4 ? 2 : 1;
+      const at = (<usize>j) << 2;
+      packPanel(b + at, rowC, scratch, k, lanes);
+      const rowBias = bias ? bias + at : 0;
+      for (let r = c0; r < c1; r += 4) {
+        const valid = min(4, c1 - r);
+        const i1 = <usize>min(1, valid - 1);
+        const i2 = <usize>min(2, valid - 1);
+        const i3 = <usize>min(3, valid - 1);
+        const pa = a + <usize>r * rowA;
+        const out = c + <usize>r * rowC + at;
+        const out1 = out + i1 * rowC;
+        const out2 = out + i2 * rowC;
+        const out3 = out + i3 * rowC;
         if (lanes == 2)
-          weightGradBlock8(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first);
-        else weightGradBlock4(px, scratch, n, rowX, o1, o2, o3, out, out1, out2, out3, valid, first);
+          block8(
+            pa,
+            scratch,
+            k,
+            4,
+            i1 * rowA,
+            i2 * rowA,
+            i3 * rowA,
+            out,
+            out1,
+            out2,
+            out3,
+            valid,
+            true,
+            rowBias,
+          );
+        else
+          block4(
+            pa,
+            scratch,
+            k,
+            4,
+            i1 * rowA,
+            i2 * rowA,
+            i3 * rowA,
+            out,
+            out1,
+            out2,
+            out3,
+            valid,
+            true,
+            rowBias,
+          );
       }
       j += lanes << 2;
     }
