@@ -84,6 +84,7 @@ describe('the SIMD kernels module', () => {
         'transpose',
         'weightGrad',
         'matMul',
+        'packPanels',
         'adamWSlice',
         'crossEntropySum',
         'crossEntropyGrad',
@@ -238,25 +239,26 @@ describe('the SIMD kernels module', () => {
   });
 
   it.each([true, false])(
-    'multiplies a band of rows over row chunks into its columns of four only (bias: %s), as the JS loop does',
+    'packs b once and multiplies a band of rows over row chunks into its columns of four only (bias: %s), as the JS loop does',
     (withBias) => {
       const { kernels, heap } = onSentinelMemory();
       // k 300: row chunks of 52 (the module keeps 64 KB of a's rows); rows [6, 121): chunks of 52, 52
       // and 11, the last block of four with three rows; m 14: an 8-wide panel and a 4-wide one, and two
       // columns left to the caller.
       const [rows, k, m, r0, r1] = [121, 300, 14, 6, 121];
-      const [aAt, bAt, biasAt, cAt, scratchAt] = [100, 36500, 40800, 41000, 43000];
+      const [aAt, bAt, biasAt, cAt, panelsAt] = [100, 36500, 40800, 41000, 43000];
       for (let i = 0; i < rows * k; i++) heap[aAt + i] = Math.sin(i * 0.37);
       for (let i = 0; i < k * m; i++) heap[bAt + i] = Math.cos(i * 0.11);
       for (let j = 0; j < m; j++) heap[biasAt + j] = j - 6.5;
       const bias = withBias ? 4 * biasAt : 0;
-      kernels.matMul(4 * aAt, 4 * bAt, bias, 4 * cAt, 4 * scratchAt, k, m, r0, r1);
+      kernels.packPanels(4 * bAt, 4 * panelsAt, k, m);
+      kernels.matMul(4 * aAt, 4 * panelsAt, bias, 4 * cAt, k, m, r0, r1);
       const regions = [
         [aAt, rows * k],
         [bAt, k * m],
         [biasAt, m],
         ...Array.from({ length: r1 - r0 }, (_, i) => [cAt + (r0 + i) * m, m - (m % 4)]),
-        [scratchAt, k * 8],
+        [panelsAt, k * (m - (m % 4))],
       ];
       expect(touchedOutside(heap, regions)).toEqual([]);
       const a = heap.slice(aAt, aAt + rows * k);

@@ -1,8 +1,8 @@
 // A linear layer's product for the `wasm` and `cpu` backends: c = a b (+ bias), for a [N, K], b [K, M]
-// and bias [M]. The SIMD module reads a's rows in place against panels of b's columns, in the 4 x 8 blocks
-// of the weight gradient (./simd/assembly/hostKernels.ts), by bands of rows over the kernel pool: on the
-// reference model's shapes 1.2-1.8x XNNPACK's product on one thread (bench figures in
-// docs/performance.md). Without the module, the backend's own product (XNNPACK on wasm) and a JS bias.
+// and bias [M]. The SIMD module packs b's columns into panels once, then reads a's rows in place against
+// them in the 4 x 8 blocks of the weight gradient (./simd/assembly/hostKernels.ts), by bands of rows over
+// the kernel pool (figures in docs/performance.md). Without the module, the backend's own product
+// (XNNPACK on wasm) and a JS bias.
 import type * as tf from '@tensorflow/tfjs';
 import { MIN_SPLIT_ELEMENTS, registerHostKernel, type Info, type KernelHost } from './kernelHost.ts';
 import { splitEvenly } from './simd/simdPool.ts';
@@ -48,17 +48,17 @@ function matMul(host: KernelHost, inputs: tf.NamedTensorInfoMap): Info {
   // The module takes columns four at a time; the last m % 4 (if any) are the JS loop's.
   const simdCols = m - (m % 4);
   if (simdCols > 0) {
-    // Bands of rows (multiples of four) over the pool's threads, each with its own panel (k x 8 floats).
+    // b packed once, then bands of rows (multiples of four) over the pool's threads, all reading it.
+    const panels = host.alloc([Math.max(1, k * simdCols)]);
+    const [ap, pp, cp] = [host.ptr(a), host.ptr(panels), host.ptr(c)];
+    host.simd.packPanels(host.ptr(b), pp, k, m);
     const bands = splitEvenly(rows, host.simdParts(rows * k * simdCols, 16 * MIN_SPLIT_ELEMENTS), 4);
-    const panel = 8 * Math.max(1, k);
-    const scratch = host.alloc([bands.length * panel]);
-    const [ap, bp, cp, sp] = [host.ptr(a), host.ptr(b), host.ptr(c), host.ptr(scratch)];
     const biasp = bias ? host.ptr(bias) : 0;
     host.simdRun(
       'matMul',
-      bands.map(([r, n], part) => [ap, bp, biasp, cp, sp + 4 * panel * part, k, m, r, r + n]),
+      bands.map(([r, n]) => [ap, pp, biasp, cp, k, m, r, r + n]),
     );
-    host.free(scratch);
+    host.free(panels);
   }
   if (simdCols < m) {
     const [av, bv, cv] = [host.view(a), host.view(b), host.view(c)];

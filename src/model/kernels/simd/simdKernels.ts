@@ -70,12 +70,12 @@ export interface SimdKernels {
     j0: number,
     j1: number,
   ) => void;
+  packPanels: (b: number, panels: number, k: number, m: number) => void;
   matMul: (
     a: number,
-    b: number,
+    panels: number,
     bias: number,
     c: number,
-    scratch: number,
     k: number,
     m: number,
     r0: number,

@@ -1013,30 +1013,40 @@ export function weightGrad(
 /** Bytes of a's rows that a product keeps in a core's cache while it sweeps b's panels. */
 const PRODUCT_CHUNK_BYTES: i32 = 65536;
 
-/** Copies `n` rows of four (lanes 1) or eight (lanes 2) columns from `src` into `panel`, contiguous. */
-function packPanel(src: usize, rowBytes: usize, panel: usize, n: i32, lanes: i32): void {
-  const step = (<usize>lanes) << 4;
-  for (let k = 0; k < n; k++) {
-    v128.store(panel, v128.load(src));
-    if (lanes > 1) v128.store(panel, v128.load(src, 16), 16);
-    src += rowBytes;
-    panel += step;
+/**
+ * b [k, m]'s first m - m % 4 columns as panels for `matMul`: eight columns at a time (four for the last
+ * four when m % 8 >= 4), each panel its k rows contiguous; the panel of columns [j, ...) starts j * k
+ * floats into `panels`.
+ */
+export function packPanels(b: usize, panels: usize, k: i32, m: i32): void {
+  const rowB = (<usize>m) << 2;
+  const m4 = m - (m & 3);
+  for (let j = 0; j < m4;) {
+    const lanes = j + 8 <= m4 ? 2 : 1;
+    let src = b + ((<usize>j) << 2);
+    let dst = panels + ((<usize>j * <usize>k) << 2);
+    for (let r = 0; r < k; r++) {
+      v128.store(dst, v128.load(src));
+      if (lanes > 1) v128.store(dst, v128.load(src, 16), 16);
+      src += rowB;
+      dst += (<usize>lanes) << 4;
+    }
+    j += lanes << 2;
   }
 }
 
 /**
- * Rows [r0, r1) of c = a b (+ bias), for a [rows, k], b [k, m], c [rows, m]: the first m - m % 4 columns
- * (the rest are the caller's). Over chunks of a's rows small enough to stay in a core's cache, b's
- * columns are copied eight (or four) at a time into a contiguous panel in `scratch` (k x 8 floats), and
- * blocks of 4 x 8 read a's rows in place against it. `bias`: an [m] row added to every row, or 0 for
- * none. Each element is summed in the same order on any split of the rows.
+ * Rows [r0, r1) of c = a b (+ bias), for a [rows, k], b [k, m] packed by `packPanels`, c [rows, m]: the
+ * first m - m % 4 columns (the rest are the caller's). Over chunks of a's rows small enough to stay in a
+ * core's cache, the 4 x 8 blocks read a's rows in place against each panel in turn, from the bias.
+ * `bias`: an [m] row added to every row, or 0 for none. Each element is summed in the same order on any
+ * split of the rows (bias first, then k in order).
  */
 export function matMul(
   a: usize,
-  b: usize,
+  panels: usize,
   bias: usize,
   c: usize,
-  scratch: usize,
   k: i32,
   m: i32,
   r0: i32,
@@ -1051,7 +1061,7 @@ export function matMul(
     for (let j = 0; j < m4;) {
       const lanes = j + 8 <= m4 ? 2 : 1;
       const at = (<usize>j) << 2;
-      packPanel(b + at, rowC, scratch, k, lanes);
+      const panel = panels + ((<usize>j * <usize>k) << 2);
       const rowBias = bias ? bias + at : 0;
       for (let r = c0; r < c1; r += 4) {
         const valid = min(4, c1 - r);
@@ -1066,7 +1076,7 @@ export function matMul(
         if (lanes == 2)
           block8(
             pa,
-            scratch,
+            panel,
             k,
             4,
             i1 * rowA,
@@ -1083,7 +1093,7 @@ export function matMul(
         else
           block4(
             pa,
-            scratch,
+            panel,
             k,
             4,
             i1 * rowA,
