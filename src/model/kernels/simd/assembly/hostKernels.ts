@@ -1069,44 +1069,15 @@ export function matMul(
         const i2 = <usize>min(2, valid - 1);
         const i3 = <usize>min(3, valid - 1);
         const pa = a + <usize>r * rowA;
+        const o1 = i1 * rowA;
+        const o2 = i2 * rowA;
+        const o3 = i3 * rowA;
         const out = c + <usize>r * rowC + at;
         const out1 = out + i1 * rowC;
         const out2 = out + i2 * rowC;
         const out3 = out + i3 * rowC;
-        if (lanes == 2)
-          block8(
-            pa,
-            panel,
-            k,
-            4,
-            i1 * rowA,
-            i2 * rowA,
-            i3 * rowA,
-            out,
-            out1,
-            out2,
-            out3,
-            valid,
-            true,
-            rowBias,
-          );
-        else
-          block4(
-            pa,
-            panel,
-            k,
-            4,
-            i1 * rowA,
-            i2 * rowA,
-            i3 * rowA,
-            out,
-            out1,
-            out2,
-            out3,
-            valid,
-            true,
-            rowBias,
-          );
+        if (lanes == 2) block8(pa, panel, k, 4, o1, o2, o3, out, out1, out2, out3, valid, true, rowBias);
+        else block4(pa, panel, k, 4, o1, o2, o3, out, out1, out2, out3, valid, true, rowBias);
       }
       j += lanes << 2;
     }
