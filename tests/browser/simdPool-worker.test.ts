@@ -25,7 +25,8 @@ describe('the SIMD kernels pool in a page worker', () => {
         hostKernels: { simd: true, reason: 'active', threads: 2 },
       });
       expect(answer.poolReady).toBe(true);
-      expect(answer.jobs).toBeGreaterThan(0); // the nested worker took part
+      expect(answer.jobs).toBeGreaterThan(0);
+      expect(answer.workerCalls).toBeGreaterThan(0); // the nested worker took part
       expect(answer.jobsOnOneThread).toBe(0);
       expect(answer.equal).toBe(true);
     },

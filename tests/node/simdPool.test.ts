@@ -53,11 +53,15 @@ describe('the SIMD kernels on two threads', () => {
     const pool = simdPoolIn(backend.wasm.wasmMemory) as SimdPool;
     expect(pool).not.toBeNull();
     // Workers start on the first split worth it and take work once ready: wait for them.
-    for (let i = 0; i < 3000 && pool.parts(1 << 30, 1) < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(pool.parts(1 << 30, 1)).toBe(2);
+    pool.parts(1 << 30, 1); // asking starts them
+    for (let i = 0; i < 3000 && pool.ready() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pool.ready()).toBe(2);
+    // Work worth two threads is split into four parts a thread, handed out as threads free up.
+    expect(pool.parts(1 << 30, 1)).toBe(8);
+    expect(pool.parts(3, 2)).toBe(1);
 
-    // More calls than a worker's job holds (64) run in rounds: 300 GELU calls of 16 elements each, over
-    // two threads, in 3 rounds (the worker takes one job a round), equal one call over all.
+    // More calls than a job holds (128) run as several jobs: 300 GELU calls of 16 elements each, over
+    // two threads, as 3 jobs offered to the worker, equal one call over all.
     const n = 300 * 16;
     const ptr = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
     const x = tf.randomNormal([n], 0, 2, 'float32', 5);
@@ -157,9 +161,10 @@ describe('the SIMD kernels on two threads', () => {
     const pooledPrefix = await prefixOut();
     expect(pool.jobs).toBeGreaterThan(jobsBeforePrefix);
 
+    const workerCalls = pool.workerCalls;
     const pooled = await lossAndGrads(config, undefined);
     const pooledLosses = await trainLosses(config, undefined, 3);
-    expect(pool.jobs).toBeGreaterThan(0);
+    expect(pool.workerCalls).toBeGreaterThan(workerCalls); // the worker took calls in training
     const jobs = pool.jobs;
 
     setSimdThreads(1);

@@ -11,8 +11,15 @@
 // refused, as on a page's main thread), every call runs on the calling thread. Results do not depend on
 // the split: each output element is computed by the same code in the same order, on whichever thread.
 //
-// Protocol, per worker: a shared Int32 control word (IDLE -> JOB by the caller, JOB -> DONE or FAILED by
-// the worker) and the job's calls as float64 arguments after it.
+// Calls are handed out as threads free up: the caller writes a job (the kernel and every call's
+// arguments) into one shared buffer, wakes the workers, and then it and every worker that wakes in time
+// take the next call from a shared counter until none is left. A split into a few parts a thread
+// (SHARE) thus keeps every core busy when one runs slower than the others (on a shared machine, one
+// often does), where a fixed share a thread would wait for the slowest.
+//
+// Protocol, per worker: a shared Int32 control word, IDLE -> JOB by the caller; JOB -> RUNNING by the
+// worker once it wakes, or back to IDLE by the caller if it took every call first; RUNNING -> DONE or
+// FAILED by the worker. The job's header words and arguments are in one buffer the workers share.
 import type { SimdKernels } from './simdKernels.ts';
 
 /** The kernels a pool can run: each call independent of the others, writing only its own outputs. */
@@ -40,33 +47,46 @@ const POOLED: readonly PooledKernel[] = [
 
 const IDLE = 0;
 const JOB = 1;
-const DONE = 2;
-const FAILED = 3;
-const QUIT = 4;
-/** Control words: state, kernel, call count, ready. */
-const HEADER_INTS = 4;
+const RUNNING = 2;
+const DONE = 3;
+const FAILED = 4;
+const QUIT = 5;
+/** A worker's control words: state, ready. */
+const CONTROL_INTS = 2;
+/** The job's header words: kernel, call count, next call, calls the workers ran (all jobs). */
+const JOB_INTS = 4;
 const MAX_ARGS = 16;
-const MAX_CALLS = 64;
-const CONTROL_BYTES = 4 * HEADER_INTS + 8 * MAX_ARGS * MAX_CALLS;
+/** Calls a job holds: longer lists run as several jobs. */
+const MAX_CALLS = 128;
+const JOB_BYTES = 4 * JOB_INTS + 8 * MAX_ARGS * MAX_CALLS;
+/** Parts a kernel's work is split into per thread: enough to even out threads of unequal speed. */
+const SHARE = 4;
 /** A worker that has not answered a job within this long is taken for dead. */
 const ANSWER_MS = 300_000;
 
 // The worker's body, plain JS, and how it gets its data: workerData under Node's worker_threads (eval), the
-// first message in a page's worker (from a Blob).
+// first message in a page's worker (from a Blob). It sleeps while its state is one it has seen.
 const WORKER_BODY = `
-const start = ({ module, memory, control, names }) => {
+const start = ({ module, memory, control, job, names }) => {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const word = new Int32Array(control, 0, ${HEADER_INTS});
-  const args = new Float64Array(control, ${4 * HEADER_INTS});
-  Atomics.store(word, 3, 1);
+  const word = new Int32Array(control);
+  const head = new Int32Array(job, 0, ${JOB_INTS});
+  const args = new Float64Array(job, ${4 * JOB_INTS});
+  Atomics.store(word, 1, 1);
   for (;;) {
-    Atomics.wait(word, 0, ${IDLE});
     const state = Atomics.load(word, 0);
     if (state === ${QUIT}) return;
-    if (state !== ${JOB}) continue;
+    if (state !== ${JOB} || Atomics.compareExchange(word, 0, ${JOB}, ${RUNNING}) !== ${JOB}) {
+      Atomics.wait(word, 0, state);
+      continue;
+    }
     try {
-      const kernel = kernels[names[word[1]]];
-      for (let c = 0; c < word[2]; c++) kernel(...args.subarray(c * ${MAX_ARGS}, (c + 1) * ${MAX_ARGS}));
+      const kernel = kernels[names[head[0]]];
+      const count = head[1];
+      for (let c = Atomics.add(head, 2, 1); c < count; c = Atomics.add(head, 2, 1)) {
+        kernel(...args.subarray(c * ${MAX_ARGS}, (c + 1) * ${MAX_ARGS}));
+        Atomics.add(head, 3, 1);
+      }
       Atomics.store(word, 0, ${DONE});
     } catch (error) {
       Atomics.store(word, 0, ${FAILED});
@@ -80,7 +100,6 @@ const PAGE_WORKER_SOURCE = `${WORKER_BODY}\nself.onmessage = (event) => start(ev
 
 interface PoolWorker {
   word: Int32Array;
-  args: Float64Array;
   dead: boolean;
 }
 
@@ -138,8 +157,11 @@ export function simdThreads(): number {
 /** Runs kernels split over the calling thread and its workers. */
 export class SimdPool {
   private readonly workers: PoolWorker[] = [];
+  private readonly job = new SharedArrayBuffer(JOB_BYTES);
+  private readonly head = new Int32Array(this.job, 0, JOB_INTS);
+  private readonly args = new Float64Array(this.job, 4 * JOB_INTS);
   private started = false;
-  /** Jobs handed to workers so far (the bench and tests read it). */
+  /** Jobs offered to workers so far (the bench and tests read it). */
   jobs = 0;
 
   constructor(
@@ -148,62 +170,75 @@ export class SimdPool {
     private readonly memory: WebAssembly.Memory,
   ) {}
 
+  /** Calls the workers (not the caller) have run so far. */
+  get workerCalls(): number {
+    return Atomics.load(this.head, 3);
+  }
+
+  /** Threads ready now, the caller's included. */
+  ready(): number {
+    let ready = 1;
+    for (const w of this.workers) if (!w.dead && Atomics.load(w.word, 1) === 1) ready++;
+    return ready;
+  }
+
   /**
-   * How many parts to split a kernel's work into now: 1 unless the work is at least `minWork` per part
-   * and workers are ready (asking starts them, once, when the work is worth it).
+   * How many calls to split a kernel's work into now: 1 unless the work is at least `minWork` for each
+   * of two or more threads and their workers are ready (asking starts them, once, when the work is worth
+   * it); else SHARE a thread, handed out as threads free up.
    */
   parts(work: number, minWork: number): number {
     const wanted = Math.min(threadsWanted, Math.floor(work / minWork));
     if (wanted < 2) return 1;
     if (!this.started) this.start();
-    let ready = 1;
-    for (const w of this.workers) if (!w.dead && Atomics.load(w.word, 3) === 1) ready++;
-    return Math.min(wanted, ready);
+    const threads = Math.min(wanted, this.ready());
+    return threads < 2 ? 1 : threads * SHARE;
   }
 
   /** Runs every call (each the kernel's arguments), spread over the caller and the ready workers. */
   run(kernel: PooledKernel, calls: number[][]): void {
-    const ready = this.workers.filter((w) => !w.dead && Atomics.load(w.word, 3) === 1);
+    for (const call of calls)
+      if (call.length > MAX_ARGS) throw new Error(`simd pool: ${kernel} takes at most ${MAX_ARGS} arguments`);
+    const ready = this.workers.filter((w) => !w.dead && Atomics.load(w.word, 1) === 1);
     const workers = ready.slice(0, Math.min(threadsWanted, calls.length) - 1);
-    // A worker's job holds at most MAX_CALLS calls: longer lists run in rounds.
-    const round = MAX_CALLS * (workers.length + 1);
-    for (let from = 0; from < calls.length; from += round)
-      this.runRound(kernel, calls.slice(from, from + round), workers);
+    for (let from = 0; from < calls.length; from += MAX_CALLS)
+      this.runJob(kernel, calls.slice(from, from + MAX_CALLS), workers);
   }
 
-  /** Call i goes to thread i mod (workers + 1); thread 0 is the caller. */
-  private runRound(kernel: PooledKernel, calls: number[][], workers: PoolWorker[]): void {
-    const threads = workers.length + 1;
-    workers.forEach((w, i) => {
-      let count = 0;
-      for (let c = i + 1; c < calls.length; c += threads) {
-        const call = calls[c]!;
-        if (call.length > MAX_ARGS)
-          throw new Error(`simd pool: ${kernel} takes at most ${MAX_ARGS} arguments`);
-        w.args.set(call, count++ * MAX_ARGS);
-      }
-      w.word[1] = POOLED.indexOf(kernel);
-      w.word[2] = count;
+  /** One job: the caller and the workers that wake in time take calls in turn until none is left. */
+  private runJob(kernel: PooledKernel, calls: number[][], workers: PoolWorker[]): void {
+    const { head, args } = this;
+    const own: (...args: number[]) => void = this.kernels[kernel];
+    if (workers.length === 0) {
+      for (const call of calls) own(...call);
+      return;
+    }
+    calls.forEach((call, c) => args.set(call, c * MAX_ARGS));
+    head[0] = POOLED.indexOf(kernel);
+    head[1] = calls.length;
+    Atomics.store(head, 2, 0);
+    for (const w of workers) {
       Atomics.store(w.word, 0, JOB);
       Atomics.notify(w.word, 0);
       this.jobs++;
-    });
-    const own: (...args: number[]) => void = this.kernels[kernel];
-    for (let c = 0; c < calls.length; c += threads) own(...calls[c]!);
+    }
+    for (let c = Atomics.add(head, 2, 1); c < calls.length; c = Atomics.add(head, 2, 1)) own(...calls[c]!);
+    let failed: string | null = null;
     for (const w of workers) {
-      while (Atomics.load(w.word, 0) === JOB) {
-        if (Atomics.wait(w.word, 0, JOB, ANSWER_MS) === 'timed-out') {
+      // A worker that has not woken yet finds nothing left: it need not wake for this job at all.
+      if (Atomics.compareExchange(w.word, 0, JOB, IDLE) === JOB) continue;
+      while (Atomics.load(w.word, 0) === RUNNING) {
+        if (Atomics.wait(w.word, 0, RUNNING, ANSWER_MS) === 'timed-out') {
           w.dead = true;
           throw new Error(`a kernel thread did not answer ${kernel} within ${ANSWER_MS / 1000} s`);
         }
       }
-      const state = Atomics.load(w.word, 0);
-      Atomics.store(w.word, 0, IDLE);
-      if (state === FAILED) {
+      if (Atomics.exchange(w.word, 0, IDLE) === FAILED) {
         w.dead = true;
-        throw new Error(`a kernel thread failed in ${kernel}`);
+        failed = `a kernel thread failed in ${kernel}`;
       }
     }
+    if (failed) throw new Error(failed);
   }
 
   /** Stops the workers (they exit at their next wake-up). */
@@ -219,13 +254,9 @@ export class SimdPool {
     this.started = true;
     if (!canWait()) return;
     for (let i = 1; i < threadsWanted; i++) {
-      const control = new SharedArrayBuffer(CONTROL_BYTES);
-      const worker: PoolWorker = {
-        word: new Int32Array(control, 0, HEADER_INTS),
-        args: new Float64Array(control, 4 * HEADER_INTS),
-        dead: false,
-      };
-      const data = { module: this.module, memory: this.memory, control, names: POOLED };
+      const control = new SharedArrayBuffer(4 * CONTROL_INTS);
+      const worker: PoolWorker = { word: new Int32Array(control), dead: false };
+      const data = { module: this.module, memory: this.memory, control, job: this.job, names: POOLED };
       try {
         if (!spawnThread(data, () => (worker.dead = true))) return;
       } catch {
