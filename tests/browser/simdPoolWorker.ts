@@ -58,7 +58,7 @@ self.onmessage = async () => {
       // Calls go to whichever thread is free first: on a loaded machine the caller may take them all
       // before the worker wakes, so run until the worker has taken some (each run must agree anyway).
       const pooled: Float32Array[][] = [];
-      for (let i = 0; i < 5 && pool.workerCalls === 0; i++) pooled.push(await outputs());
+      for (let i = 0; i < 20 && pool.workerCalls === 0; i++) pooled.push(await outputs());
       answer.workerCalls = pool.workerCalls;
       answer.jobs = pool.jobs;
       setSimdThreads(1);

@@ -177,9 +177,11 @@ export class SimdPool {
 
   /** Threads ready now, the caller's included. */
   ready(): number {
-    let ready = 1;
-    for (const w of this.workers) if (!w.dead && Atomics.load(w.word, 1) === 1) ready++;
-    return ready;
+    return this.readyWorkers().length + 1;
+  }
+
+  private readyWorkers(): PoolWorker[] {
+    return this.workers.filter((w) => !w.dead && Atomics.load(w.word, 1) === 1);
   }
 
   /**
@@ -199,8 +201,7 @@ export class SimdPool {
   run(kernel: PooledKernel, calls: number[][]): void {
     for (const call of calls)
       if (call.length > MAX_ARGS) throw new Error(`simd pool: ${kernel} takes at most ${MAX_ARGS} arguments`);
-    const ready = this.workers.filter((w) => !w.dead && Atomics.load(w.word, 1) === 1);
-    const workers = ready.slice(0, Math.min(threadsWanted, calls.length) - 1);
+    const workers = this.readyWorkers().slice(0, Math.min(threadsWanted, calls.length) - 1);
     for (let from = 0; from < calls.length; from += MAX_CALLS)
       this.runJob(kernel, calls.slice(from, from + MAX_CALLS), workers);
   }
@@ -229,7 +230,9 @@ export class SimdPool {
       if (Atomics.compareExchange(w.word, 0, JOB, IDLE) === JOB) continue;
       while (Atomics.load(w.word, 0) === RUNNING) {
         if (Atomics.wait(w.word, 0, RUNNING, ANSWER_MS) === 'timed-out') {
-          w.dead = true;
+          // It may still be running and would take calls of the next job from the shared counter: no
+          // worker gets a job again, every call runs on the calling thread from now on.
+          this.close();
           throw new Error(`a kernel thread did not answer ${kernel} within ${ANSWER_MS / 1000} s`);
         }
       }
