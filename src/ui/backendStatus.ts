@@ -122,7 +122,7 @@ export class BackendStatus extends LitElement {
               ${r.wasm.crossOriginIsolated ? 'yes' : 'no'}; the lab's own kernels
               ${
                 r.wasm.hostKernels.simd
-                  ? `in wasm SIMD${r.wasm.hostKernels.threads > 1 ? ` on up to ${r.wasm.hostKernels.threads} threads` : ''}`
+                  ? `in wasm SIMD${r.wasm.hostKernels.fma ? ' with fused multiply-add' : ''}${r.wasm.hostKernels.threads > 1 ? ` on up to ${r.wasm.hostKernels.threads} threads` : ''}`
                   : `in JS (${r.wasm.hostKernels.reason})`
               }
             </div>`

@@ -30,10 +30,11 @@ export interface WasmReport {
   /** Threads need SharedArrayBuffer, which needs COOP/COEP headers (cross-origin isolation). */
   crossOriginIsolated: boolean;
   /**
-   * Whether the project's own kernels (LayerNorm, GELU, attention) run in wasm SIMD, and if not, why; and
-   * on how many threads the large ones may split (1 without the threaded build).
+   * Whether the project's own kernels (LayerNorm, GELU, attention, the products) run in wasm SIMD, and if
+   * not, why; on how many threads the large ones may split (1 without the threaded build); and whether
+   * their products use relaxed SIMD's fused multiply-add.
    */
-  hostKernels: { simd: boolean; reason: string; threads: number };
+  hostKernels: { simd: boolean; reason: string; threads: number; fma: boolean };
 }
 
 export interface BackendReport {

@@ -22,7 +22,7 @@ describe('the SIMD kernels pool in a page worker', () => {
         simd: true,
         threads: true,
         threadsCount: 2,
-        hostKernels: { simd: true, reason: 'active', threads: 2 },
+        hostKernels: { simd: true, reason: 'active', threads: 2, fma: true },
       });
       expect(answer.poolReady).toBe(true);
       expect(answer.jobs).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ const wasmReport = (over: Partial<BackendReport> = {}): BackendReport => ({
     threads: true,
     threadsCount: 4,
     crossOriginIsolated: true,
-    hostKernels: { simd: true, reason: 'active', threads: 2 },
+    hostKernels: { simd: true, reason: 'active', threads: 2, fma: true },
   },
   failures: [
     {
@@ -157,7 +157,7 @@ describe('the backend choice in plain words', () => {
           threads: false,
           threadsCount: 1,
           crossOriginIsolated: false,
-          hostKernels: { simd: false, reason: 'turned off', threads: 1 },
+          hostKernels: { simd: false, reason: 'turned off', threads: 1, fma: false },
         },
       }),
     );
@@ -186,7 +186,7 @@ describe('the backend choice in plain words', () => {
     ]);
     // The technical line says where the lab's own kernels run.
     expect(advanced.textContent.replace(/\s+/g, ' ')).toContain(
-      "WASM: SIMD on, threads on (4), cross-origin isolated yes; the lab's own kernels in wasm SIMD on up to 2 threads",
+      "WASM: SIMD on, threads on (4), cross-origin isolated yes; the lab's own kernels in wasm SIMD with fused multiply-add on up to 2 threads",
     );
     // The picker lives in the disclosure; picking tells the shell, which restarts the engine.
     const select = advanced.querySelector('select')!;

@@ -45,7 +45,7 @@ describe('the backend matrix in the built app', () => {
       expect(report.wasm!.threadsCount).toBeGreaterThanOrEqual(1);
       // The lab's own kernels run in wasm SIMD in the worker, on the threaded build's shared memory (on the
       // worker's thread: their thread pool is Node's only).
-      expect(report.wasm!.hostKernels).toEqual({ simd: true, reason: 'active', threads: 1 });
+      expect(report.wasm!.hostKernels).toEqual({ simd: true, reason: 'active', threads: 1, fma: true });
     }
     const results = await runTinyFineTune(page);
     expect(results.provenance.backend).toBe(backend);

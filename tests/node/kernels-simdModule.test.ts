@@ -5,10 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SIMD_KERNELS_MODULE, simdKernelsModule } from '../../scripts/simdKernelsModule.ts';
-import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from '../../src/model/kernels/simd/hostKernelsWasm.ts';
+import {
+  HOST_KERNELS_WASM,
+  HOST_KERNELS_WASM_FMA,
+  HOST_KERNELS_WASM_SHARED,
+  HOST_KERNELS_WASM_SHARED_FMA,
+} from '../../src/model/kernels/simd/hostKernelsWasm.ts';
 import { simdAttentionScratch } from '../../src/model/kernels/causalAttentionKernels.ts';
 import { matMulInto } from '../../src/model/kernels/matMulKernel.ts';
-import type { SimdKernels } from '../../src/model/kernels/simd/simdKernels.ts';
+import { simdFusedMultiplyAdd, type SimdKernels } from '../../src/model/kernels/simd/simdKernels.ts';
+
+// Node 20 validates the relaxed builds once the flag is set: done here, as the lab does it.
+const fma = simdFusedMultiplyAdd();
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
 
@@ -34,10 +42,10 @@ function sectionIds(binary: Uint8Array): number[] {
 
 const SENTINEL = -12345.5;
 
-/** The plain module on a fresh memory of its own, every float of it set to SENTINEL. */
-function onSentinelMemory(): { kernels: SimdKernels; heap: Float32Array } {
+/** A plain-memory build on a fresh memory of its own, every float of it set to SENTINEL. */
+function onSentinelMemory(base64: string): { kernels: SimdKernels; heap: Float32Array } {
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(base64)), {
     env: { memory },
   }).exports as unknown as SimdKernels;
   const heap = new Float32Array(memory.buffer);
@@ -59,9 +67,15 @@ describe('the SIMD kernels module', () => {
     expect(readFileSync(SIMD_KERNELS_MODULE, 'utf8')).toBe(await simdKernelsModule());
   }, 300_000);
 
+  it('has its relaxed SIMD builds validated by this Node (the products then use fused multiply-add)', () => {
+    expect(fma.on, fma.reason).toBe(true);
+  });
+
   it.each([
     ['plain', HOST_KERNELS_WASM],
     ['shared', HOST_KERNELS_WASM_SHARED],
+    ['plain, relaxed SIMD', HOST_KERNELS_WASM_FMA],
+    ['shared, relaxed SIMD', HOST_KERNELS_WASM_SHARED_FMA],
   ])('%s: imports only a memory, and has no memory, data or globals of its own', (_, base64) => {
     const module = new WebAssembly.Module(bytes(base64));
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
@@ -91,10 +105,17 @@ describe('the SIMD kernels module', () => {
       ]),
     );
   });
+});
 
+// Each kernel on both plain-memory builds: without fused multiply-add the product is bit for bit the JS
+// loop's; with it, within rounding (one rounding a multiply-add instead of two).
+describe.each([
+  ['without relaxed SIMD', HOST_KERNELS_WASM, true],
+  ['with relaxed SIMD', HOST_KERNELS_WASM_FMA, false],
+])('the SIMD kernels, %s', (_, build, exact) => {
   it('transposes exactly, on shapes that are not multiples of its blocks or tiles', () => {
     const memory = new WebAssembly.Memory({ initial: 2 });
-    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(HOST_KERNELS_WASM)), {
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes(build)), {
       env: { memory },
     }).exports as unknown as SimdKernels;
     const heap = new Float32Array(memory.buffer);
@@ -117,7 +138,7 @@ describe('the SIMD kernels module', () => {
   });
 
   it('writes only the outputs and scratch it is given', () => {
-    const { kernels, heap } = onSentinelMemory();
+    const { kernels, heap } = onSentinelMemory(build);
     // Attention on B 2, T 5, C 8, H 2 (head size 4): inputs, then each output with a gap after it.
     const [B, T, C, H] = [2, 5, 8, 2];
     const regions = {
@@ -152,7 +173,7 @@ describe('the SIMD kernels module', () => {
     }
   });
   it('writes only the input gradient and scratch it is given going backward', () => {
-    const { kernels, heap } = onSentinelMemory();
+    const { kernels, heap } = onSentinelMemory(build);
     // B 2, T 9 (two blocks of four queries and keys, then one alone), C 8, H 2 (head size 4).
     const [B, T, C, H] = [2, 9, 8, 2];
     const regions = {
@@ -174,7 +195,7 @@ describe('the SIMD kernels module', () => {
   });
 
   it('scores packed rows writing only their outputs and scratch, every row a distribution', () => {
-    const { kernels, heap } = onSentinelMemory();
+    const { kernels, heap } = onSentinelMemory(build);
     const ints = new Int32Array(heap.buffer);
     // B 2, T 7, C 8, H 2 (head size 4); v = 1 everywhere, so every output is its row's probability sum.
     const [B, T, C, H] = [2, 7, 8, 2];
@@ -205,7 +226,7 @@ describe('the SIMD kernels module', () => {
   });
 
   it('sums a weight gradient over row chunks into its band of columns only, with the bias gradient', () => {
-    const { kernels, heap } = onSentinelMemory();
+    const { kernels, heap } = onSentinelMemory(build);
     // 300 rows: three of the kernel's 128-row chunks; cin 18: a last block of two rows; columns [8, 28)
     // of 30: two 8-wide panels and a 4-wide one.
     const [rows, cin, cout, j0, j1] = [300, 18, 30, 8, 28];
@@ -241,7 +262,7 @@ describe('the SIMD kernels module', () => {
   it.each([true, false])(
     'packs b once and multiplies a band of rows over row chunks into its columns of four only (bias: %s), as the JS loop does',
     (withBias) => {
-      const { kernels, heap } = onSentinelMemory();
+      const { kernels, heap } = onSentinelMemory(build);
       // k 300: row chunks of 52 (the module keeps 64 KB of a's rows); rows [6, 121): chunks of 52, 52
       // and 11, the last block of four with three rows; m 14: an 8-wide panel and a 4-wide one, and two
       // columns left to the caller.
@@ -266,9 +287,11 @@ describe('the SIMD kernels module', () => {
       const want = new Float32Array(rows * m);
       matMulInto(a, b, withBias ? heap.slice(biasAt, biasAt + m) : null, want, rows, k, m);
       const wrong: string[] = [];
+      const close = (got: number, w: number) =>
+        exact ? got === w : Math.abs(got - w) <= 1e-4 + 1e-5 * Math.abs(w);
       for (let r = r0; r < r1; r++)
         for (let j = 0; j < m - (m % 4); j++)
-          if (heap[cAt + r * m + j] !== want[r * m + j]) wrong.push(`c[${r}, ${j}]`);
+          if (!close(heap[cAt + r * m + j]!, want[r * m + j]!)) wrong.push(`c[${r}, ${j}]`);
       expect(wrong).toEqual([]);
     },
   );

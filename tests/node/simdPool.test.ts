@@ -45,7 +45,7 @@ describe('the SIMD kernels on two threads', () => {
   it('match one thread bit for bit, and the worker takes part', { timeout: 900_000 }, async () => {
     process.env.PERSONA_LAB_WASM_THREADS = '2';
     const report = await selectBackend('wasm');
-    expect(report.wasm?.hostKernels).toEqual({ simd: true, reason: 'active', threads: 2 });
+    expect(report.wasm?.hostKernels).toEqual({ simd: true, reason: 'active', threads: 2, fma: true });
     const backend = tf.backend() as unknown as {
       wasm: { wasmMemory: unknown };
       dataIdMap: { get(dataId: object): { memoryOffset: number } };

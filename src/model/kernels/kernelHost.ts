@@ -2,7 +2,13 @@
 // run on: it hands out Float32Array views of a tensor's memory, allocates outputs, and calls the
 // backend's own 2-D matmul (XNNPACK on wasm), so one kernel source serves both backends.
 import * as tf from '@tensorflow/tfjs';
-import { simdKernelsIn, simdKernelsStatus, simdPoolIn, type SimdKernels } from './simd/simdKernels.ts';
+import {
+  simdFusedMultiplyAdd,
+  simdKernelsIn,
+  simdKernelsStatus,
+  simdPoolIn,
+  type SimdKernels,
+} from './simd/simdKernels.ts';
 import { simdThreads, splitEvenly, type PooledKernel, type SimdPool } from './simd/simdPool.ts';
 
 /** What a kernel sees of a tensor: tfjs's TensorInfo. */
@@ -94,12 +100,25 @@ function matMulWith(backendName: string, backend: object, a: Info, b: Info): Inf
 /** The memory of a wasm backend's heap: `wasmMemory` (threaded build) or `asm.memory`. */
 const heapOf = (wasm: WasmBackendLike): unknown => wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
 
-/** Whether the SIMD kernels run on this wasm backend (loading them now if they can), and if not, why. */
-export function wasmHostKernels(backend: object): { simd: boolean; reason: string; threads: number } {
+/**
+ * Whether the SIMD kernels run on this wasm backend (loading them now if they can), and if not, why; on
+ * how many threads; and whether their products use fused multiply-add.
+ */
+export function wasmHostKernels(backend: object): {
+  simd: boolean;
+  reason: string;
+  threads: number;
+  fma: boolean;
+} {
   const heap = heapOf(backend as WasmBackendLike);
   simdKernelsIn(heap);
   const { active, reason } = simdKernelsStatus();
-  return { simd: active, reason, threads: active && simdPoolIn(heap) ? simdThreads() : 1 };
+  return {
+    simd: active,
+    reason,
+    threads: active && simdPoolIn(heap) ? simdThreads() : 1,
+    fma: active && simdFusedMultiplyAdd().on,
+  };
 }
 
 /** The host for a kernel invocation on `backendName` ('wasm' or 'cpu'). */

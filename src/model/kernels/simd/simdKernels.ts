@@ -1,10 +1,16 @@
 // The host kernels' wasm SIMD module, instantiated on tfjs-wasm's own memory so that its functions work on
-// tensors in place: every argument is a byte offset into that memory (a tensor's `memoryOffset`). Two
-// builds of one source: for the plain memory of tfjs-wasm's single-threaded builds and for the shared one
-// of its threaded build (there a pool of threads can share a kernel's work: ./simdPool.ts). Where the
+// tensors in place: every argument is a byte offset into that memory (a tensor's `memoryOffset`). Builds of
+// one source for the plain memory of tfjs-wasm's single-threaded builds and for the shared one of its
+// threaded build (there a pool of threads can share a kernel's work: ./simdPool.ts), each with and without
+// relaxed SIMD's fused multiply-add (`simdFusedMultiplyAdd` picks one for the process). Where the
 // module cannot load (a page's main thread refuses to compile more than 4 KB synchronously; training runs
 // in a worker), the JS loops run and `simdKernelsStatus` says why.
-import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_SHARED } from './hostKernelsWasm.ts';
+import {
+  HOST_KERNELS_WASM,
+  HOST_KERNELS_WASM_FMA,
+  HOST_KERNELS_WASM_SHARED,
+  HOST_KERNELS_WASM_SHARED_FMA,
+} from './hostKernelsWasm.ts';
 import { simdPoolFor, type SimdPool } from './simdPool.ts';
 
 /**
@@ -132,6 +138,7 @@ export interface SimdKernels {
 
 let enabled = true;
 const compiled = new Map<'plain' | 'shared', WebAssembly.Module>();
+let fma: { on: boolean; reason: string } | null = null;
 let lastReason = 'not asked for yet';
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 /** Why the module did not load on a memory: kept, so that kernel calls (each looks the module up) do not
@@ -148,6 +155,42 @@ export function simdKernelsStatus(): { active: boolean; reason: string } {
   return { active: enabled && lastReason === 'active', reason: enabled ? lastReason : 'turned off' };
 }
 
+type GetBuiltin = (id: string) => unknown;
+
+/**
+ * Whether the module's products use relaxed SIMD's fused multiply-add, and why: decided once per process
+ * (every instance and pool thread must run the same build, so that a split's results stay those of one
+ * thread). On wherever the engine validates the relaxed build: browsers since Chrome 114, Node from 22; in
+ * Node 20, whose V8 has it behind `--experimental-wasm-relaxed-simd`, that flag is set here (before any
+ * of the module's compiles). Off with PERSONA_LAB_SIMD_FMA=0 in Node (the bench's A/B, or a result to
+ * reproduce bit for bit on a machine without fused multiply-add).
+ */
+export function simdFusedMultiplyAdd(): { on: boolean; reason: string } {
+  if (fma) return fma;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.PERSONA_LAB_SIMD_FMA === '0') {
+    fma = { on: false, reason: 'turned off by PERSONA_LAB_SIMD_FMA=0' };
+    return fma;
+  }
+  const probe = decode(HOST_KERNELS_WASM_FMA);
+  if (WebAssembly.validate(probe)) {
+    fma = { on: true, reason: 'relaxed SIMD' };
+    return fma;
+  }
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process
+    ?.getBuiltinModule;
+  const v8 = getBuiltin?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+  if (v8) {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WebAssembly.validate(probe)) {
+      fma = { on: true, reason: 'relaxed SIMD (--experimental-wasm-relaxed-simd)' };
+      return fma;
+    }
+  }
+  fma = { on: false, reason: 'this engine has no relaxed SIMD' };
+  return fma;
+}
+
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
@@ -158,9 +201,14 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 function compile(variant: 'plain' | 'shared'): WebAssembly.Module {
   let module = compiled.get(variant);
   if (!module) {
-    module = new WebAssembly.Module(
-      decode(variant === 'plain' ? HOST_KERNELS_WASM : HOST_KERNELS_WASM_SHARED),
-    );
+    const binary = simdFusedMultiplyAdd().on
+      ? variant === 'plain'
+        ? HOST_KERNELS_WASM_FMA
+        : HOST_KERNELS_WASM_SHARED_FMA
+      : variant === 'plain'
+        ? HOST_KERNELS_WASM
+        : HOST_KERNELS_WASM_SHARED;
+    module = new WebAssembly.Module(decode(binary));
     compiled.set(variant, module);
   }
   return module;

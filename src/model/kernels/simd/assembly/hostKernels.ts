@@ -1,4 +1,4 @@
-// The host kernels' hot loops in wasm SIMD (AssemblyScript, built by scripts/build-simd-kernels.mjs into
+// The host kernels' hot loops in wasm SIMD (AssemblyScript, built by `npm run build:kernels` into
 // ../hostKernelsWasm.ts). The module imports tfjs-wasm's memory and owns none: no data, no stack, no
 // globals; every argument is a byte offset into that memory, handed over by ../simdKernels.ts. Each
 // function mirrors a JS loop in ../../rowKernels.ts or ../../causalAttentionKernels.ts, which stays the
@@ -7,6 +7,19 @@
 const GELU_K: f32 = 0.7978845608028654; // sqrt(2 / pi)
 const GELU_A: f32 = 0.044715;
 const LAYER_NORM_EPS: f32 = 1e-5;
+
+/**
+ * c + a b, lane by lane: the products' one operation. The module is built with and without relaxed SIMD
+ * (scripts/simdKernelsModule.ts). With it, this is `f32x4.relaxed_madd`, which V8 compiles to one fused
+ * multiply-add where the CPU has one (one rounding instead of two, and half the instructions of the
+ * products' inner loops); without it, a multiply and an add. Either way every thread of a machine runs the same instruction, so a split's
+ * results stay bit for bit those of one thread.
+ */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 /** e^x for four lanes, relative error < 2e-7 on [-87, 88] (inputs clamped to it): x = k ln2 + r,
  * a degree-6 Taylor polynomial for e^r, 2^k written into the exponent bits. k is rounded by adding
@@ -135,7 +148,7 @@ export function layerNorm(
     i = 0;
     for (; i + 4 <= c; i += 4) {
       const d = f32x4.sub(v128.load(xr + ((<usize>i) << 2)), meanV);
-      acc = f32x4.add(acc, f32x4.mul(d, d));
+      acc = madd(d, d, acc);
     }
     let sq = sumLanes(acc);
     for (; i < c; i++) {
@@ -195,7 +208,7 @@ export function layerNormGrad(
       const d = v128.load(dyr + o);
       const dyg = f32x4.mul(d, v128.load(gamma + o));
       sDyg = f32x4.add(sDyg, dyg);
-      sDygXhat = f32x4.add(sDygXhat, f32x4.mul(dyg, xhat));
+      sDygXhat = madd(dyg, xhat, sDygXhat);
       const dXhat = f32x4.mul(d, xhat);
       const g8 = acc + ((<usize>i) << 3);
       const b8 = accBeta + ((<usize>i) << 3);
@@ -354,17 +367,17 @@ function fourRows(
       const m0 = v128.load(at);
       const m1 = v128.load(at + 16);
       const x0 = v128.load32_splat(a + o);
-      s00 = f32x4.add(s00, f32x4.mul(x0, m0));
-      s01 = f32x4.add(s01, f32x4.mul(x0, m1));
+      s00 = madd(x0, m0, s00);
+      s01 = madd(x0, m1, s01);
       const x1 = v128.load32_splat(a1 + o);
-      s10 = f32x4.add(s10, f32x4.mul(x1, m0));
-      s11 = f32x4.add(s11, f32x4.mul(x1, m1));
+      s10 = madd(x1, m0, s10);
+      s11 = madd(x1, m1, s11);
       const x2 = v128.load32_splat(a2 + o);
-      s20 = f32x4.add(s20, f32x4.mul(x2, m0));
-      s21 = f32x4.add(s21, f32x4.mul(x2, m1));
+      s20 = madd(x2, m0, s20);
+      s21 = madd(x2, m1, s21);
       const x3 = v128.load32_splat(a3 + o);
-      s30 = f32x4.add(s30, f32x4.mul(x3, m0));
-      s31 = f32x4.add(s31, f32x4.mul(x3, m1));
+      s30 = madd(x3, m0, s30);
+      s31 = madd(x3, m1, s31);
       at += mStride;
     }
     storeRows8(out + ((<usize>c) << 2), outStride, s00, s01, s10, s11, s20, s21, s30, s31);
@@ -378,10 +391,10 @@ function fourRows(
     for (let k = 0; k < count; k++) {
       const o = (<usize>k) << 2;
       const m0 = v128.load(at);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a + o), m0));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + o), m0));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + o), m0));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(a3 + o), m0));
+      s0 = madd(v128.load32_splat(a + o), m0, s0);
+      s1 = madd(v128.load32_splat(a1 + o), m0, s1);
+      s2 = madd(v128.load32_splat(a2 + o), m0, s2);
+      s3 = madd(v128.load32_splat(a3 + o), m0, s3);
       at += mStride;
     }
     storeRows4(out + ((<usize>c) << 2), outStride, s0, s1, s2, s3);
@@ -431,17 +444,17 @@ function fourKeys(
       const m0 = v128.load(at);
       const m1 = v128.load(at + 16);
       const x0 = v128.load32_splat(rowAt);
-      s00 = f32x4.add(s00, f32x4.mul(x0, m0));
-      s01 = f32x4.add(s01, f32x4.mul(x0, m1));
+      s00 = madd(x0, m0, s00);
+      s01 = madd(x0, m1, s01);
       const x1 = v128.load32_splat(rowAt + 4);
-      s10 = f32x4.add(s10, f32x4.mul(x1, m0));
-      s11 = f32x4.add(s11, f32x4.mul(x1, m1));
+      s10 = madd(x1, m0, s10);
+      s11 = madd(x1, m1, s11);
       const x2 = v128.load32_splat(rowAt + 8);
-      s20 = f32x4.add(s20, f32x4.mul(x2, m0));
-      s21 = f32x4.add(s21, f32x4.mul(x2, m1));
+      s20 = madd(x2, m0, s20);
+      s21 = madd(x2, m1, s21);
       const x3 = v128.load32_splat(rowAt + 12);
-      s30 = f32x4.add(s30, f32x4.mul(x3, m0));
-      s31 = f32x4.add(s31, f32x4.mul(x3, m1));
+      s30 = madd(x3, m0, s30);
+      s31 = madd(x3, m1, s31);
       // Row i + 1: the diagonal's next row, or the triangle's (row i + 1 starts i + 1 floats after row i).
       if (i < j + 3) rowAt += 16;
       else {
@@ -462,10 +475,10 @@ function fourKeys(
     let at = mFirst + ((<usize>c) << 2);
     for (let i = j; i < time; i++) {
       const m0 = v128.load(at);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(rowAt), m0));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(rowAt + 4), m0));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(rowAt + 8), m0));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(rowAt + 12), m0));
+      s0 = madd(v128.load32_splat(rowAt), m0, s0);
+      s1 = madd(v128.load32_splat(rowAt + 4), m0, s1);
+      s2 = madd(v128.load32_splat(rowAt + 8), m0, s2);
+      s3 = madd(v128.load32_splat(rowAt + 12), m0, s3);
       if (i < j + 3) rowAt += 16;
       else {
         rowAt = next;
@@ -484,7 +497,7 @@ function oneKey(out: usize, t: usize, m: usize, mStride: usize, j: i32, time: i3
     let rowAt = t + ((triangleRow(j) + <usize>j) << 2);
     let at = m + <usize>j * mStride + ((<usize>c) << 2);
     for (let i = j; i < time; i++) {
-      s = f32x4.add(s, f32x4.mul(v128.load32_splat(rowAt), v128.load(at)));
+      s = madd(v128.load32_splat(rowAt), v128.load(at), s);
       rowAt += (<usize>(i + 1)) << 2;
       at += mStride;
     }
@@ -501,7 +514,7 @@ function oneRow(out: usize, w: usize, m: usize, stride: usize, count: i32, width
     let s = f32x4.splat(0);
     let at = m + ((<usize>c) << 2);
     for (let k = 0; k < count; k++) {
-      s = f32x4.add(s, f32x4.mul(v128.load32_splat(w + ((<usize>k) << 2)), v128.load(at)));
+      s = madd(v128.load32_splat(w + ((<usize>k) << 2)), v128.load(at), s);
       at += stride;
     }
     v128.store(out + ((<usize>c) << 2), s);
@@ -545,7 +558,7 @@ function softmaxGradInPlace(d: usize, p: usize, n: i32, scale: f32): void {
   let dotV = f32x4.splat(0);
   let j = 0;
   for (; j + 4 <= n; j += 4)
-    dotV = f32x4.add(dotV, f32x4.mul(v128.load(p + ((<usize>j) << 2)), v128.load(d + ((<usize>j) << 2))));
+    dotV = madd(v128.load(p + ((<usize>j) << 2)), v128.load(d + ((<usize>j) << 2)), dotV);
   let pdp = sumLanes(dotV);
   for (; j < n; j++) pdp += load<f32>(p + ((<usize>j) << 2)) * load<f32>(d + ((<usize>j) << 2));
   const pdpV = f32x4.splat(pdp);
@@ -828,11 +841,6 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32, dstRows:
 
 /** Rows of x and dy that the weight gradient takes at a time: a chunk of both stays in a core's cache. */
 const GRAD_CHUNK: i32 = 128;
-
-/** c + a b, lane by lane. */
-function madd(a: v128, b: v128, c: v128): v128 {
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 /**
  * Copies `n` rows of dy's columns [j, j + 4 lanes) into `panel` (contiguous, row after row) and adds
