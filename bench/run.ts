@@ -15,8 +15,9 @@
 // `npm run bench -- reference-short` (bench/referenceShort.ts), `npm run bench -- scaling`
 // (bench/scalingBench.ts), `npm run bench -- torch` (bench/torchPair.ts: the step against PyTorch,
 // A/B/A/B), `npm run bench -- simd` (bench/simdPair.ts: the host kernels in wasm SIMD against their JS
-// loops, A/B/A/B) and `npm run bench -- step` (bench/stepLoop.ts: the reference step alone, to alternate
-// two commits).
+// loops, A/B/A/B), `npm run bench -- fma` (bench/fmaPair.ts: the products with and without fused
+// multiply-add, A/B/A/B) and `npm run bench -- step` (bench/stepLoop.ts: the reference step alone, to
+// alternate two commits).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
@@ -38,6 +39,7 @@ const NAMED_CASES: Record<string, () => Promise<{ run(args: readonly string[]): 
   torch: async () => ({ run: (await import('./torchPair.ts')).runTorchBench }),
   simd: async () => ({ run: (await import('./simdPair.ts')).runSimdBench }),
   step: async () => ({ run: (await import('./stepLoop.ts')).runStepLoop }),
+  fma: async () => ({ run: (await import('./fmaPair.ts')).runFmaBench }),
 };
 const named = args[0] !== undefined ? NAMED_CASES[args[0]] : undefined;
 if (named) {

@@ -15,7 +15,6 @@ const LAYER_NORM_EPS: f32 = 1e-5;
  * products' inner loops); without it, a multiply and an add. Either way every thread of a machine runs the same instruction, so a split's
  * results stay bit for bit those of one thread.
  */
-@inline
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
