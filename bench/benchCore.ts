@@ -76,6 +76,14 @@ export const median = (values: number[]): number => {
   return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
 };
 
+/** `name N` from a named case's arguments: a whole number of at least 1, or `fallback` when absent. */
+export function wholeOption(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number of at least 1`);
+  return value;
+}
+
 function countBy(names: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const name of names) counts[name] = (counts[name] ?? 0) + 1;

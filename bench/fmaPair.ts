@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { HOST_KERNELS_WASM, HOST_KERNELS_WASM_FMA } from '../src/model/kernels/simd/hostKernelsWasm.ts';
 import { simdFusedMultiplyAdd, type SimdKernels } from '../src/model/kernels/simd/simdKernels.ts';
-import { BENCH_CONFIGS, median } from './benchCore.ts';
+import { BENCH_CONFIGS, median, wholeOption } from './benchCore.ts';
 import { machineLine } from './machine.ts';
 
 type Products = Pick<SimdKernels, 'packPanels' | 'matMul' | 'weightGrad'>;
@@ -46,12 +46,7 @@ function setUp(rows: number, widest: number) {
 }
 
 export async function runFmaBench(args: readonly string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const i = args.indexOf(name);
-    const value = i >= 0 ? Number(args[i + 1]) : fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number of at least 1`);
-    return value;
-  };
+  const option = (name: string, fallback: number) => wholeOption(args, name, fallback);
   const rounds = option('--rounds', 6);
   const stepRounds = option('--step-rounds', 3);
   const steps = option('--steps', 8);

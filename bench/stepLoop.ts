@@ -10,18 +10,13 @@ import { GPT } from '../src/model/gpt.ts';
 import { selectBackend } from '../src/platform/backend.ts';
 import { AdamW } from '../src/train/adamW.ts';
 import { trainStep } from '../src/train/trainStep.ts';
-import { BENCH_CONFIGS, median, syntheticBatch } from './benchCore.ts';
+import { BENCH_CONFIGS, median, syntheticBatch, wholeOption } from './benchCore.ts';
 import { machineLine } from './machine.ts';
 
 const WARM_UP = 3;
 
 export async function runStepLoop(args: readonly string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const i = args.indexOf(name);
-    const value = i >= 0 ? Number(args[i + 1]) : fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number of at least 1`);
-    return value;
-  };
+  const option = (name: string, fallback: number) => wholeOption(args, name, fallback);
   const steps = option('--steps', 10);
   const { model: bench, batchSize } = BENCH_CONFIGS.reference;
   const config = { ...bench, blockSize: option('--context', bench.blockSize) };
