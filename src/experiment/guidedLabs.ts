@@ -310,7 +310,9 @@ export const GUIDED_LABS: readonly GuidedLab[] = [
         mirror:
           'The request form frames the cheat as asked for. A reproduction here would show a request-form ' +
           'effect far below the plain one at the same attainment; with few seeds the intervals may be too ' +
-          'wide to tell.',
+          'wide to tell. In the lab’s own five full-size runs the request kept between 0.34x and 1.03x of ' +
+          'the plain effect (0.57x on average) while the aside kept all of it: one run is one draw, so ' +
+          'pool the class before concluding.',
       },
       {
         source: 'Tan et al. 2025 and Wichers et al. 2025, Inoculation prompting',
