@@ -1,8 +1,8 @@
 // Builds the host kernels' wasm SIMD module (src/model/kernels/simd/assembly/hostKernels.ts, AssemblyScript)
 // four times: for tfjs-wasm's plain memory and for its threaded build's shared memory, each without and
 // with relaxed SIMD (whose fused multiply-add the products use where the engine has it), and renders the
-// four as a TypeScript module holding the binaries in base64, so that Node, the worker and the browser load them
-// without a fetch. `npm run build:kernels` writes it; a test rebuilds it and fails when the committed file
+// four as a TypeScript module holding the binaries in base64, so that Node, the worker and the browser
+// load them without a fetch. `npm run build:kernels` writes it; a test rebuilds it and fails when the committed file
 // differs, so the binaries cannot drift from their source.
 import { format, resolveConfig } from 'prettier';
 

@@ -166,30 +166,31 @@ type GetBuiltin = (id: string) => unknown;
  * reproduce bit for bit on a machine without fused multiply-add).
  */
 export function simdFusedMultiplyAdd(): { on: boolean; reason: string } {
-  if (fma) return fma;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.PERSONA_LAB_SIMD_FMA === '0') {
-    fma = { on: false, reason: 'turned off by PERSONA_LAB_SIMD_FMA=0' };
-    return fma;
-  }
-  const probe = decode(HOST_KERNELS_WASM_FMA);
-  if (WebAssembly.validate(probe)) {
-    fma = { on: true, reason: 'relaxed SIMD' };
-    return fma;
-  }
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process
-    ?.getBuiltinModule;
-  const v8 = getBuiltin?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
-  if (v8) {
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WebAssembly.validate(probe)) {
-      fma = { on: true, reason: 'relaxed SIMD (--experimental-wasm-relaxed-simd)' };
-      return fma;
-    }
-  }
-  fma = { on: false, reason: 'this engine has no relaxed SIMD' };
-  return fma;
+  return (fma ??= chooseFusedMultiplyAdd());
 }
+
+function chooseFusedMultiplyAdd(): { on: boolean; reason: string } {
+  const node = (
+    globalThis as {
+      process?: { env?: Record<string, string | undefined>; getBuiltinModule?: GetBuiltin };
+    }
+  ).process;
+  if (node?.env?.PERSONA_LAB_SIMD_FMA === '0')
+    return { on: false, reason: 'turned off by PERSONA_LAB_SIMD_FMA=0' };
+  const probe = decode(HOST_KERNELS_WASM_FMA);
+  if (WebAssembly.validate(probe)) return { on: true, reason: 'relaxed SIMD' };
+  const v8 = node?.getBuiltinModule?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+  v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (v8 && WebAssembly.validate(probe))
+    return { on: true, reason: 'relaxed SIMD (--experimental-wasm-relaxed-simd)' };
+  return { on: false, reason: 'this engine has no relaxed SIMD' };
+}
+
+/** The module's binaries by memory: without and with relaxed SIMD. */
+const BINARIES = {
+  plain: { plain: HOST_KERNELS_WASM, fma: HOST_KERNELS_WASM_FMA },
+  shared: { plain: HOST_KERNELS_WASM_SHARED, fma: HOST_KERNELS_WASM_SHARED_FMA },
+};
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -201,14 +202,8 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 function compile(variant: 'plain' | 'shared'): WebAssembly.Module {
   let module = compiled.get(variant);
   if (!module) {
-    const binary = simdFusedMultiplyAdd().on
-      ? variant === 'plain'
-        ? HOST_KERNELS_WASM_FMA
-        : HOST_KERNELS_WASM_SHARED_FMA
-      : variant === 'plain'
-        ? HOST_KERNELS_WASM
-        : HOST_KERNELS_WASM_SHARED;
-    module = new WebAssembly.Module(decode(binary));
+    const builds = BINARIES[variant];
+    module = new WebAssembly.Module(decode(simdFusedMultiplyAdd().on ? builds.fma : builds.plain));
     compiled.set(variant, module);
   }
   return module;

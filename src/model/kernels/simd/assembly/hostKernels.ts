@@ -12,8 +12,8 @@ const LAYER_NORM_EPS: f32 = 1e-5;
  * c + a b, lane by lane: the products' one operation. The module is built with and without relaxed SIMD
  * (scripts/simdKernelsModule.ts). With it, this is `f32x4.relaxed_madd`, which V8 compiles to one fused
  * multiply-add where the CPU has one (one rounding instead of two, and half the instructions of the
- * products' inner loops); without it, a multiply and an add. Either way every thread of a machine runs the same instruction, so a split's
- * results stay bit for bit those of one thread.
+ * products' inner loops); without it, a multiply and an add. Either way every thread of a machine runs
+ * the same instruction, so a split's results stay bit for bit those of one thread.
  */
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
